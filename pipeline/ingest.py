@@ -1,0 +1,284 @@
+"""ingest: read a Markdown or text file into a Document of typed blocks.
+
+Decoding accepts UTF-8 (with or without BOM) and CP949/EUC-KR. Markdown is parsed with
+markdown-it-py; headings, paragraphs, list items and block quotes become alignable blocks, while
+code, images, tables and raw HTML are kept verbatim for the study sheet but never aligned.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from pipeline.document import Block, Document, Lang
+
+#: Articles are a few thousand sentences; 50 MB of text is far past any real article and
+#: protects the machine from a mistaken path (a dump, a log) before we parse it.
+MAX_BYTES = 50 * 1024 * 1024
+SUFFIXES = (".md", ".markdown", ".txt")
+
+
+class IngestError(ValueError):
+    """Base class: the input file cannot be used as an article side."""
+
+
+class EmptyInput(IngestError):
+    "The file holds no text"
+
+
+class BinaryInput(IngestError):
+    "The file is binary, not text"
+
+
+class UnknownEncoding(IngestError):
+    "Neither UTF-8 (with or without BOM) nor CP949/EUC-KR decodes this file"
+
+
+class WrongLanguage(IngestError):
+    "The file's script does not match the language it was given as"
+
+
+class TooLarge(IngestError):
+    "The file is larger than readnotes handles"
+
+
+class BadFrontMatter(IngestError):
+    "The YAML front matter does not parse"
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode file contents; return (text, encoding name).
+
+    Only three encodings are legitimate here, so trying them in order is exact; a statistical
+    detector such as charset-normalizer would add guesses (Latin-1, Shift-JIS) that are always
+    wrong for an English/Korean article pair.
+    """
+    if b"\x00" in data[:65536]:
+        raise BinaryInput("it contains NUL bytes, so it is binary (or UTF-16), not a text article")
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", data[len(codecs.BOM_UTF8) :])]
+    else:
+        candidates = [("utf-8", data), ("cp949", data)]
+    for encoding, payload in candidates:
+        try:
+            text = payload.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _control_share(text) > 0.01:
+            raise BinaryInput("it is mostly control characters, so it is binary, not a text article")
+        return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    raise UnknownEncoding("it is neither UTF-8 nor CP949/EUC-KR")
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls / len(text)
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """Read a file as text with encoding detection; raise an IngestError subclass on bad input."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise TooLarge(f"it is {size / 1e6:.0f} MB; readnotes reads articles up to {MAX_BYTES // 2**20} MB")
+    data = path.read_bytes()
+    text, encoding = decode_bytes(data)
+    if not text.strip():
+        raise EmptyInput("it is empty")
+    return text, encoding
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def hangul_share(text: str) -> float:
+    """Share of Hangul among Hangul and Latin letters (0 when there are no letters)."""
+    hangul = len(HANGUL.findall(text))
+    latin = len(LATIN.findall(text))
+    return hangul / (hangul + latin) if hangul + latin else 0.0
+
+
+def check_language(text: str, lang: Lang) -> None:
+    """Refuse an English file given as Korean, or the reverse (swapped arguments)."""
+    share = hangul_share(text)
+    if lang == "ko" and share < 0.3:
+        raise WrongLanguage(
+            f"it was given as Korean but only {share:.0%} of its letters are Hangul; "
+            "it looks like English (are the two files swapped?)"
+        )
+    if lang == "en" and share > 0.3:
+        raise WrongLanguage(
+            f"it was given as English but {share:.0%} of its letters are Hangul; "
+            "it looks like Korean (are the two files swapped?)"
+        )
+
+
+@cache
+def markdown_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+
+def parse_markdown(text: str, lang: Lang) -> Document:
+    """Parse Markdown into a Document: front matter metadata and typed blocks."""
+    tokens = markdown_parser().parse(text)
+    lines = text.split("\n")
+    meta: dict[str, Any] = {}
+    blocks: list[Block] = []
+    # Containers we are inside: ("list", marker) or ("blockquote", "")
+    containers: list[tuple[str, str]] = []
+    item_markers: list[str] = []
+    pending_kind: str | None = None
+    pending_level = 0
+    pending_line = 0
+
+    def add(kind: str, body: str, line: int, level: int = 0, marker: str = "") -> None:
+        if body.strip():
+            blocks.append(Block(len(blocks), kind, body.strip(), line, level, marker))  # type: ignore[arg-type]
+
+    def raw(tok: Token) -> str:
+        if tok.map is None:
+            return tok.content
+        return "\n".join(lines[tok.map[0] : tok.map[1]])
+
+    for tok in tokens:
+        t = tok.type
+        if t == "front_matter":
+            meta = _front_matter(tok.content)
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            containers.append(("list", tok.markup))
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            containers.pop()
+        elif t == "list_item_open":
+            item_markers.append(f"{tok.info}{tok.markup}" if tok.info else tok.markup)
+        elif t == "list_item_close":
+            item_markers.pop()
+        elif t == "blockquote_open":
+            containers.append(("blockquote", ""))
+        elif t == "blockquote_close":
+            containers.pop()
+        elif t == "heading_open":
+            pending_kind, pending_level = "heading", int(tok.tag[1])
+            pending_line = tok.map[0] if tok.map else 0
+        elif t == "paragraph_open":
+            pending_line = tok.map[0] if tok.map else 0
+            list_depth = sum(1 for kind, _ in containers if kind == "list")
+            if containers and containers[-1][0] == "list":
+                pending_kind, pending_level = "list_item", list_depth
+            elif containers and containers[-1][0] == "blockquote":
+                pending_kind, pending_level = "blockquote", list_depth
+            else:
+                pending_kind, pending_level = "paragraph", 0
+        elif t == "inline" and pending_kind:
+            if _only_images(tok):
+                add("image", raw(tok), pending_line)
+            else:
+                marker = item_markers[-1] if pending_kind == "list_item" and item_markers else ""
+                add(pending_kind, inline_text(tok), pending_line, pending_level, marker)
+            pending_kind = None
+        elif t in ("fence", "code_block"):
+            add("code", raw(tok), tok.map[0] if tok.map else 0)
+        elif t == "html_block":
+            add("html", raw(tok), tok.map[0] if tok.map else 0)
+        elif t == "table_open":
+            add("table", raw(tok), tok.map[0] if tok.map else 0)
+            pending_kind = None
+    # Table cells come as inline tokens without a paragraph; pending_kind guards them out.
+    doc = Document(lang=lang, blocks=blocks)
+    doc.title = str(meta.get("title") or _first_heading(blocks) or "")
+    doc.source_url = str(meta.get("source") or meta.get("source_url") or meta.get("url") or "")
+    doc.date = str(meta.get("date") or "")
+    return doc
+
+
+def _front_matter(content: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(content) or {}
+    except yaml.YAMLError as e:
+        raise BadFrontMatter(f"its front matter is not valid YAML ({str(e).splitlines()[0]})") from e
+    if not isinstance(data, dict):
+        raise BadFrontMatter("its front matter must be a YAML mapping such as 'title: …'")
+    return data
+
+
+def _only_images(tok: Token) -> bool:
+    children = tok.children or []
+    kinds = {c.type for c in children} - {"softbreak", "hardbreak"}
+    texts_blank = all(not c.content.strip() for c in children if c.type == "text")
+    return "image" in kinds and kinds <= {"image", "text"} and texts_blank
+
+
+def inline_text(tok: Token) -> str:
+    """Plain text of an inline token: markup dropped, link text kept, inline images dropped."""
+    parts: list[str] = []
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return re.sub(r"[ \t]+", " ", "".join(parts)).strip()
+
+
+def _first_heading(blocks: list[Block]) -> str:
+    return next((b.text for b in blocks if b.kind == "heading"), "")
+
+
+def parse_plain_text(text: str, lang: Lang) -> Document:
+    """A .txt file: paragraphs separated by blank lines; line breaks inside are spaces."""
+    blocks: list[Block] = []
+    line_no = 0
+    for chunk in re.split(r"\n[ \t]*\n", text):
+        body = re.sub(r"\s+", " ", chunk).strip()
+        if body:
+            blocks.append(Block(len(blocks), "paragraph", body, line_no))
+        line_no += chunk.count("\n") + 2
+    return Document(lang=lang, blocks=blocks)
+
+
+def read_document(path: Path, lang: Lang) -> Document:
+    """Read, decode, language-check and parse one side of an article."""
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise IngestError(f"it has suffix {path.suffix or '(none)'!r}; readnotes reads .md and .txt files")
+    text, encoding = read_text(path)
+    check_language(text, lang)
+    doc = parse_plain_text(text, lang) if path.suffix.lower() == ".txt" else parse_markdown(text, lang)
+    if not any(b.alignable for b in doc.blocks):
+        raise EmptyInput("it has no text to align (only code, images or HTML)")
+    doc.path = str(path)
+    doc.encoding = encoding
+    return doc
+
+
+def slug_for(path: Path) -> str:
+    """Slug from the file stem: raw/karpathy-2025.en.md → karpathy-2025."""
+    stem = Path(path).name
+    for suffix in SUFFIXES:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    stem = re.sub(r"[._-](en|eng|english)$", "", stem, flags=re.I)
+    slug = re.sub(r"[^\w]+", "-", stem.lower(), flags=re.ASCII).strip("-")
+    return slug or "article"
+
+
+def find_korean_sibling(en_path: Path) -> Path | None:
+    """raw/<stem>.ko.md or raw/<stem>.ko.txt beside raw/<stem>.en.md, if present."""
+    en_path = Path(en_path)
+    name = en_path.name
+    base = re.sub(r"(\.en)?\.(md|markdown|txt)$", "", name, flags=re.I)
+    for suffix in (".ko.md", ".ko.txt", ".ko.markdown"):
+        candidate = en_path.with_name(base + suffix)
+        if candidate.exists() and candidate != en_path:
+            return candidate
+    return None
