@@ -30,6 +30,8 @@ SUFFIXES = (".md", ".markdown", ".txt")
 class IngestError(ValueError):
     """Base class: the input file cannot be used as an article side."""
 
+    path: Path | None = None
+
 
 class EmptyInput(IngestError):
     "The file holds no text"
@@ -249,13 +251,19 @@ def parse_plain_text(text: str, lang: Lang) -> Document:
 def read_document(path: Path, lang: Lang) -> Document:
     """Read, decode, language-check and parse one side of an article."""
     path = Path(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise IngestError(f"it has suffix {path.suffix or '(none)'!r}; readnotes reads .md and .txt files")
-    text, encoding = read_text(path)
-    check_language(text, lang)
-    doc = parse_plain_text(text, lang) if path.suffix.lower() == ".txt" else parse_markdown(text, lang)
-    if not any(b.alignable for b in doc.blocks):
-        raise EmptyInput("it has no text to align (only code, images or HTML)")
+    try:
+        if path.suffix.lower() not in SUFFIXES:
+            raise IngestError(
+                f"it has suffix {path.suffix or '(none)'!r}; readnotes reads .md and .txt files"
+            )
+        text, encoding = read_text(path)
+        check_language(text, lang)
+        doc = parse_plain_text(text, lang) if path.suffix.lower() == ".txt" else parse_markdown(text, lang)
+        if not any(b.alignable for b in doc.blocks):
+            raise EmptyInput("it has no text to align (only code, images or HTML)")
+    except IngestError as e:
+        e.path = path
+        raise
     doc.path = str(path)
     doc.encoding = encoding
     return doc

@@ -1,0 +1,1 @@
+"""Development benchmarks for the sentence aligner (not part of the installed package)."""
