@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +123,16 @@ def now() -> str:
 ARTICLE_TABLES: list[str] = ["sentences", "beads", "blocks"]
 
 
+#: Functions that save a stage's per-article rows (vocabulary hits, flags, …) inside the same
+#: transaction as the article; each stage registers one with @article_saver.
+ARTICLE_SAVERS: list[Callable[[Database, Article], None]] = []
+
+
+def article_saver(fn: Callable[[Database, Article], None]) -> Callable[[Database, Article], None]:
+    ARTICLE_SAVERS.append(fn)
+    return fn
+
+
 def delete_article_rows(db: Database, slug: str) -> None:
     for table in ARTICLE_TABLES:
         if db[table].exists():
@@ -206,6 +216,8 @@ def save_article(db: Database, article: Article) -> None:
                 }
                 for s in sentences
             )
+        for saver in ARTICLE_SAVERS:
+            saver(db, article)
 
 
 def block_id(slug: str, lang: str, index: int) -> str:

@@ -82,6 +82,33 @@ class Bead:
 
 
 @dataclass
+class VocabHit:
+    """A vocabulary term found in a sentence (English), or its gloss found in the paired Korean."""
+
+    term: str  # the vocabulary entry's term, as stored
+    lang: Lang
+    sentence: int  # Sentence.index on that side
+    start: int  # character span inside the sentence text
+    end: int
+    surface: str  # the matched text as written
+
+
+@dataclass
+class Flag:
+    """A suspect translation found by a check, with the exact Korean evidence."""
+
+    check: str  # the check's stable name, e.g. "acronym-gloss"
+    severity: str  # "error", "warning" or "info"
+    en: list[int]  # English sentence indices of the bead (may be empty)
+    ko: list[int]  # Korean sentence indices of the bead (may be empty)
+    en_text: str
+    ko_text: str
+    evidence: str  # the exact offending Korean substring (or English, for omissions)
+    message: str
+    fingerprint: str = ""  # stable across re-processing: check + evidence + normalised sentence
+
+
+@dataclass
 class Article:
     """An English document, its Korean counterpart, and everything derived from them."""
 
@@ -92,6 +119,8 @@ class Article:
     ko_sentences: list[Sentence] = field(default_factory=list)
     beads: list[Bead] = field(default_factory=list)
     provenance: str = ""  # where the Korean came from: "file:<path>" or "<provider> <date>"
+    hits: list[VocabHit] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
 
     @property
     def title(self) -> str:
