@@ -234,7 +234,8 @@ def print_table(results: Sequence[dict[str, Any]]) -> None:
 
 def print_scaling(s: dict[str, Any]) -> None:
     print(
-        f"{'factor':>6} {'en':>6} {'ko':>6} {'seconds':>9} {'sent/s':>9} {'peakMB':>8} {'rssMB':>7} {'F-str':>6}"
+        f"{'factor':>6} {'en':>6} {'ko':>6} {'seconds':>9} {'sent/s':>9} "
+        f"{'peakMB':>8} {'rssMB':>7} {'F-str':>6}"
     )
     for r in s["scaling"]:
         print(
@@ -257,7 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--factors", default="1,4,16", help="repetition factors for --scaling")
     ap.add_argument("--seed", type=int, default=0, help="seed of the perturbation")
     ap.add_argument("--rates", default="",
-                    help="perturbation rates, e.g. merge=0.04,split=0.04,drop=0.05,insert=0.04 (the defaults)")
+                    help="perturbation rates, e.g. merge=0.04,split=0.04,drop=0.05,insert=0.04 "
+                    "(the defaults)")
     ap.add_argument("--baseline-units", choices=("bytes", "chars"), default="bytes",
                     help="length units of the Gale-Church baseline (classic: bytes)")
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")

@@ -153,7 +153,12 @@ def own_split_case(
 
 # --- perturbation of the Korean side ---------------------------------------------------------------
 
-_CLAUSE_CUT = re.compile(r"(?:,|(?<=[가-힣])(?:며|고|지만|는데|면서|으나))(?= )")
+# "고" is not a clause boundary after 려/라/다 ("-려고 하다", quoted "-라고/다고 말했다") nor before an
+# auxiliary verb ("-고 있다", "-고 싶다").
+_CLAUSE_CUT = re.compile(
+    r"(?:,|(?<=[가-힣])(?:며|지만|는데|면서|으나)"
+    r"|(?<=[가-힣])(?<![려라다])고(?! (?:있|싶|계|말|나서|보|하|했|한)))(?= )"
+)
 
 
 def clause_cut(text: str, lo: float = 0.25, hi: float = 0.75) -> int | None:

@@ -1,0 +1,50 @@
+"""Shared fixtures. Kiwi and spaCy load once per session (each takes seconds to warm up)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import segment
+from pipeline.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+SAMPLE_EN = RAW / "karpathy-2025.en.md"
+SAMPLE_KO = RAW / "karpathy-2025.ko.md"
+SAMPLE_VOCAB = RAW / "karpathy-2025.vocab.md"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def kiwi():
+    return segment.kiwi()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return segment.english_nlp()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A fresh workspace holding a copy of the bundled sample in raw/."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    return tmp_path
+
+
+@pytest.fixture
+def run(home: Path, kiwi, nlp):
+    """Invoke the CLI in the fresh workspace: run("add", "raw/…")."""
+
+    def invoke(*args: str, ok: bool = True, input: str | None = None):
+        runner = CliRunner()
+        result = runner.invoke(cli, ["--home", str(home), "-q", *args], input=input, catch_exceptions=not ok)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return invoke
