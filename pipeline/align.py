@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline import numbers
+from pipeline import numbers, translit
 from pipeline.document import Bead, Sentence
 
 #: (English count, Korean count) of every bead type the DP may use.
@@ -48,11 +48,10 @@ _KO_PAREN = re.compile(r"\(([^()]*[A-Za-z][^()]*)\)")
 
 
 def _latin_key(word: str) -> str:
-    lower = word.lower()
     # LLMs → llm, GPUs → gpu: an acronym's plural is the same anchor.
     if len(word) > 2 and word[-1] == "s" and word[:-1].isupper():
-        lower = lower[:-1]
-    return "lat:" + lower
+        word = word[:-1]
+    return "lat:" + word.lower()
 
 
 def number_features(text: str, lang: str) -> Features:
@@ -68,18 +67,16 @@ def latin_features(text: str, lang: str) -> Features:
     """Latin-script tokens. On the Korean side each is strong evidence; on the English side only
     acronyms and alphanumerics are expected to survive translation, so ordinary words weigh little."""
     out: Features = {}
-    for m in _LATIN_WORD.finditer(text):
-        word = m.group(0)
-        if lang == "ko":
-            weight = 1.0
-        elif sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word):
-            weight = 1.0
+    for word in _LATIN_WORD.findall(text):
+        if lang == "ko" or word.isupper() or word[:-1].isupper() or not word.isalpha():
+            weight = 1.0  # RLHF, GPUs, o3, GPT-2: kept as written in a Korean translation
         elif word[0].isupper():
             weight = 0.3
         else:
             weight = 0.15
         key = _latin_key(word)
-        out[key] = max(out.get(key, 0.0), weight)
+        if out.get(key, 0.0) < weight:
+            out[key] = weight
     if lang == "ko":
         # English quoted in Korean parentheses, 혼합 전문가(mixture-of-experts): a deliberate gloss.
         for m in _KO_PAREN.finditer(text):
@@ -104,6 +101,12 @@ def structure_features(text: str, lang: str) -> Features:
     return out
 
 
+def transliteration_features(text: str, lang: str) -> Features:
+    """Names and loanwords: 트럼프 ↔ Trump, 웨일스 ↔ Welsh, 토크나이저 ↔ tokenizer (consonant skeletons)."""
+    keys = translit.korean_keys(text) if lang == "ko" else translit.english_keys(text)
+    return {"tr:" + key: 1.0 for key in keys}
+
+
 @dataclass
 class Scorer:
     """A pluggable similarity signal: a feature extractor and the weight of its matches."""
@@ -117,6 +120,7 @@ SCORERS: dict[str, Scorer] = {
     "numbers": Scorer("numbers", number_features, 1.6),
     "latin": Scorer("latin", latin_features, 1.4),
     "structure": Scorer("structure", structure_features, 0.6),
+    "translit": Scorer("translit", transliteration_features, 0.8),
 }
 
 
@@ -133,17 +137,23 @@ def available_scorers() -> dict[str, Scorer]:
 class Aligner:
     """Settings of the two-pass aligner; calling it aligns two sentence lists."""
 
-    scorers: tuple[str, ...] = ("numbers", "latin", "structure")
+    scorers: tuple[str, ...] = ("numbers", "latin", "translit", "structure")
     extra_scorers: list[Scorer] = field(default_factory=list)
     length_weight: float = 1.0
     length_variance: float = 0.0  # 0: estimate from the texts
-    skip_cost: float = 4.2  # cost of a 1-0 or 0-1 bead
+    skip_cost: float = 3.5  # cost of a 1-0 or 0-1 bead
     type_costs: dict[tuple[int, int], float] = field(
         default_factory=lambda: {(1, 1): 0.0, (1, 2): 1.6, (2, 1): 1.6, (2, 2): 3.8, (1, 3): 3.4, (3, 1): 3.4}
     )
+    match_weight: float = 3.0  # cost reduction per log(1 + matched feature weight)
     cross_block_penalty: float = 12.0  # per block boundary a bead straddles on one side
     block_start_bonus: float = 1.0  # a bead starting a block on both sides
     block_start_mismatch: float = 0.6  # a bead starting a block on one side only
+    fragment_penalty: float = 4.0  # a merged bead with a sentence shorter than fragment_length
+    fragment_length: float = 8.0
+    learn_lexicon: bool = True  # second round with word pairs learned from the first
+    lexicon_weight: float = 1.0
+    lexicon_sample: int = 3000  # confident beads to learn from (bounds the cost on long texts)
     band: int = 24  # half-width of the DP corridor, in sentences
     full_dp_cells: int = 400_000  # below n×m of this, skip pass 1 and search the whole matrix
     max_sentences: int = 400_000  # refuse beyond this, rather than risk memory
@@ -165,10 +175,7 @@ def align(en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner | Non
         beads = [Bead([s.index], [], 0.0, s.text, "") for s in en]
         beads += [Bead([], [s.index], 0.0, "", s.text) for s in ko]
         return beads
-    problem = _Problem.build(en, ko, aligner)
-    corridor = problem.corridor()
-    path = problem.run_dp(*corridor)
-    return problem.beads(path)
+    return _Problem.build(en, ko, aligner).align()
 
 
 @dataclass
@@ -193,8 +200,12 @@ class _Problem:
         lk = np.array([_length(s.text) for s in ko], dtype=np.float64)
         ratio = float(lk.sum() / max(le.sum(), 1.0))
         scorers = [SCORERS[name] for name in cfg.scorers if name in SCORERS] + list(cfg.extra_scorers)
-        feats_en = [_features(s.text, "en", scorers) for s in en]
         feats_ko = [_features(s.text, "ko", scorers) for s in ko]
+        # Only features that also occur on the Korean side can ever match: drop the rest early.
+        korean_keys = {key for f in feats_ko for key in f}
+        feats_en = [
+            {k: w for k, w in _features(s.text, "en", scorers).items() if k in korean_keys} for s in en
+        ]
         block_en = np.array([s.block for s in en])
         block_ko = np.array([s.block for s in ko])
         variance = cfg.length_variance or _estimate_variance(le, lk, ratio)
@@ -283,8 +294,12 @@ class _Problem:
 
     # -- pass 2 ---------------------------------------------------------------------------
 
-    def pair_weights(self, lo: np.ndarray, hi: np.ndarray) -> list[dict[int, float]]:
-        """Sparse match weight of every (English i, Korean j) pair inside the corridor."""
+    def pair_matrix(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cumulative match weights of each English sentence against the Korean positions its
+        beads can reach: row r covers Korean j from base[r]; cum[r, t] sums columns < t."""
+        import bisect
+
+        n, m = len(self.en), len(self.ko)
         df: dict[str, int] = defaultdict(int)
         postings: dict[str, list[int]] = defaultdict(list)
         for j, f in enumerate(self.feats_ko):
@@ -294,165 +309,238 @@ class _Problem:
         for f in self.feats_en:
             for key in f:
                 df[key] += 1
-        weights: list[dict[int, float]] = []
-        import bisect
-
+        # Beads ending in rows r+1..r+3 reach back at most 3 Korean sentences before their row.
+        base = np.maximum(lo[:n] - 3, 0)
+        top = np.minimum(hi[np.minimum(np.arange(n) + 3, n)], m)
+        width = int((top - base).max()) + 2 if n else 1
+        weights = np.zeros((n, width), dtype=np.float32)
         for i, f in enumerate(self.feats_en):
-            row: dict[int, float] = {}
-            j_lo = int(lo[max(i - 2, 0)]) - 3
-            j_hi = int(hi[min(i + 3, len(hi) - 1)]) + 3
+            b, t = int(base[i]), int(top[i])
             for key, w_en in f.items():
                 plist = postings.get(key)
                 if not plist:
                     continue
                 # A feature common in this text is weaker evidence than a rare one.
                 rarity = min(1.0, 6.0 / df[key])
-                start = bisect.bisect_left(plist, j_lo)
-                for j in plist[start:]:
-                    if j > j_hi:
+                for j in plist[bisect.bisect_left(plist, b) :]:
+                    if j > t:
                         break
-                    row[j] = row.get(j, 0.0) + min(w_en, self.feats_ko[j][key]) * rarity
-            weights.append(row)
-        return weights
+                    weights[i, j - b + 1] += min(w_en, self.feats_ko[j][key]) * rarity
+        return base, np.cumsum(weights, axis=1)
 
-    def run_dp(self, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, int, int, int]]:
-        n, m = len(self.en), len(self.ko)
-        cfg = self.cfg
-        pairs = self.pair_weights(lo, hi)
-        inf = np.inf
-        rows: dict[int, np.ndarray] = {}
-        back: list[np.ndarray] = []
-        # Row caches of each English sentence's match weights, cumulative over Korean positions.
-        cum_cache: dict[int, tuple[int, np.ndarray]] = {}
-
-        def cum_row(r: int) -> tuple[int, np.ndarray]:
-            if r not in cum_cache:
-                base = max(int(lo[max(r - 2, 0)]) - 3, 0)
-                top = min(int(hi[min(r + 3, n)]) + 3, m)
-                arr = np.zeros(top - base + 2)
-                for j, w in pairs[r].items():
-                    if base <= j <= top:
-                        arr[j - base + 1] += w
-                cum_cache[r] = (base, np.cumsum(arr))
-                cum_cache.pop(r - 4, None)
-            return cum_cache[r]
-
-        def match(r: int, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
-            base, cum = cum_row(r)
-            a = np.clip(j0 - base, 0, len(cum) - 1)
-            b = np.clip(j1 - base, 0, len(cum) - 1)
-            return cum[b] - cum[a]
-
-        skip_en = cfg.skip_cost
-        skip_ko = cfg.skip_cost
-        type_index = {t: k for k, t in enumerate(BEAD_TYPES)}
-        for i in range(n + 1):
-            j = np.arange(lo[i], hi[i] + 1)
-            best = np.full(len(j), inf)
-            arg = np.full(len(j), -1, dtype=np.int8)
-            if i == 0:
-                best[j == 0] = 0.0
-            for t, (a, b) in enumerate(BEAD_TYPES):
-                if a == 0 or a > i:
-                    continue
-                prev = rows[i - a]
-                p_lo = lo[i - a]
-                jp = j - b
-                ok = (jp >= p_lo) & (jp <= hi[i - a])
-                if not ok.any():
-                    continue
-                base = np.where(ok, prev[np.clip(jp - p_lo, 0, len(prev) - 1)], inf)
-                if b == 0:
-                    cost = np.full(len(j), skip_en * a)
-                else:
-                    cost = self.bead_cost(i - a, i, jp, j, a, b, match)
-                cand = base + cost
-                better = cand < best
-                best[better] = cand[better]
-                arg[better] = t
-            # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + skip).
-            if len(j) > 1:
-                offset = skip_ko * np.arange(len(j))
-                shifted = best - offset
-                run = np.minimum.accumulate(shifted)
-                via_skip = run + offset
-                improved = via_skip < best - 1e-12
-                best = np.where(improved, via_skip, best)
-                arg[improved] = type_index[(0, 1)]
-            rows[i] = best
-            rows.pop(i - 4, None)
-            back.append(arg)
-        # Trace back from (n, m).
-        path: list[tuple[int, int, int, int]] = []
-        i, jj = n, m
-        if not np.isfinite(rows[n][m - lo[n]]):
-            raise AlignmentError("no alignment path inside the corridor")
-        while i > 0 or jj > 0:
-            t = int(back[i][jj - lo[i]])
-            if t < 0:
-                raise AlignmentError("alignment back-trace broke; this is a bug")
-            a, b = BEAD_TYPES[t]
-            path.append((i - a, i, jj - b, jj))
-            i, jj = i - a, jj - b
-        path.reverse()
-        return path
-
-    def bead_cost(
-        self, i0: int, i1: int, j0: np.ndarray, j1: np.ndarray, a: int, b: int, match
+    def bead_costs(
+        self, rows: np.ndarray, cols: np.ndarray, a: int, b: int, base: np.ndarray, cum: np.ndarray
     ) -> np.ndarray:
+        """Cost of the a-b bead ending at every (row i, Korean position j) of a grid (a, b ≥ 1)."""
         cfg = self.cfg
-        le = self.len_en[i1] - self.len_en[i0]
-        lk = self.len_ko[j1] - self.len_ko[j0]
+        m = len(self.ko)
+        i = rows[:, None]
+        j = np.clip(cols, b, m)
+        le = (self.len_en[i] - self.len_en[i - a]).astype(np.float64)
+        lk = self.len_ko[j] - self.len_ko[j - b]
         cost = cfg.type_costs.get((a, b), 2.0 * cfg.skip_cost) + cfg.length_weight * _length_cost(
             le, lk, self.ratio, self.variance
         )
-        matched = np.zeros(len(j1))
-        for r in range(i0, i1):
-            matched += match(r, j0, j1)
+        matched = np.zeros(j.shape)
+        width = cum.shape[1] - 1
+        for r_off in range(1, a + 1):
+            r = i - r_off
+            hi_t = np.clip(j - base[r], 0, width)
+            lo_t = np.clip(j - b - base[r], 0, width)
+            matched += np.take_along_axis(cum[r[:, 0]], hi_t, axis=1) - np.take_along_axis(
+                cum[r[:, 0]], lo_t, axis=1
+            )
         # Diminishing returns: the fifth shared number adds less certainty than the first.
-        cost = cost - 2.2 * np.log1p(matched)
+        cost -= cfg.match_weight * np.log1p(matched)
         # Never straddle a block boundary: a heading and the paragraph after it are different units.
         if a > 1:
-            cost = cost + cfg.cross_block_penalty * self._crossings_en(i0, i1)
+            cost += cfg.cross_block_penalty * (self.block_en[i - 1] - self.block_en[i - a] > 0)
         if b > 1:
-            cost = cost + cfg.cross_block_penalty * self._crossings_ko(j0, j1)
-        en_start = bool(self.block_start_en[i0])
-        ko_start = self.block_start_ko[np.clip(j0, 0, len(self.block_ko) - 1)]
-        both = ko_start & en_start
-        one = ko_start ^ en_start
-        cost = cost - cfg.block_start_bonus * both + cfg.block_start_mismatch * one
+            cost += cfg.cross_block_penalty * (self.block_ko[j - 1] - self.block_ko[j - b] > 0)
+        # A merged bead whose smallest sentence is tiny is more often page chrome glued onto a
+        # real pair ("댓글", "이미지: 연합뉴스") than a genuine split.
+        if a > 1:
+            smallest = np.min([self.len_en[i - r] - self.len_en[i - r - 1] for r in range(a)], axis=0)
+            cost += cfg.fragment_penalty * np.maximum(0.0, 1.0 - smallest / cfg.fragment_length)
+        if b > 1:
+            smallest = np.min([self.len_ko[j - r] - self.len_ko[j - r - 1] for r in range(b)], axis=0)
+            cost += cfg.fragment_penalty * np.maximum(0.0, 1.0 - smallest / cfg.fragment_length)
+        en_start = self.block_start_en[i - a]
+        ko_start = self.block_start_ko[j - b]
+        cost -= cfg.block_start_bonus * (en_start & ko_start)
+        cost += cfg.block_start_mismatch * (en_start ^ ko_start)
         return cost
 
-    def _crossings_en(self, i0: int, i1: int) -> int:
-        return int(self.block_en[i1 - 1] - self.block_en[i0] > 0) + int(
-            i1 - i0 == 3
-            and self.block_en[i0 + 1] != self.block_en[i0]
-            and self.block_en[i1 - 1] != self.block_en[i0 + 1]
-        )
+    def run_dp(self, lo: np.ndarray, hi: np.ndarray) -> tuple[list[tuple[int, int, int, int]], list[float]]:
+        """Best path through the corridor; returns its beads as (i0, i1, j0, j1) and their costs."""
+        n = len(self.en)
+        cfg = self.cfg
+        base, cum = self.pair_matrix(lo, hi)
+        width = int((hi - lo).max()) + 1
+        cols_k = np.arange(width)
+        inf = np.inf
+        back = np.full((n + 1, width), -1, dtype=np.int8)
+        step = np.zeros((n + 1, width), dtype=np.float32)
+        rows: dict[int, np.ndarray] = {}
+        pair_types = [(t, a, b) for t, (a, b) in enumerate(BEAD_TYPES) if a and b]
+        t_skip_en = BEAD_TYPES.index((1, 0))
+        t_skip_ko = BEAD_TYPES.index((0, 1))
+        chunk_costs: dict[int, np.ndarray] = {}
+        chunk_start = -1
+        chunk = 1024
+        for i in range(n + 1):
+            if i >= 1 and (chunk_start < 0 or i >= chunk_start + chunk):
+                # Costs of every pair bead type for a block of rows at once: numpy does the work.
+                chunk_start = i
+                r = np.arange(i, min(i + chunk, n + 1))
+                grid = lo[r][:, None] + cols_k[None, :]
+                chunk_costs = {}
+                for t, a, b in pair_types:
+                    ok_rows = r >= a
+                    costs = np.full(grid.shape, inf)
+                    if ok_rows.any():
+                        costs[ok_rows] = self.bead_costs(r[ok_rows], grid[ok_rows], a, b, base, cum)
+                    chunk_costs[t] = costs
+            valid = cols_k <= hi[i] - lo[i]
+            best = np.full(width, inf)
+            arg = np.full(width, -1, dtype=np.int8)
+            inc = np.zeros(width)
+            if i == 0:
+                best[0] = 0.0
+            else:
+                for t, a, b in [(t_skip_en, 1, 0)] + pair_types:
+                    if a > i:
+                        continue
+                    prev = rows[i - a]
+                    shift = int(lo[i] - b - lo[i - a])  # column of (i-a, j-b) minus column of (i, j)
+                    cand = np.full(width, inf)
+                    src_lo = max(shift, 0)
+                    dst_lo = src_lo - shift
+                    count = min(width - dst_lo, width - src_lo)
+                    if count <= 0:
+                        continue
+                    cand[dst_lo : dst_lo + count] = prev[src_lo : src_lo + count]
+                    cost = cfg.skip_cost if b == 0 else chunk_costs[t][i - chunk_start]
+                    cand = cand + cost
+                    better = cand < best
+                    best = np.where(better, cand, best)
+                    arg[better] = t
+                    inc = np.where(better, cost, inc)
+            best[~valid] = inf
+            # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + skip).
+            offset = cfg.skip_cost * cols_k
+            run = np.minimum.accumulate(best - offset) + offset
+            improved = run < best - 1e-9
+            best = np.where(improved, run, best)
+            arg[improved] = t_skip_ko
+            inc = np.where(improved, cfg.skip_cost, inc)
+            best[~valid] = inf
+            rows[i] = best
+            rows.pop(i - 4, None)
+            back[i] = arg
+            step[i] = inc
+        m = len(self.ko)
+        if not np.isfinite(rows[n][m - lo[n]]):
+            raise AlignmentError("no alignment path inside the corridor")
+        path: list[tuple[int, int, int, int]] = []
+        costs: list[float] = []
+        i, j = n, m
+        while i > 0 or j > 0:
+            k = j - lo[i]
+            t = int(back[i, k])
+            if t < 0:
+                raise AlignmentError("alignment back-trace broke; this is a bug")
+            a, b = BEAD_TYPES[t]
+            path.append((i - a, i, j - b, j))
+            costs.append(float(step[i, k]))
+            i, j = i - a, j - b
+        return path[::-1], costs[::-1]
 
-    def _crossings_ko(self, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
-        last = len(self.block_ko) - 1
-        first = self.block_ko[np.clip(j0, 0, last)]
-        end = self.block_ko[np.clip(j1 - 1, 0, last)]
-        # Block ids rise along the text, so the number of distinct blocks spanned minus one is
-        # at most the difference of the end ids, capped by the bead's sentence count.
-        return np.minimum(end - first, np.maximum(j1 - j0 - 1, 0))
+    def align(self) -> list[Bead]:
+        path, costs = self._search()
+        if self.cfg.learn_lexicon:
+            # Second round, as hunalign's realign: word pairs learned from the first round's
+            # confident 1-1 beads become features, and the search runs again.
+            lexicon = learn_lexicon(self.en, self.ko, path, costs, self.cfg.lexicon_sample)
+            if lexicon:
+                self.add_lexicon_features(lexicon)
+                # The first path is nearly right: search a narrow corridor around it.
+                lo, hi = self.around(path, max(self.cfg.band // 3, 8))
+                path, costs = self._search(lo, hi)
+        return self.beads(path, costs)
+
+    def around(self, path: list[tuple[int, int, int, int]], width: int) -> tuple[np.ndarray, np.ndarray]:
+        """A corridor of the given half-width around a path."""
+        n, m = len(self.en), len(self.ko)
+        if (n + 1) * (m + 1) <= self.cfg.full_dp_cells:
+            return self.corridor()
+        lo = np.full(n + 1, m, dtype=np.int64)
+        hi = np.zeros(n + 1, dtype=np.int64)
+        for i0, i1, j0, j1 in path:
+            for i in range(i0, i1 + 1):
+                lo[i] = min(lo[i], j0)
+                hi[i] = max(hi[i], j1)
+        lo = np.clip(lo - width, 0, m)
+        hi = np.clip(hi + width, 0, m)
+        lo = np.minimum.accumulate(lo[::-1])[::-1]
+        hi = np.maximum.accumulate(hi)
+        lo[0], hi[-1] = 0, m
+        return lo, hi
+
+    def _search(
+        self, lo: np.ndarray | None = None, hi: np.ndarray | None = None
+    ) -> tuple[list[tuple[int, int, int, int]], list[float]]:
+        if lo is None or hi is None:
+            lo, hi = self.corridor()
+        for _ in range(3):
+            path, costs = self.run_dp(lo, hi)
+            if not self._touches_edge(path, lo, hi):
+                break
+            # The path ran along the corridor's edge: the true path may lie outside. Widen and redo.
+            lo, hi = self.widen(lo, hi)
+        return path, costs
+
+    def add_lexicon_features(self, lexicon: dict[str, set[str]]) -> None:
+        weight = self.cfg.lexicon_weight
+        by_stem: dict[str, list[str]] = defaultdict(list)
+        for en_word, stems in lexicon.items():
+            for stem in stems:
+                by_stem[stem].append(en_word)
+        for f, sentence in zip(self.feats_en, self.en, strict=True):
+            for word in _content_words(sentence.text):
+                if word in lexicon:
+                    f["lx:" + word] = weight
+        for f, sentence in zip(self.feats_ko, self.ko, strict=True):
+            for stem in _korean_stems(sentence.text):
+                for word in by_stem.get(stem, ()):
+                    f["lx:" + word] = weight
+
+    def _touches_edge(self, path: list[tuple[int, int, int, int]], lo: np.ndarray, hi: np.ndarray) -> bool:
+        m = len(self.ko)
+        for _, i1, _, j1 in path:
+            if (j1 == lo[i1] and lo[i1] > 0) or (j1 == hi[i1] and hi[i1] < m):
+                return True
+        return False
+
+    def widen(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w = max(self.cfg.band, int((hi - lo).mean()) // 2)
+        m = len(self.ko)
+        return np.clip(lo - w, 0, m), np.clip(hi + w, 0, m)
 
     # -- output ---------------------------------------------------------------------------
 
-    def beads(self, path: list[tuple[int, int, int, int]]) -> list[Bead]:
+    def beads(self, path: list[tuple[int, int, int, int]], costs: list[float]) -> list[Bead]:
         out = []
-        for k, (i0, i1, j0, j1) in enumerate(path):
+        for k, ((i0, i1, j0, j1), cost) in enumerate(zip(path, costs, strict=True)):
             en_idx = [self.en[i].index for i in range(i0, i1)]
             ko_idx = [self.ko[j].index for j in range(j0, j1)]
             if en_idx and ko_idx:
-                cost = self._pair_cost(i0, i1, j0, j1)
                 # Confidence: a perfect length fit with no shared anchors scores about 0.88; shared
                 # anchors raise it, a poor length fit or an unusual bead type lowers it.
                 type_cost = self.cfg.type_costs.get((i1 - i0, j1 - j0), 0.0)
                 score = _sigmoid(2.0 - (cost - 0.5 * type_cost))
             else:
-                score = self._skip_confidence(path, k)
+                score = self._skip_confidence(path, costs, k)
             out.append(
                 Bead(
                     en_idx,
@@ -464,23 +552,34 @@ class _Problem:
             )
         return out
 
-    def _pair_cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        pairs: dict[int, dict[int, float]] = {}
+    def pair_cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """Cost of one bead, computed on its own (for scores of beads next to omissions)."""
+        a, b = i1 - i0, j1 - j0
+        lo = np.array([j0] * (len(self.en) + 1))
+        hi = np.array([j1] * (len(self.en) + 1))
+        sub = _Problem(
+            self.en[i0:i1],
+            self.ko[j0:j1],
+            self.cfg,
+            self.len_en[i0 : i1 + 1] - self.len_en[i0],
+            self.len_ko[j0 : j1 + 1] - self.len_ko[j0],
+            self.ratio,
+            self.variance,
+            self.feats_en[i0:i1],
+            self.feats_ko[j0:j1],
+            self.block_start_en[i0:i1].copy(),
+            self.block_start_ko[j0:j1].copy(),
+            self.block_en[i0:i1],
+            self.block_ko[j0:j1],
+        )
+        # The bead starts a block only where it does in the whole text.
+        lo = np.zeros(a + 1, dtype=np.int64)
+        hi = np.full(a + 1, b, dtype=np.int64)
+        base, cum = sub.pair_matrix(lo, hi)
+        cost = sub.bead_costs(np.array([a]), np.array([[b]]), a, b, base, cum)
+        return float(cost[0, 0])
 
-        def match(r: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            if r not in pairs:
-                row: dict[int, float] = defaultdict(float)
-                for key, w in self.feats_en[r].items():
-                    for jj in range(j0, j1):
-                        if key in self.feats_ko[jj]:
-                            row[jj] += min(w, self.feats_ko[jj][key])
-                pairs[r] = row
-            return np.array([sum(pairs[r].get(x, 0.0) for x in range(int(a[0]), int(b[0])))])
-
-        cost = self.bead_cost(i0, i1, np.array([j0]), np.array([j1]), i1 - i0, j1 - j0, match)
-        return float(cost[0])
-
-    def _skip_confidence(self, path: list[tuple[int, int, int, int]], k: int) -> float:
+    def _skip_confidence(self, path: list[tuple[int, int, int, int]], costs: list[float], k: int) -> float:
         """A 1-0 or 0-1 bead is confident when folding it into a neighbouring pair costs more
         than leaving it out; inside a run of omissions (nothing to fold into) it is 0.9."""
         i0, i1, j0, j1 = path[k]
@@ -492,10 +591,69 @@ class _Problem:
             if a1 == a0 or b1 == b0:
                 continue
             merged = (min(a0, i0), max(a1, i1), min(b0, j0), max(b1, j1))
-            deltas.append(self._pair_cost(*merged) - self._pair_cost(a0, a1, b0, b1))
+            if merged[1] - merged[0] > 3 or merged[3] - merged[2] > 3:
+                continue
+            deltas.append(self.pair_cost(*merged) - costs[nb])
         if not deltas:
             return 0.9
         return float(_sigmoid(min(deltas) - self.cfg.skip_cost + 1.0))
+
+
+_EN_WORD = re.compile(r"[a-z]{3,}")
+_STOPWORDS = frozenset(
+    "the and for that with this from was were are has have had but not its his her their they them "
+    "you your our she him who which what when where will would can could should been being than then "
+    "also into about after over more most some such only other there these those said".split()
+)  # "said" is kept out on purpose: quotation tails are split differently in Korean.
+_KO_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _EN_WORD.findall(text.lower()) if w not in _STOPWORDS}
+
+
+def _korean_stems(text: str) -> set[str]:
+    """A crude stem: the first two syllables of each Hangul word (말했다, 말했습니다 → 말했).
+    Kiwi's morphemes would be exact but cost seconds on a long text; the lexicon only needs a key."""
+    return {w[:2] for w in _KO_WORD.findall(text)}
+
+
+def learn_lexicon(
+    en: Sequence[Sentence],
+    ko: Sequence[Sentence],
+    path: list[tuple[int, int, int, int]],
+    costs: list[float],
+    sample: int,
+    min_count: int = 3,
+    min_dice: float = 0.3,
+) -> dict[str, set[str]]:
+    """English word → Korean stems that co-occur in confident 1-1 beads (Dice association)."""
+    ones = [
+        (cost, i0, j0)
+        for (i0, i1, j0, j1), cost in zip(path, costs, strict=True)
+        if i1 - i0 == 1 and j1 - j0 == 1
+    ]
+    if len(ones) < 30:
+        return {}
+    ones.sort()
+    pair_count: dict[tuple[str, str], int] = defaultdict(int)
+    en_count: dict[str, int] = defaultdict(int)
+    ko_count: dict[str, int] = defaultdict(int)
+    for _, i, j in ones[:sample]:
+        words = _content_words(en[i].text)
+        stems = _korean_stems(ko[j].text)
+        for w in words:
+            en_count[w] += 1
+        for k in stems:
+            ko_count[k] += 1
+        for w in words:
+            for k in stems:
+                pair_count[(w, k)] += 1
+    lexicon: dict[str, set[str]] = defaultdict(set)
+    for (w, k), c in pair_count.items():
+        if c >= min_count and 2 * c / (en_count[w] + ko_count[k]) >= min_dice:
+            lexicon[w].add(k)
+    return dict(lexicon)
 
 
 def _features(text: str, lang: str, scorers: list[Scorer]) -> Features:

@@ -66,14 +66,26 @@ def _locate(block_text: str, pieces: Iterable[str]) -> Iterator[tuple[int, int]]
         yield start, end
 
 
-def _merge_fragments(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Join pieces that are not sentences (an enumeration "1.", a lone symbol) to the next piece."""
+_KO_CONTINUATION = re.compile(r"^(?:라고|이라고|라며|이라며|라는|이라는|하고|고\s|며\s|란\s)")
+
+
+def _merge_fragments(spans: list[tuple[int, int]], text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """Repair splitter output: a piece with no word (a closing quote) or a Korean quotative tail
+    ("…했다.” 라고 그가 말했다") belongs to the sentence before it; an enumeration ("1.") belongs to
+    the sentence after it."""
     merged: list[tuple[int, int]] = []
     carry: int | None = None
     for start, end in spans:
         piece = text[start:end]
         if carry is not None:
             start, carry = carry, None
+        if (
+            merged
+            and (not _WORD.search(piece) or (lang == "ko" and _KO_CONTINUATION.match(piece)))
+            and not _ENUMERATION.match(piece)
+        ):
+            merged[-1] = (merged[-1][0], end)
+            continue
         if not _WORD.search(piece) or _ENUMERATION.match(piece):
             carry = start
             continue
@@ -93,7 +105,7 @@ def _sentences(doc: Document, split) -> list[Sentence]:
             continue
         # A heading is one unit however it is punctuated ("1. Reinforcement Learning …").
         spans = [(0, len(block.text))] if block.kind == "heading" else split(block.text)
-        for start, end in _merge_fragments(spans, block.text):
+        for start, end in spans:
             sentences.append(
                 Sentence(len(sentences), block.index, block.text[start:end], start, end, block.kind)
             )
@@ -101,11 +113,13 @@ def _sentences(doc: Document, split) -> list[Sentence]:
 
 
 def split_english_text(text: str) -> list[tuple[int, int]]:
-    return list(_locate(text, english_splitter().segment(text)))
+    """Sentence spans of one block of English (pysbd, then fragment repair)."""
+    return _merge_fragments(list(_locate(text, english_splitter().segment(text))), text, "en")
 
 
 def split_korean_text(text: str) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in kiwi().split_into_sents(text)]
+    """Sentence spans of one block of Korean (Kiwi, then fragment repair)."""
+    return _merge_fragments([(s.start, s.end) for s in kiwi().split_into_sents(text)], text, "ko")
 
 
 def split_english(doc: Document) -> list[Sentence]:

@@ -1,0 +1,128 @@
+"""Transliteration keys: Hangul loanwords and English words reduced to one consonant skeleton.
+
+웨일스 ↔ Welsh, 트럼프 ↔ Trump, 토크나이저 ↔ tokenizer, 메리웨더 ↔ Merriweather all reduce to the
+same key, so the aligner can match them by exact lookup (an inverted index) instead of fuzzy
+matching every pair. Korean loanword spelling keeps the consonants and changes the vowels, so the
+key keeps consonant classes (voiced and voiceless merged, l = r) and drops vowels, h and y.
+
+Hangul syllables are decomposed arithmetically (Unicode §3.12): a romaniser such as
+korean-romanizer would give readable Latin, but we need consonant classes, not readable text, and
+going through its romanisation would only add a second mapping to undo.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Consonant class of each Hangul initial (19), in Unicode order: ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ
+_INITIAL = ["K", "K", "N", "T", "T", "R", "M", "P", "P", "S", "S", "", "S", "S", "S", "K", "T", "P", ""]
+# Medials (21) that start with a w glide: ㅘㅙㅚㅝㅞㅟ
+_W_MEDIALS = {9, 10, 11, 14, 15, 16}
+# Finals (28, the first is "none"). In loanwords a final ㅅ stands for t (로봇 = robot), ㅇ for ng.
+_FINAL = [
+    "", "K", "K", "KS", "N", "NS", "N", "T", "R", "RK", "RM", "RP", "RS", "RT", "RP", "R",
+    "M", "P", "PS", "T", "T", "N", "S", "S", "K", "T", "P", "",
+]  # fmt: skip
+
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+#: Particles and endings that follow a loanword inside one Korean word (트럼프는, 웨일스의).
+_PARTICLES = (
+    "에서는", "에게서", "으로는", "에서", "에게", "으로", "까지", "부터", "처럼", "보다", "이라는",
+    "라는", "이다", "였다", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "만",
+)  # fmt: skip
+
+
+def hangul_skeleton(word: str) -> str:
+    out: list[str] = []
+    for ch in word:
+        code = ord(ch) - 0xAC00
+        if not 0 <= code < 11172:
+            continue
+        initial, rest = divmod(code, 588)
+        medial, final = divmod(rest, 28)
+        out.append(_INITIAL[initial])
+        if medial in _W_MEDIALS and initial == 11:  # 웨 = w + e: the glide is a consonant here
+            out.append("W")
+        out.append(_FINAL[final])
+    return _collapse("".join(out))
+
+
+# English spelling → the consonant classes a Korean ear writes down.
+_EN_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"(?<=[a-z])e$", ""),  # silent final e
+        (r"(?<!^)gh", ""),  # Brighton, Vaughan
+        (r"ph", "p"),
+        (r"th", "t"),
+        (r"(sh|tch|ch|dg|j)", "s"),
+        (r"ck", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"ng(?=[aeiouy])", "nk"),  # Singapore → 싱가포르, Hungary → 헝가리
+        (r"ng", "n"),  # Sterling → 스털링
+        (r"[cqg]", "k"),
+        (r"x", "ks"),
+        (r"[bfv]", "p"),
+        (r"d", "t"),
+        (r"z", "s"),
+        (r"w(?![aeiouy])", ""),
+        (r"l", "r"),
+        (r"[aeiouyh]", ""),
+    ]
+]
+
+
+@lru_cache(maxsize=262_144)  # words repeat (Zipf): most lookups on a long text are cache hits
+def english_skeletons(word: str) -> frozenset[str]:
+    """Korean loanwords follow non-rhotic English (Merriweather → 메리웨더) but not always
+    (Argos → 아르고스), so a word gets both skeletons when they differ."""
+    lower = word.lower()
+    rhotic = _apply(lower)
+    non_rhotic = _apply(re.sub(r"r(?![aeiouy])", "", lower))
+    return frozenset({rhotic, non_rhotic})
+
+
+def english_skeleton(word: str) -> str:
+    return _apply(re.sub(r"r(?![aeiouy])", "", word.lower()))
+
+
+def _apply(s: str) -> str:
+    for pattern, replacement in _EN_RULES:
+        s = pattern.sub(replacement, s)
+    return _collapse(s.upper())
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def korean_keys(text: str, min_length: int = 3) -> set[str]:
+    """Skeletons of the Hangul words in a text, with and without a trailing particle."""
+    keys: set[str] = set()
+    for word in _HANGUL_WORD.findall(text):
+        keys.update(key for key in _hangul_word_keys(word) if len(key) >= min_length)
+    return keys
+
+
+@lru_cache(maxsize=262_144)
+def _hangul_word_keys(word: str) -> frozenset[str]:
+    stems = {word}
+    for particle in _PARTICLES:
+        if word.endswith(particle) and len(word) > len(particle) + 1:
+            stems.add(word[: -len(particle)])
+    return frozenset(hangul_skeleton(stem) for stem in stems)
+
+
+def english_keys(text: str, min_length: int = 3) -> set[str]:
+    """Skeletons of the English words of a text long enough to be distinctive."""
+    keys: set[str] = set()
+    for word in _LATIN_WORD.findall(text):
+        if len(word) < 4:
+            continue
+        # Lower-case words are common vocabulary: demand a longer skeleton before trusting it.
+        needed = min_length if word[0].isupper() else min_length + 1
+        keys.update(key for key in english_skeletons(word) if len(key) >= needed)
+    return keys
