@@ -10,10 +10,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
-from pipeline import align, db, export, ingest
+from pipeline import align, db, export, ingest, translate
 from pipeline.workspace import MissingKorean, Progress, Workspace, add_article
 
 #: What to do next, per kind of bad input.
@@ -68,6 +69,71 @@ def stage_progress(quiet: bool, total: int) -> Iterator[Progress]:
         yield step
 
 
+# --- machine translation (`add --translate`) -------------------------------------------------------
+
+
+@contextmanager
+def translation_errors() -> Iterator[None]:
+    """Turn translation failures into one-line errors; blocks already translated stay cached."""
+    try:
+        yield
+    except translate.ServiceUnreachable as e:
+        raise click.ClickException(f"{e}; supply a Korean file with --ko, or retry later") from e
+    except translate.MissingApiKey as e:
+        raise click.ClickException(f"{e}, or choose --translate google") from e
+    except translate.TranslationError as e:
+        raise click.ClickException(f"{e}; supply a Korean file with --ko, or try another --translate") from e
+
+
+class AddProgress:
+    """Progress of `add` on stderr: the stage bar and, while translating, a bar of blocks done/total.
+
+    Only one bar is on screen at a time: the stage bar is closed while blocks are translated and
+    reopened at the same stage afterwards.
+    """
+
+    def __init__(self, quiet: bool, stages: int) -> None:
+        self.quiet, self.stages = quiet, stages
+        self._bar: Any = None
+        self._kind = ""
+        self._stage = 0
+
+    def _open(self, kind: str, length: int, label: str, **options: Any) -> Any:
+        if self._kind != kind:
+            self.close()
+            self._bar = click.progressbar(length=length, label=label, file=sys.stderr, **options)
+            self._bar.__enter__()
+            self._kind = kind
+        return self._bar
+
+    def stage(self, name: str) -> None:
+        if self.quiet:
+            return
+        self._stage += 1
+        bar = self._open("stages", self.stages, "readnotes", show_eta=False, item_show_func=lambda s: s)
+        bar.update(self._stage - bar.pos, name)
+
+    def blocks(self, done: int, total: int) -> None:
+        if self.quiet or not total:
+            return
+        bar = self._open("blocks", total, "translating", show_eta=True, show_pos=True)
+        bar.update(done - bar.pos)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+        self._bar, self._kind = None, ""
+
+
+@contextmanager
+def add_progress(quiet: bool, stages: int) -> Iterator[AddProgress]:
+    display = AddProgress(quiet, stages)
+    try:
+        yield display
+    finally:
+        display.close()
+
+
 @click.group()
 @click.version_option(package_name="readnotes")
 @click.option(
@@ -97,30 +163,65 @@ def cli(ctx: click.Context, home: Path, quiet: bool) -> None:
 @click.option("--ko", "ko_file", type=click.Path(path_type=Path), help="The Korean translation.")
 @click.option("--slug", help="Name of the article in the workspace (default: from the file name).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@click.option(
+    "--translate",
+    "provider",
+    type=click.Choice(sorted(translate.PROVIDERS)),
+    help="Machine-translate the English instead of reading a Korean file (cached in notes.db).",
+)
+@click.option(
+    "--refresh", is_flag=True, help="With --translate: ask the provider again, bypassing the cache."
+)
 @click.pass_context
-def add(ctx: click.Context, en_file: Path, ko_file: Path | None, slug: str | None, as_json: bool) -> None:
+def add(
+    ctx: click.Context,
+    en_file: Path,
+    ko_file: Path | None,
+    slug: str | None,
+    as_json: bool,
+    provider: str | None,
+    refresh: bool,
+) -> None:
     """Process an article: segment, align, store in notes.db, write the study sheet.
 
-    A sibling raw/<stem>.ko.md (or .ko.txt) is used when --ko is not given.
+    A sibling raw/<stem>.ko.md (or .ko.txt) is used when --ko is not given. With --translate the
+    Korean comes from a machine translation instead; a run that fails halfway keeps what it got,
+    and the next run resumes there.
 
     \b
         readnotes add raw/karpathy-2025.en.md
         readnotes add article.md --ko article.ko.txt --slug my-article
+        readnotes add raw/new-post.en.md --translate google
     """
     ws: Workspace = ctx.obj
+    if provider and ko_file is not None:
+        raise click.UsageError("give either --ko or --translate, not both")
+    if refresh and not provider:
+        raise click.UsageError("--refresh only applies with --translate")
     _existing_file(en_file, "English")
     if ko_file is not None:
         _existing_file(ko_file, "Korean")
     try:
-        with user_errors(), stage_progress(ctx.meta["quiet"] or as_json, 7) as progress:
-            article, paths = add_article(ws, en_file, ko_file, slug, progress=progress)
+        with user_errors(), translation_errors(), add_progress(ctx.meta["quiet"] or as_json, 7) as shown:
+            translator = translate.Translator(provider) if provider else None
+            article, paths = add_article(
+                ws,
+                en_file,
+                ko_file,
+                slug,
+                progress=shown.stage,
+                translator=translator,
+                refresh=refresh,
+                on_block=shown.blocks,
+            )
     except MissingKorean as e:
         raise click.ClickException(
             f"{e}. Pass it with --ko KO_FILE, or put {en_file.name.replace('.en.', '.ko.')} beside it."
         ) from e
     counts = export.SheetCounts.of(article)
     if as_json:
-        summary = {"slug": article.slug, "title": article.title} | counts.__dict__
+        summary = {"slug": article.slug, "title": article.title, "provenance": article.provenance}
+        summary |= counts.__dict__
         click.echo(json.dumps(summary | {k: str(v) for k, v in paths.items()}, ensure_ascii=False))
         return
     click.echo(

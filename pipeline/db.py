@@ -104,6 +104,24 @@ def m001_articles(db: Database) -> None:
         db[table].create_index(["slug", "idx"])
 
 
+@migrations()
+def m030_translation_cache(db: Database) -> None:
+    # Machine translations by (provider, languages, sha256 of the text sent): not per article, so
+    # they survive re-processing and a re-run or a resumed run costs no request.
+    db["translation_cache"].create(
+        {
+            "provider": str,
+            "source": str,
+            "target": str,
+            "sha256": str,
+            "text": str,
+            "translation": str,
+            "created_at": str,
+        },
+        pk=("provider", "source", "target", "sha256"),
+    )
+
+
 def open_db(path: Path | str) -> Database:
     """Open (creating if needed) notes.db and bring its schema up to date."""
     db = Database(path)

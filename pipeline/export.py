@@ -77,7 +77,10 @@ def _provenance_text(article: Article) -> str:
     prov = article.provenance
     if prov.startswith("file:"):
         return f"your file `{prov[5:]}`"
-    return prov or "unknown"
+    machine = re.fullmatch(r"(\w+) (\d{4}-\d{2}-\d{2})", prov)  # "google 2026-11-23" (translate.provenance)
+    if machine:
+        return f"machine translation: {machine[1]}, {machine[2]}"
+    return md_escape(prov) if prov else "unknown"
 
 
 def study_sheet_md(article: Article) -> str:

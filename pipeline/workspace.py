@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from pipeline import align, db, export, ingest, segment
+from pipeline import align, db, export, ingest, segment, translate
 from pipeline.document import Article, Document
 
 Progress = Callable[[str], None]
@@ -78,17 +78,33 @@ def add_article(
     ko_path: Path | None = None,
     slug: str | None = None,
     progress: Progress = _no_progress,
+    translator: translate.Translator | None = None,
+    refresh: bool = False,
+    on_block: translate.BlockProgress | None = None,
 ) -> tuple[Article, dict[str, Path]]:
-    """Process one article pair into the workspace: notes.db, aligned/ and exports/."""
+    """Process one article pair into the workspace: notes.db, aligned/ and exports/.
+
+    With a translator (and no ko_path), the Korean side is machine-translated block by block through
+    the translation cache in notes.db; a ServiceUnreachable leaves the blocks done in the cache.
+    """
     progress("reading")
     en_doc = ingest.read_document(en_path, "en")
-    if ko_path is None:
-        ko_path = ingest.find_korean_sibling(en_path)
-    if ko_path is None:
-        raise MissingKorean(f"no Korean file for {en_path}")
-    ko_doc = ingest.read_document(ko_path, "ko")
+    if translator is not None and ko_path is None:
+        progress("translating")
+        cache = translate.TranslationCache(ws.db)
+        ko_doc = translate.translate_document(
+            en_doc, translator, cache, refresh, on_block or translate.no_block_progress
+        )
+        provenance = translate.provenance(translator.name)
+    else:
+        if ko_path is None:
+            ko_path = ingest.find_korean_sibling(en_path)
+        if ko_path is None:
+            raise MissingKorean(f"no Korean file for {en_path}")
+        ko_doc = ingest.read_document(ko_path, "ko")
+        provenance = f"file:{ko_path}"
     slug = slug or ingest.slug_for(en_path)
-    article = build_article(en_doc, ko_doc, slug, f"file:{ko_path}", progress=progress)
+    article = build_article(en_doc, ko_doc, slug, provenance, progress=progress)
     progress("storing")
     db.save_article(ws.db, article)
     progress("writing the study sheet")
