@@ -226,8 +226,10 @@ def print_table(results: Sequence[dict[str, Any]]) -> None:
         )
     for r in results:
         if r.get("coverage_problem_count"):
-            print(f"! {r['aligner']} / {r['condition']}: {r['coverage_problem_count']} coverage problems, "
-                  f"e.g. {r['coverage_problems'][0]}")
+            print(
+                f"! {r['aligner']} / {r['condition']}: {r['coverage_problem_count']} coverage problems, "
+                f"e.g. {r['coverage_problems'][0]}"
+            )
         if r.get("perturbation"):
             print(f"  {r['aligner']} / {r['condition']}: perturbation {r['perturbation']}")
 
@@ -248,20 +250,32 @@ def print_scaling(s: dict[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--condition", action="append", choices=(*CONDITIONS, "all"),
-                    help="condition to run (repeatable); default: all")
+    ap.add_argument(
+        "--condition",
+        action="append",
+        choices=(*CONDITIONS, "all"),
+        help="condition to run (repeatable); default: all",
+    )
     ap.add_argument("--aligner", choices=("baseline", "readnotes", "both"), default="both")
     ap.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
-    ap.add_argument("--scaling", action="store_true",
-                    help="time the readnotes aligner on the joined text repeated 1x, 4x, 16x "
-                    "(skips the conditions)")
+    ap.add_argument(
+        "--scaling",
+        action="store_true",
+        help="time the readnotes aligner on the joined text repeated 1x, 4x, 16x (skips the conditions)",
+    )
     ap.add_argument("--factors", default="1,4,16", help="repetition factors for --scaling")
     ap.add_argument("--seed", type=int, default=0, help="seed of the perturbation")
-    ap.add_argument("--rates", default="",
-                    help="perturbation rates, e.g. merge=0.04,split=0.04,drop=0.05,insert=0.04 "
-                    "(the defaults)")
-    ap.add_argument("--baseline-units", choices=("bytes", "chars"), default="bytes",
-                    help="length units of the Gale-Church baseline (classic: bytes)")
+    ap.add_argument(
+        "--rates",
+        default="",
+        help="perturbation rates, e.g. merge=0.04,split=0.04,drop=0.05,insert=0.04 (the defaults)",
+    )
+    ap.add_argument(
+        "--baseline-units",
+        choices=("bytes", "chars"),
+        default="bytes",
+        help="length units of the Gale-Church baseline (classic: bytes)",
+    )
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     ap.add_argument("--data", default=str(data.DEFAULT_PAIRS), help="pairs.tsv")
     args = ap.parse_args(argv)
@@ -286,8 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scaling:
         for name, fn in aligners:
             if name == "readnotes":
-                out["scaling"] = run_scaling(fn, docs, [int(x) for x in args.factors.split(",")],
-                                             memory=not args.no_memory)
+                out["scaling"] = run_scaling(
+                    fn, docs, [int(x) for x in args.factors.split(",")], memory=not args.no_memory
+                )
     else:
         conditions = CONDITIONS if not args.condition or "all" in args.condition else tuple(args.condition)
         for cond in conditions:

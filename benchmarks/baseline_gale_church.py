@@ -60,9 +60,9 @@ def _lengths(sentences: Sequence[Sentence | str], units: str = "bytes") -> np.nd
     raise ValueError(f"unknown units {units!r}")
 
 
-def align_lengths(en_len: Sequence[float], ko_len: Sequence[float], c: float | None = None) -> list[
-    tuple[tuple[int, ...], tuple[int, ...], float]
-]:
+def align_lengths(
+    en_len: Sequence[float], ko_len: Sequence[float], c: float | None = None
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """Gale-Church over length sequences: a list of (en indices, ko indices, cost)."""
     a = np.asarray(en_len, dtype=np.float64)
     b = np.asarray(ko_len, dtype=np.float64)

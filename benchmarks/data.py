@@ -186,8 +186,9 @@ class PerturbRates:
     far: int = 200  # an inserted corpus sentence comes from at least this many units away
 
 
-def perturb_korean(case: Case, seed: int = 0, rates: PerturbRates | None = None,
-                   pool: Sequence[str] | None = None) -> Case:
+def perturb_korean(
+    case: Case, seed: int = 0, rates: PerturbRates | None = None, pool: Sequence[str] | None = None
+) -> Case:
     """A copy of ``case`` whose Korean side is merged, split, thinned and padded; gold updated.
 
     Works on the gold units (beads) of ``case``; each unit is touched by at most one operation, and
@@ -213,8 +214,14 @@ def perturb_korean(case: Case, seed: int = 0, rates: PerturbRates | None = None,
     for u in order:
         if u in op or not single[u]:
             continue
-        if done["merge"] < want["merge"] and u + 1 < n and u + 1 not in op and single[u + 1] \
-                and units[u][0] and units[u + 1][0]:
+        if (
+            done["merge"] < want["merge"]
+            and u + 1 < n
+            and u + 1 not in op
+            and single[u + 1]
+            and units[u][0]
+            and units[u + 1][0]
+        ):
             op[u], op[u + 1] = "merge", "merged"
             done["merge"] += 1
         elif done["split"] < want["split"] and (cut := clause_cut(units[u][1][0])) is not None:
@@ -254,7 +261,7 @@ def perturb_korean(case: Case, seed: int = 0, rates: PerturbRates | None = None,
             continue
         elif kind == "split":
             text = ko[0]
-            new_units.append((en, [text[: cuts[u]].strip(), text[cuts[u]:].strip()]))
+            new_units.append((en, [text[: cuts[u]].strip(), text[cuts[u] :].strip()]))
         elif kind == "drop":
             new_units.append((en, []))
         else:

@@ -105,7 +105,10 @@ def test_blocks_know_kind_position_and_alignability():
 
 
 def test_front_matter_gives_metadata():
-    text = "---\ntitle: Given Title\nsource: https://example.org/post\ndate: 2025-12-19\n---\n# Heading\n\nBody.\n"
+    text = (
+        "---\ntitle: Given Title\nsource: https://example.org/post\ndate: 2025-12-19\n---\n"
+        "# Heading\n\nBody.\n"
+    )
     doc = ingest.parse_markdown(text, "en")
     assert (doc.title, doc.source_url, doc.date) == ("Given Title", "https://example.org/post", "2025-12-19")
 
