@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from pipeline import align, db, export, ingest, translate
-from pipeline.workspace import MissingKorean, Progress, Workspace, add_article
+from pipeline.workspace import MissingKorean, Workspace, add_article
 
 #: What to do next, per kind of bad input.
 INGEST_HINTS: dict[type, str] = {
@@ -51,25 +51,6 @@ def _existing_file(path: Path, what: str) -> Path:
     if path.is_dir():
         raise click.ClickException(f"{path}: is a folder. Pass the {what} file itself.")
     return path
-
-
-@contextmanager
-def stage_progress(quiet: bool, total: int) -> Iterator[Progress]:
-    """A progress bar on stderr over the named stages of a long command."""
-    if quiet:
-        yield lambda _stage: None
-        return
-    with click.progressbar(
-        length=total, label="readnotes", file=sys.stderr, show_eta=False, item_show_func=lambda s: s
-    ) as bar:
-
-        def step(stage: str) -> None:
-            bar.update(1, stage)
-
-        yield step
-
-
-# --- machine translation (`add --translate`) -------------------------------------------------------
 
 
 @contextmanager
@@ -127,7 +108,8 @@ class AddProgress:
 
 @contextmanager
 def add_progress(quiet: bool, stages: int) -> Iterator[AddProgress]:
-    display = AddProgress(quiet, stages)
+    # A bar only makes sense on a terminal; piped or logged stderr gets no carriage-return noise.
+    display = AddProgress(quiet or not sys.stderr.isatty(), stages)
     try:
         yield display
     finally:
@@ -216,7 +198,8 @@ def add(
             )
     except MissingKorean as e:
         raise click.ClickException(
-            f"{e}. Pass it with --ko KO_FILE, or put {en_file.name.replace('.en.', '.ko.')} beside it."
+            f"{e}. Pass it with --ko KO_FILE, put {ingest.korean_sibling_name(en_file)} beside it, "
+            "or translate it with --translate google."
         ) from e
     counts = export.SheetCounts.of(article)
     if as_json:

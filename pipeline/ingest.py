@@ -280,6 +280,12 @@ def slug_for(path: Path) -> str:
     return slug or "article"
 
 
+def korean_sibling_name(en_path: Path) -> str:
+    """The file name `add` looks for beside an English file: post.en.md → post.ko.md."""
+    base = re.sub(r"(\.en)?\.(md|markdown|txt)$", "", Path(en_path).name, flags=re.I)
+    return base + ".ko.md"
+
+
 def find_korean_sibling(en_path: Path) -> Path | None:
     """raw/<stem>.ko.md or raw/<stem>.ko.txt beside raw/<stem>.en.md, if present."""
     en_path = Path(en_path)
