@@ -156,7 +156,7 @@ class Aligner:
     lexicon_sample: int = 3000  # confident beads to learn from (bounds the cost on long texts)
     band: int = 24  # half-width of the DP corridor, in sentences
     full_dp_cells: int = 400_000  # below n×m of this, skip pass 1 and search the whole matrix
-    max_sentences: int = 400_000  # refuse beyond this, rather than risk memory
+    max_sentences: int = 150_000  # both sides together; beyond this, refuse rather than risk memory
 
     def __call__(self, en: Sequence[Sentence], ko: Sequence[Sentence]) -> list[Bead]:
         return align(en, ko, self)
