@@ -250,6 +250,7 @@ def align_command(en_file: Path, ko_file: Path, presplit: bool, out: Path | None
         beads = align.align(en_sentences, ko_sentences)
     text = export.beads_jsonl(beads)
     if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
         export.write_atomically(out, text)
         click.echo(f"{len(beads)} beads written to {out}", err=True)
     else:

@@ -36,8 +36,9 @@ def beads_tsv(beads: Iterable[Bead]) -> str:
 
 # CommonMark has no escaping helper in markdown-it-py (it parses, it does not write), so this is
 # the minimal escaper for plain text placed into Markdown: inline markup characters everywhere,
-# and block markers (#, >, -, +, 1.) where they would start a line.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|]|~~)")
+# and block markers (#, >, -, +, 1.) where they would start a line. "&" is escaped only where it
+# would start an entity reference ("&nbsp;" from an inline code span must stay literal).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|]|~~|&(?=#?[A-Za-z0-9]+;))")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 
 
@@ -130,6 +131,10 @@ def _body(article: Article) -> Iterator[str]:
     for bead in leading:
         yield from _pair_lines(bead, en_text, ko_text, indent="")
     first_block = next((b.index for b in article.en.blocks if b.alignable), -1)
+    # Content indent of the enclosing list items: a nested item must be indented past its
+    # parent's marker ("1. " needs 3 spaces, "- " 2), or CommonMark ends the parent list. A
+    # top-level item resets it.
+    list_indents: list[str] = []
     for block in article.en.blocks:
         if not block.alignable:
             yield block.text
@@ -150,8 +155,10 @@ def _body(article: Article) -> Iterator[str]:
             continue
         if block.kind == "list_item":
             marker = block.marker if block.marker else "-"
-            indent = "  " * max(block.level - 1, 0)
+            del list_indents[max(block.level - 1, 0) :]
+            indent = list_indents[-1] if list_indents else ""
             inner = indent + " " * (len(marker) + 1)
+            list_indents.append(inner)
             for k, bead in enumerate(beads):
                 lines = list(_pair_lines(bead, en_text, ko_text, indent=inner))
                 if k == 0 and lines:

@@ -113,8 +113,27 @@ def _sentences(doc: Document, split) -> list[Sentence]:
 
 
 def split_english_text(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of one block of English (pysbd, then fragment repair)."""
-    return _merge_fragments(list(_locate(text, english_splitter().segment(text))), text, "en")
+    """Sentence spans of one block of English (pysbd, then URL and fragment repair)."""
+    spans = _keep_urls_whole(list(_locate(text, english_splitter().segment(text))), text)
+    return _merge_fragments(spans, text, "en")
+
+
+# pysbd splits inside a URL at "?" (…/watch?v=…) and before a one-letter label (www.x.org), and
+# has no option to protect spans, so rejoin pieces whose boundary falls inside a URL.
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+")
+
+
+def _keep_urls_whole(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    urls = [(m.start(), m.start() + len(m.group(0).rstrip(".,;:!?"))) for m in _URL.finditer(text)]
+    if not urls:
+        return spans
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and any(u_start < joined[-1][1] < u_end for u_start, u_end in urls):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def split_korean_text(text: str) -> list[tuple[int, int]]:
@@ -156,9 +175,15 @@ def english_tokens(text: str) -> list[Token]:
         lower = tok.text.lower()
         if lemma == tok.text and lower != tok.text:
             # "Gobbled" is not in the table but "gobbled" is: retry in lower case.
-            lemma = english_nlp().vocab.lookups.get_table("lemma_lookup").get(lower, lower)
+            lemma = _lemma_table().get(lower, lower)
         out.append(Token(tok.text, lemma.lower(), tok.pos_ or "", tok.idx, tok.idx + len(tok.text)))
     return out
+
+
+@cache
+def _lemma_table():
+    # The lookup tables live on the lemmatizer component, not on the shared vocab.
+    return english_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
 
 def korean_morphemes(text: str) -> list[Token]:

@@ -1,0 +1,249 @@
+"""align: the sample against its verified gold, coverage invariants, omissions, additions, blocks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from pipeline import ingest, segment
+from pipeline.align import Aligner, AlignmentError, align, presplit_sentences
+from pipeline.document import Bead, Sentence
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_EN, SAMPLE_KO = ROOT / "raw/karpathy-2025.en.md", ROOT / "raw/karpathy-2025.ko.md"
+GOLD = ROOT / "tests/data/karpathy-2025.gold.json"
+NTREX = Path("/work/shared/data/ntrex-en-ko-dev/pairs.tsv")
+needs_ntrex = pytest.mark.skipif(not NTREX.exists(), reason="NTREX dev data not present")
+
+
+@cache
+def ntrex_documents() -> list[list[tuple[str, str]]]:
+    """(en, ko) rows of each NTREX dev document, in order; every row is one gold 1-1 unit."""
+    docs: dict[str, list[tuple[str, str]]] = {}
+    with NTREX.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(reader)
+        for doc_id, en, ko in reader:
+            docs.setdefault(doc_id, []).append((en, ko))
+    return list(docs.values())
+
+
+def presplit(paragraphs: Sequence[Sequence[str]]) -> list[Sentence]:
+    return presplit_sentences("\n\n".join("\n".join(p) for p in paragraphs))
+
+
+def assert_covers(beads: list[Bead], en: Sequence[Sentence], ko: Sequence[Sentence]) -> None:
+    """Every sentence of both sides in exactly one bead, in order; scores in [0, 1]."""
+    assert [i for b in beads for i in b.en] == [s.index for s in en]
+    assert [j for b in beads for j in b.ko] == [s.index for s in ko]
+    texts_en = {s.index: s.text for s in en}
+    texts_ko = {s.index: s.text for s in ko}
+    for b in beads:
+        assert b.en or b.ko, "empty bead"
+        assert 0.0 <= b.score <= 1.0, b
+        assert b.en_text == " ".join(texts_en[i] for i in b.en)
+        assert b.ko_text == " ".join(texts_ko[j] for j in b.ko)
+
+
+def pairs(beads: list[Bead]) -> list[tuple[list[int], list[int]]]:
+    return [(b.en, b.ko) for b in beads]
+
+
+# -- The bundled sample ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample(kiwi, nlp):
+    en = segment.split_english(ingest.read_document(SAMPLE_EN, "en"))
+    ko = segment.split_korean(ingest.read_document(SAMPLE_KO, "ko"))
+    return en, ko
+
+
+def test_sample_aligns_exactly_to_gold(sample):
+    en, ko = sample
+    gold = [tuple(bead) for bead in json.loads(GOLD.read_text())]
+    beads = align(en, ko, Aligner())
+    assert_covers(beads, en, ko)
+    assert [(b.en, b.ko) for b in beads] == [(list(e), list(k)) for e, k in gold]
+
+
+# -- Invariants over random inputs -------------------------------------------------------------
+
+EN_WORDS = "the model data train LLM GPT-4 reward 2025 3.5 code agent learns fast slow RLHF o3".split()
+LATIN_IN_KOREAN = ["LLM", "GPT-4", "2025", "RLHF", "3.5"]
+
+
+def random_side(rng: random.Random, lang: str, count: int) -> list[Sentence]:
+    out, block = [], 0
+    for i in range(count):
+        if i and rng.random() < 0.3:
+            block += rng.randint(1, 2)
+        if lang == "en":
+            text = " ".join(rng.choice(EN_WORDS) for _ in range(rng.randint(1, 40))) + rng.choice(".?!")
+        else:
+            words = [
+                "".join(chr(rng.randint(0xAC00, 0xD7A3)) for _ in range(rng.randint(1, 4)))
+                for _ in range(rng.randint(1, 20))
+            ]
+            if rng.random() < 0.3:
+                words.insert(rng.randrange(len(words) + 1), rng.choice(LATIN_IN_KOREAN))
+            text = " ".join(words) + "."
+        out.append(Sentence(i, block, text))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_sentence_in_exactly_one_bead_in_order(seed):
+    rng = random.Random(seed)
+    sizes = [0, 1, 2, 3, 5, 13, 40, 90]
+    en = random_side(rng, "en", rng.choice(sizes))
+    ko = random_side(rng, "ko", rng.choice(sizes))
+    # Both the whole-matrix DP and the anchored corridor (with a narrow band) keep the invariants.
+    for aligner in (Aligner(), Aligner(full_dp_cells=0, band=rng.choice([1, 2, 24]))):
+        beads = align(en, ko, aligner)
+        assert_covers(beads, en, ko)
+
+
+@pytest.mark.parametrize("n, m", [(0, 0), (3, 0), (0, 4)])
+def test_empty_sides(n, m):
+    rng = random.Random(n * 10 + m)
+    en, ko = random_side(rng, "en", n), random_side(rng, "ko", m)
+    beads = align(en, ko)
+    assert_covers(beads, en, ko)
+    assert all(b.kind in ("1-0", "0-1") for b in beads)
+
+
+# -- Presplit reader ---------------------------------------------------------------------------
+
+
+def test_presplit_reader_blank_lines_are_blocks():
+    text = "\n\n  First one.  \nSecond one.\n\n\n\nThird one.\n   \nFourth one.\n\n"
+    sentences = presplit_sentences(text)
+    assert [(s.index, s.block, s.text) for s in sentences] == [
+        (0, 0, "First one."),
+        (1, 0, "Second one."),
+        (2, 1, "Third one."),
+        (3, 2, "Fourth one."),
+    ]
+    assert all(s.end - s.start == len(s.text) for s in sentences)
+    assert presplit_sentences("\n \n") == []
+
+
+# -- Omissions, additions, blocks --------------------------------------------------------------
+
+
+@needs_ntrex
+@pytest.mark.xfail(
+    strict=True,
+    reason="align.py estimates the length ratio from the two texts' totals, which assumes the Korean "
+    "covers all of the English; with 40% coverage the ratio is 0.4x too small and the DP spreads the "
+    "Korean over 2-1/3-1 beads instead of leaving the rest 1-0 (lead is tuning align.py)",
+)
+def test_partial_translation_leaves_the_rest_unaligned():
+    rows = ntrex_documents()[0] + ntrex_documents()[1]
+    cut = int(len(rows) * 0.4)
+    en = presplit_sentences("\n".join(e for e, _ in rows))
+    ko = presplit_sentences("\n".join(k for _, k in rows[:cut]))
+    beads = align(en, ko)
+    assert_covers(beads, en, ko)
+    assert pairs(beads) == [([i], [i]) for i in range(cut)] + [([i], []) for i in range(cut, len(rows))]
+
+
+UNRELATED_KO = "오늘 저녁 메뉴는 김치찌개와 계란말이, 그리고 시원한 보리차였다."
+
+
+@needs_ntrex
+@pytest.mark.xfail(
+    strict=True,
+    reason="a 1-2 bead (type cost 1.6 + a small length cost) is cheaper than a 0-1 bead (skip_cost 4.2), "
+    "so an unrelated Korean sentence is absorbed into its neighbour's bead (lead is tuning align.py)",
+)
+def test_unrelated_korean_sentence_is_an_addition():
+    rows = ntrex_documents()[0]
+    ko_rows = [k for _, k in rows]
+    ko_rows.insert(5, UNRELATED_KO)
+    en = presplit_sentences("\n".join(e for e, _ in rows))
+    ko = presplit_sentences("\n".join(ko_rows))
+    beads = align(en, ko)
+    assert_covers(beads, en, ko)
+    expected = [([i], [i]) for i in range(5)] + [([], [5])] + [([i], [i + 1]) for i in range(5, len(rows))]
+    assert pairs(beads) == expected
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_bead_never_straddles_a_block_boundary(seed):
+    """Corresponding blocks with 1-3 sentences each and lengths that carry no signal: the length
+    model alone would happily pair across paragraph breaks (it does in most seeds with the block
+    costs switched off); block awareness must keep every bead inside one block on each side."""
+    rng = random.Random(seed)
+    en_counts = [rng.randint(1, 3) for _ in range(rng.randint(3, 12))]
+    ko_counts = [max(1, c + rng.choice([-1, 0, 0, 1])) for c in en_counts]
+    en, ko = [], []
+    for side, counts, lang in ((en, en_counts, "en"), (ko, ko_counts, "ko")):
+        for block, count in enumerate(counts):
+            for s in random_side(rng, lang, count):
+                side.append(Sentence(len(side), block, s.text))
+    beads = align(en, ko)
+    assert_covers(beads, en, ko)
+    for b in beads:
+        assert len({en[i].block for i in b.en}) <= 1, b
+        assert len({ko[j].block for j in b.ko}) <= 1, b
+
+
+@needs_ntrex
+@pytest.mark.parametrize("seed", range(4))
+def test_beads_pair_corresponding_blocks(seed):
+    """Real translations cut into paragraphs at the same rows on both sides, some Korean rows split
+    in two (so 1-2 beads are needed): every bead lies in one paragraph, the same on both sides."""
+    rng = random.Random(seed)
+    rows = ntrex_documents()[seed * 3] + ntrex_documents()[seed * 3 + 1]
+    en_paras: list[list[str]] = [[]]
+    ko_paras: list[list[str]] = [[]]
+    split_one = False
+    for k, (e, ko_row) in enumerate(rows):
+        if k and rng.random() < 0.35:
+            en_paras.append([])
+            ko_paras.append([])
+        en_paras[-1].append(e)
+        head, dot, tail = ko_row.partition(". ")
+        if dot and tail and (rng.random() < 0.5 or not split_one):
+            ko_paras[-1] += [head + ".", tail]
+            split_one = True
+        else:
+            ko_paras[-1].append(ko_row)
+    en, ko = presplit(en_paras), presplit(ko_paras)
+    beads = align(en, ko)
+    assert_covers(beads, en, ko)
+    assert any(b.kind == "1-2" for b in beads)
+    for b in beads:
+        blocks = {en[i].block for i in b.en} | {ko[j].block for j in b.ko}
+        assert len(blocks) == 1, (b.kind, b.en_text, b.ko_text)
+
+
+@needs_ntrex
+def test_corridor_gives_the_same_beads_as_full_dp():
+    docs = ntrex_documents()[:8]
+    en = presplit([[e for e, _ in doc] for doc in docs])
+    ko = presplit([[k for _, k in doc] for doc in docs])
+    assert len(en) > 100
+    full = align(en, ko, Aligner())
+    corridor = align(en, ko, Aligner(full_dp_cells=0))
+    assert_covers(corridor, en, ko)
+    assert pairs(corridor) == pairs(full)
+    assert [round(b.score, 6) for b in corridor] == [round(b.score, 6) for b in full]
+    # Clean presplit rows are 1-1 throughout.
+    assert pairs(full) == [([i], [i]) for i in range(len(en))]
+
+
+def test_max_sentences_limit_raises():
+    rng = random.Random(7)
+    en, ko = random_side(rng, "en", 6), random_side(rng, "ko", 6)
+    with pytest.raises(AlignmentError, match="limit"):
+        align(en, ko, Aligner(max_sentences=10))
+    assert_covers(align(en, ko, Aligner(max_sentences=12)), en, ko)

@@ -1,0 +1,326 @@
+"""The CLI through CliRunner: add, align, sheet, list, workspace selection, help, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from markdown_it import MarkdownIt
+
+from pipeline import db
+from pipeline.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = [tuple(b) for b in json.loads((ROOT / "tests/data/karpathy-2025.gold.json").read_text())]
+SLUG = "karpathy-2025"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def outputs(home: Path) -> dict[str, bytes]:
+    files = sorted((home / "aligned").glob("*")) + sorted((home / "exports").glob("*"))
+    return {str(p.relative_to(home)): p.read_bytes() for p in files}
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory, kiwi, nlp) -> Path:
+    """A workspace after `readnotes add` on the sample (built once; tests use copies)."""
+    home = tmp_path_factory.mktemp("added")
+    shutil.copytree(ROOT / "raw", home / "raw")
+    result = CliRunner().invoke(
+        cli, ["--home", str(home), "-q", "add", str(home / "raw/karpathy-2025.en.md")], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return home
+
+
+@pytest.fixture
+def ws(added, tmp_path) -> Path:
+    home = tmp_path / "ws"
+    shutil.copytree(added, home)
+    return home
+
+
+def bead_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+# -- add ---------------------------------------------------------------------------------------
+
+
+def test_add_writes_jsonl_tsv_and_sheet(home, run):
+    result = run("add", str(home / "raw/karpathy-2025.en.md"))
+    assert "18 English and 20 Korean sentences in 18 pairs" in result.output
+    assert f"exports/{SLUG}.md" in result.output
+    beads = bead_lines((home / f"aligned/{SLUG}.jsonl").read_text(encoding="utf-8"))
+    for bead in beads:
+        assert list(bead) == ["en", "ko", "score", "en_text", "ko_text"]
+        assert all(isinstance(i, int) for i in bead["en"] + bead["ko"])
+        assert 0.0 <= bead["score"] <= 1.0
+        assert bead["en_text"] or bead["ko_text"]
+    assert [(b["en"], b["ko"]) for b in beads] == [(list(e), list(k)) for e, k in GOLD]
+    rows = (home / f"aligned/{SLUG}.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "en\tko\tscore"
+    assert len(rows) == len(beads) + 1
+    for row, bead in zip(rows[1:], beads, strict=True):
+        en, ko, score = row.split("\t")
+        assert (en, ko) == (bead["en_text"], bead["ko_text"])
+        assert abs(float(score) - bead["score"]) < 1e-3
+    assert (home / f"exports/{SLUG}.md").read_text(encoding="utf-8").startswith("# 2025 LLM Year in Review")
+
+
+def test_add_json_summary(home, run):
+    result = run("add", str(home / "raw/karpathy-2025.en.md"), "--json")
+    summary = json.loads(result.stdout)
+    assert (summary["slug"], summary["en"], summary["ko"], summary["beads"]) == (SLUG, 18, 20, 18)
+    assert Path(summary["sheet"]) == home / f"exports/{SLUG}.md"
+
+
+def sheet_runs(sheet: str) -> list[str]:
+    """Plain text of every paragraph and heading of the sheet outside its header table, in order."""
+    runs, stack = [], []
+    for tok in MarkdownIt("commonmark").enable("table").parse(sheet):
+        if tok.nesting:
+            stack.append(tok.type) if tok.nesting == 1 else stack.pop()
+        elif tok.type == "inline" and "table_open" not in stack:
+            runs.append("".join(c.content for c in tok.children or [] if c.type in ("text", "code_inline")))
+    return runs
+
+
+def test_sheet_has_every_sentence_once_in_order(ws):
+    """Read the sheet back as runs of text: each is a group of consecutive English sentences, or
+    the Korean ones that follow them, or a marker. Consuming them in order must use every
+    sentence of both sides exactly once, and give back the gold pairing."""
+    article = db.load_article(db.open_db(ws / "notes.db"), SLUG)
+    en = [s.text for s in article.en_sentences]
+    ko = [s.text for s in article.ko_sentences]
+    assert (len(en), len(ko)) == (18, 20)
+    i = j = 0
+    pairs: list[tuple[list[int], list[int]]] = []
+    for run in sheet_runs((ws / f"exports/{SLUG}.md").read_text(encoding="utf-8")):
+        if run == "(no Korean translation)":
+            assert pairs and pairs[-1][1] == [], "marker without an English sentence before it"
+            continue
+        added = run.endswith(" (added by the translation; no English)")
+        run = run.removesuffix(" (added by the translation; no English)")
+        en_size = next((k for k in (1, 2, 3) if " ".join(en[i : i + k]) == run), 0)
+        ko_size = next((k for k in (1, 2, 3) if " ".join(ko[j : j + k]) == run), 0)
+        assert en_size or ko_size, f"unexpected text in the sheet: {run!r}"
+        if en_size and not added:
+            pairs.append((list(range(i, i + en_size)), []))
+            i += en_size
+        else:
+            if added:
+                pairs.append(([], []))
+            assert pairs[-1][1] == [], f"two Korean runs for one English: {run!r}"
+            pairs[-1][1].extend(range(j, j + ko_size))
+            j += ko_size
+    assert (i, j) == (len(en), len(ko))
+    assert pairs == [(list(e), list(k)) for e, k in GOLD]
+
+
+def test_rerun_replaces_rows(ws):
+    before = {t: db.open_db(ws / "notes.db")[t].count for t in ["articles", *db.ARTICLE_TABLES]}
+    result = invoke("--home", str(ws), "-q", "add", str(ws / "raw/karpathy-2025.en.md"))
+    assert result.exit_code == 0, result.output
+    conn = db.open_db(ws / "notes.db")
+    assert {t: conn[t].count for t in ["articles", *db.ARTICLE_TABLES]} == before
+    for table in db.ARTICLE_TABLES:
+        ids = [r["id"] for r in conn[table].rows]
+        assert len(ids) == len(set(ids))
+    assert len((ws / f"aligned/{SLUG}.jsonl").read_text().splitlines()) == before["beads"]
+
+
+def test_crash_mid_save_keeps_the_previous_version(ws, monkeypatch):
+    db_before, files_before = dump(ws / "notes.db"), outputs(ws)
+    # A changed article, so that a half-written save would show.
+    en = ws / "raw/karpathy-2025.en.md"
+    en.write_text(en.read_text(encoding="utf-8") + "\nA new closing paragraph. It has two sentences.\n")
+
+    def crashing_saver(_db, _article):
+        raise RuntimeError("simulated crash while saving")
+
+    monkeypatch.setattr(db, "ARTICLE_SAVERS", [*db.ARTICLE_SAVERS, crashing_saver])
+    result = invoke("--home", str(ws), "-q", "add", str(en))
+    assert result.exit_code != 0
+    assert isinstance(result.exception, RuntimeError)
+    assert dump(ws / "notes.db") == db_before
+    assert outputs(ws) == files_before
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+KO = "raw/karpathy-2025.ko.md"
+EN = "raw/karpathy-2025.en.md"
+
+
+@pytest.mark.parametrize(
+    "files, args, message",
+    [
+        ({"empty.md": b""}, ["empty.md", "--ko", KO], "empty.md: it is empty"),
+        ({"blank.md": b" \n\n\t\n"}, ["blank.md", "--ko", KO], "blank.md: it is empty"),
+        ({"pic.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, ["pic.md", "--ko", KO], "binary"),
+        (
+            {"bad.md": b"caf\xc3 \xff\xfe\xfd broken \x80\x81"},
+            ["bad.md", "--ko", KO],
+            "neither UTF-8 nor CP949",
+        ),
+        ({"bad.ko.md": b"\xff\xfe\xfd \x80\x81"}, [EN, "--ko", "bad.ko.md"], "neither UTF-8 nor CP949"),
+        ({}, [EN, "--ko", EN], "looks like English (are the two files swapped?)"),
+        ({}, [KO, "--ko", EN], "looks like Korean (are the two files swapped?)"),
+        (
+            {"lonely.md": b"An English article without a translation."},
+            ["lonely.md"],
+            "put lonely.ko.md beside",
+        ),
+        ({}, ["no-such-file.md"], "no-such-file.md: no such file"),
+        ({}, [EN, "--ko", "no-such-file.ko.md"], "no-such-file.ko.md: no such file"),
+        ({}, ["raw"], "raw: is a folder"),
+        ({"notes.pdf": b"%PDF-1.4 text"}, ["notes.pdf", "--ko", KO], "readnotes reads .md and .txt"),
+    ],
+)
+def test_bad_input_is_one_line_and_leaves_everything_intact(ws, files, args, message):
+    for name, data in files.items():
+        (ws / name).write_bytes(data)
+    db_before, files_before = dump(ws / "notes.db"), outputs(ws)
+    paths = [str(ws / a) if not a.startswith("-") else a for a in args]
+    result = invoke("--home", str(ws), "-q", "add", *paths)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert dump(ws / "notes.db") == db_before
+    assert outputs(ws) == files_before
+
+
+def test_bad_input_in_a_fresh_workspace_creates_no_database(tmp_path):
+    (tmp_path / "empty.md").write_bytes(b"")
+    result = invoke("--home", str(tmp_path / "ws"), "add", str(tmp_path / "empty.md"))
+    # Without -q the progress label may come first; the error is still the one last line.
+    assert result.exit_code == 1 and result.output.splitlines()[-1].startswith("Error: ")
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "ws" / "notes.db").exists()
+
+
+# -- align (stateless) -------------------------------------------------------------------------
+
+
+def test_align_presplit_out(tmp_path):
+    en = tmp_path / "en.txt"
+    ko = tmp_path / "ko.txt"
+    en.write_text("Hello there.\nThe model has 8B parameters.\n\nA new paragraph about GPT-4.\n")
+    ko.write_text("안녕하세요.\n그 모델은 80억 개의 매개변수를 가집니다.\n\nGPT-4에 관한 새 문단입니다.\n")
+    out = tmp_path / "out" / "beads.jsonl"
+    result = invoke("align", str(en), str(ko), "--presplit", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # the beads go to the file; the note goes to stderr
+    assert "3 beads written" in result.stderr
+    beads = bead_lines(out.read_text(encoding="utf-8"))
+    assert [(b["en"], b["ko"]) for b in beads] == [([0], [0]), ([1], [1]), ([2], [2])]
+    assert beads[1]["en_text"] == "The model has 8B parameters."
+    assert beads[2]["ko_text"] == "GPT-4에 관한 새 문단입니다."
+
+
+def test_align_presplit_refuses_swapped_sides(tmp_path):
+    en = tmp_path / "en.txt"
+    en.write_text("Hello there.\n")
+    result = invoke("align", str(en), str(en), "--presplit")
+    assert result.exit_code == 1 and result.output.startswith("Error: ")
+    assert "swapped" in result.output and result.output.count("\n") == 1
+
+
+def test_align_sample_without_presplit(kiwi, nlp):
+    result = invoke("align", str(ROOT / EN), str(ROOT / KO))
+    assert result.exit_code == 0, result.output
+    beads = bead_lines(result.stdout)
+    assert [(b["en"], b["ko"]) for b in beads] == [(list(e), list(k)) for e, k in GOLD]
+
+
+# -- sheet and list ----------------------------------------------------------------------------
+
+
+def test_sheet_regenerates_the_study_sheet(ws):
+    sheet = ws / f"exports/{SLUG}.md"
+    original = sheet.read_text(encoding="utf-8")
+    sheet.unlink()
+    result = invoke("--home", str(ws), "sheet", SLUG)
+    assert result.exit_code == 0, result.output
+    assert sheet.read_text(encoding="utf-8") == original
+    other = ws / "elsewhere" / "sheet.md"
+    result = invoke("--home", str(ws), "sheet", SLUG, "--out", str(other))
+    assert result.exit_code == 0, result.output
+    assert other.read_text(encoding="utf-8") == original
+
+
+def test_sheet_unknown_slug(ws):
+    result = invoke("--home", str(ws), "sheet", "no-such-slug")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no article 'no-such-slug'")
+    assert "readnotes list" in result.output and result.output.count("\n") == 1
+
+
+def test_list(ws, tmp_path):
+    result = invoke("--home", str(ws), "list")
+    assert result.exit_code == 0
+    assert result.output.startswith(f"{SLUG}\t2025 LLM Year in Review\t18 sentences\t89% covered")
+    rows = json.loads(invoke("--home", str(ws), "list", "--json").stdout)
+    assert [(r["slug"], r["n_en"], r["n_ko"], r["n_beads"]) for r in rows] == [(SLUG, 18, 20, 18)]
+    empty = invoke("--home", str(tmp_path / "empty"), "list")
+    assert empty.exit_code == 0 and "No articles yet" in empty.output
+    assert json.loads(invoke("--home", str(tmp_path / "empty"), "list", "--json").stdout) == []
+
+
+def test_home_option_and_environment_variable(ws, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    # No --home: READNOTES_HOME picks the workspace.
+    rows = json.loads(invoke("list", "--json", env={"READNOTES_HOME": str(ws)}).stdout)
+    assert [r["slug"] for r in rows] == [SLUG]
+    # --home wins over the environment variable.
+    other = tmp_path / "other"
+    rows = json.loads(invoke("--home", str(other), "list", "--json", env={"READNOTES_HOME": str(ws)}).stdout)
+    assert rows == [] and (other / "notes.db").exists()
+    # Neither: the current directory.
+    env = {k: v for k, v in os.environ.items() if k != "READNOTES_HOME"}
+    monkeypatch.setattr(os, "environ", env)
+    assert json.loads(invoke("list", "--json").stdout) == []
+    assert (tmp_path / "notes.db").exists()
+
+
+# -- help --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help(name):
+    command = cli.commands[name]
+    assert command.help, f"readnotes {name} has no help"
+    assert "\b" in command.help, f"readnotes {name} help has no example"
+    result = invoke(name, "--help")
+    assert result.exit_code == 0
+    assert f"readnotes {name}" in result.output
+
+
+def test_python_m_pipeline_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: readnotes")
+    for name in ("add", "align", "sheet", "list"):
+        assert name in result.stdout

@@ -1,0 +1,121 @@
+"""db: migrations, schema version, foreign keys, and the article save/load round trip."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pipeline import db, ingest
+from pipeline.document import Article, Bead, Block, Document, Sentence
+from pipeline.workspace import build_article
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def sample_article(kiwi, nlp) -> Article:
+    en = ingest.read_document(ROOT / "raw/karpathy-2025.en.md", "en")
+    ko = ingest.read_document(ROOT / "raw/karpathy-2025.ko.md", "ko")
+    return build_article(en, ko, "karpathy-2025", "file:raw/karpathy-2025.ko.md")
+
+
+def tiny_article(slug: str = "tiny", extra: str = "") -> Article:
+    en = Document("en", [Block(0, "heading", "Title", 0, 1), Block(1, "paragraph", "One. Two." + extra, 2)])
+    ko = Document("ko", [Block(0, "paragraph", "하나. 둘.", 0)])
+    en_s = [
+        Sentence(0, 0, "Title", 0, 5, "heading"),
+        Sentence(1, 1, "One.", 0, 4),
+        Sentence(2, 1, "Two." + extra, 5, 9 + len(extra)),
+    ]
+    ko_s = [Sentence(0, 0, "하나.", 0, 3), Sentence(1, 0, "둘.", 4, 6)]
+    beads = [Bead([0], [], 0.9, "Title", ""), Bead([1], [0], 0.8, "One.", "하나."), Bead([2], [1], 0.7)]
+    return Article(slug, en, ko, en_s, ko_s, beads, "file:tiny.ko.md")
+
+
+def test_migrations_apply_once(tmp_path):
+    path = tmp_path / "notes.db"
+    first = db.open_db(path)
+    applied = [m.name for m in db.migrations.applied(first)]
+    assert applied and "m001_articles" in applied
+    assert len(applied) == len(set(applied))
+    db.save_article(first, tiny_article())
+    first.close()
+    again = db.open_db(path)  # opening an up-to-date DB changes nothing
+    assert [m.name for m in db.migrations.applied(again)] == applied
+    assert db.migrations.pending(again) == []
+    assert again["articles"].count == 1
+
+
+def test_user_version_is_schema_version(tmp_path):
+    conn = db.open_db(tmp_path / "notes.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+
+
+def test_foreign_keys_declared_and_enforced(tmp_path):
+    conn = db.open_db(tmp_path / "notes.db")
+
+    def fks(table: str) -> set[tuple[str, str, str]]:
+        return {(fk.column, fk.other_table, fk.other_column) for fk in conn[table].foreign_keys}
+
+    assert ("slug", "articles", "slug") in fks("blocks")
+    assert ("slug", "articles", "slug") in fks("beads")
+    assert {("slug", "articles", "slug"), ("block_id", "blocks", "id"), ("bead_id", "beads", "id")} <= fks(
+        "sentences"
+    )
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        conn["blocks"].insert({"id": "x", "slug": "no-such-article", "lang": "en", "idx": 0})
+
+
+def test_article_tables_list_children_first():
+    tables = db.ARTICLE_TABLES
+    assert tables.index("sentences") < tables.index("beads") < tables.index("blocks")
+
+
+def test_round_trip_of_the_sample(tmp_path, sample_article):
+    conn = db.open_db(tmp_path / "notes.db")
+    db.save_article(conn, sample_article)
+    loaded = db.load_article(conn, "karpathy-2025")
+    assert loaded.en_sentences == sample_article.en_sentences
+    assert loaded.ko_sentences == sample_article.ko_sentences
+    assert loaded.beads == sample_article.beads
+    assert loaded.en.blocks == sample_article.en.blocks
+    assert loaded.ko.blocks == sample_article.ko.blocks
+    assert (loaded.title, loaded.provenance) == (sample_article.title, sample_article.provenance)
+    row = db.get_article_row(conn, "karpathy-2025")
+    assert (row["n_en"], row["n_ko"], row["n_beads"]) == (18, 20, 18)
+    # Every sentence row points at the bead that holds it.
+    orphans = conn.execute("select count(*) from sentences where bead_id is null").fetchone()[0]
+    assert orphans == 0
+
+
+def test_resave_replaces_rows(tmp_path):
+    conn = db.open_db(tmp_path / "notes.db")
+    db.save_article(conn, tiny_article())
+    added_at = db.get_article_row(conn, "tiny")["added_at"]
+    counts = {t: conn[t].count for t in db.ARTICLE_TABLES}
+    db.save_article(conn, tiny_article(extra=" Changed."))
+    assert {t: conn[t].count for t in db.ARTICLE_TABLES} == counts
+    assert db.load_article(conn, "tiny").en_sentences[2].text == "Two. Changed."
+    assert db.get_article_row(conn, "tiny")["added_at"] == added_at
+
+
+def test_failing_saver_rolls_back_the_whole_article(tmp_path, monkeypatch):
+    conn = db.open_db(tmp_path / "notes.db")
+    db.save_article(conn, tiny_article())
+    before = list(conn.iterdump())
+
+    def broken(_db, _article):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(db, "ARTICLE_SAVERS", [*db.ARTICLE_SAVERS, broken])
+    with pytest.raises(RuntimeError):
+        db.save_article(conn, tiny_article(extra=" Changed."))
+    assert list(conn.iterdump()) == before
+
+
+def test_unknown_article(tmp_path):
+    with pytest.raises(db.UnknownArticle):
+        db.load_article(db.open_db(tmp_path / "notes.db"), "nope")
