@@ -198,7 +198,7 @@ class _Problem:
     def build(cls, en: Sequence[Sentence], ko: Sequence[Sentence], cfg: Aligner) -> _Problem:
         le = np.array([_length(s.text) for s in en], dtype=np.float64)
         lk = np.array([_length(s.text) for s in ko], dtype=np.float64)
-        ratio = float(lk.sum() / max(le.sum(), 1.0))
+        ratio = _estimate_ratio(le, lk)
         scorers = [SCORERS[name] for name in cfg.scorers if name in SCORERS] + list(cfg.extra_scorers)
         feats_ko = [_features(s.text, "ko", scorers) for s in ko]
         # Only features that also occur on the Korean side can ever match: drop the rest early.
@@ -334,6 +334,8 @@ class _Problem:
         """Cost of the a-b bead ending at every (row i, Korean position j) of a grid (a, b ≥ 1)."""
         cfg = self.cfg
         m = len(self.ko)
+        if b > m:
+            return np.full(cols.shape, np.inf)
         i = rows[:, None]
         j = np.clip(cols, b, m)
         le = (self.len_en[i] - self.len_en[i - a]).astype(np.float64)
@@ -458,6 +460,17 @@ class _Problem:
 
     def align(self) -> list[Bead]:
         path, costs = self._search()
+        # Re-estimate the length ratio from the 1-1 pairs just found; search again if it moved.
+        ones = [
+            (self.len_ko[j1] - self.len_ko[j0]) / max(self.len_en[i1] - self.len_en[i0], 1.0)
+            for i0, i1, j0, j1 in path
+            if i1 - i0 == 1 and j1 - j0 == 1
+        ]
+        if len(ones) >= 10:
+            observed = float(np.median(ones))
+            if abs(math.log(observed / self.ratio)) > 0.15:
+                self.ratio = observed
+                path, costs = self._search()
         if self.cfg.learn_lexicon:
             # Second round, as hunalign's realign: word pairs learned from the first round's
             # confident 1-1 beads become features, and the search runs again.
@@ -673,6 +686,17 @@ def _starts(blocks: np.ndarray) -> np.ndarray:
     starts = np.ones(len(blocks), dtype=bool)
     starts[1:] = blocks[1:] != blocks[:-1]
     return starts
+
+
+def _estimate_ratio(le: np.ndarray, lk: np.ndarray) -> float:
+    """Korean/English length ratio from the two texts. The totals are exact when the Korean covers
+    the whole English; when it covers a part (a translation of the first 40%), the totals lie, and
+    the ratio of median sentence lengths, which does not depend on coverage, is the safer guess."""
+    totals = float(lk.sum() / max(le.sum(), 1.0))
+    if not len(le) or not len(lk):
+        return totals
+    medians = float(np.median(lk) / max(np.median(le), 1.0))
+    return totals if 0.67 <= totals / max(medians, 1e-9) <= 1.5 else medians
 
 
 def _estimate_variance(le: np.ndarray, lk: np.ndarray, ratio: float) -> float:
