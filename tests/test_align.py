@@ -103,7 +103,9 @@ def test_every_sentence_in_exactly_one_bead_in_order(seed):
     rng = random.Random(seed)
     sizes = [0, 1, 2, 3, 5, 13, 40, 90]
     en = random_side(rng, "en", rng.choice(sizes))
-    ko = random_side(rng, "ko", rng.choice(sizes))
+    # A one-sentence Korean side crashes align.py for now: see test_a_single_korean_sentence, and
+    # use `sizes` here again once it passes.
+    ko = random_side(rng, "ko", rng.choice([size for size in sizes if size != 1]))
     # Both the whole-matrix DP and the anchored corridor (with a narrow band) keep the invariants.
     for aligner in (Aligner(), Aligner(full_dp_cells=0, band=rng.choice([1, 2, 24]))):
         beads = align(en, ko, aligner)
@@ -146,13 +148,18 @@ def test_presplit_reader_blank_lines_are_blocks():
     "Korean over 2-1/3-1 beads instead of leaving the rest 1-0 (lead is tuning align.py)",
 )
 def test_partial_translation_leaves_the_rest_unaligned():
-    rows = ntrex_documents()[0] + ntrex_documents()[1]
-    cut = int(len(rows) * 0.4)
-    en = presplit_sentences("\n".join(e for e, _ in rows))
-    ko = presplit_sentences("\n".join(k for _, k in rows[:cut]))
-    beads = align(en, ko)
-    assert_covers(beads, en, ko)
-    assert pairs(beads) == [([i], [i]) for i in range(cut)] + [([i], []) for i in range(cut, len(rows))]
+    wrong = []
+    for d in range(0, 10, 2):
+        rows = ntrex_documents()[d] + ntrex_documents()[d + 1]
+        cut = int(len(rows) * 0.4)
+        en = presplit_sentences("\n".join(e for e, _ in rows))
+        ko = presplit_sentences("\n".join(k for _, k in rows[:cut]))
+        beads = align(en, ko)
+        assert_covers(beads, en, ko)
+        expected = [([i], [i]) for i in range(cut)] + [([i], []) for i in range(cut, len(rows))]
+        if pairs(beads) != expected:
+            wrong.append(d)
+    assert not wrong, f"documents {wrong} not aligned as 1-1 then 1-0"
 
 
 UNRELATED_KO = "오늘 저녁 메뉴는 김치찌개와 계란말이, 그리고 시원한 보리차였다."
@@ -161,19 +168,38 @@ UNRELATED_KO = "오늘 저녁 메뉴는 김치찌개와 계란말이, 그리고 
 @needs_ntrex
 @pytest.mark.xfail(
     strict=True,
-    reason="a 1-2 bead (type cost 1.6 + a small length cost) is cheaper than a 0-1 bead (skip_cost 4.2), "
-    "so an unrelated Korean sentence is absorbed into its neighbour's bead (lead is tuning align.py)",
+    reason="a 1-2 bead costs less than a 0-1 bead (skip_cost), so an unrelated Korean sentence inside a "
+    "paragraph is absorbed into its neighbour's bead, with a high score (lead is tuning align.py)",
 )
 def test_unrelated_korean_sentence_is_an_addition():
-    rows = ntrex_documents()[0]
-    ko_rows = [k for _, k in rows]
-    ko_rows.insert(5, UNRELATED_KO)
-    en = presplit_sentences("\n".join(e for e, _ in rows))
-    ko = presplit_sentences("\n".join(ko_rows))
+    wrong = []
+    for d in range(8):
+        rows = ntrex_documents()[d]
+        ko_rows = [k for _, k in rows]
+        ko_rows.insert(5, UNRELATED_KO)
+        en = presplit_sentences("\n".join(e for e, _ in rows))
+        ko = presplit_sentences("\n".join(ko_rows))
+        beads = align(en, ko)
+        assert_covers(beads, en, ko)
+        expected = [([i], [i]) for i in range(5)] + [([], [5])]
+        expected += [([i], [i + 1]) for i in range(5, len(rows))]
+        if pairs(beads) != expected:
+            wrong.append(d)
+    assert not wrong, f"documents {wrong}: the inserted sentence is not a 0-1 bead"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=IndexError,
+    reason="align.py bead_costs clips Korean positions to [b, m] and indexes block_ko[j - b], which is "
+    "out of range for a 1-3 bead when the Korean side has one sentence (lead is tuning align.py)",
+)
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_a_single_korean_sentence(n):
+    en = [Sentence(i, 0, f"English sentence number {i} is here.") for i in range(n)]
+    ko = [Sentence(0, 0, "한국어 문장 하나입니다.")]
     beads = align(en, ko)
     assert_covers(beads, en, ko)
-    expected = [([i], [i]) for i in range(5)] + [([], [5])] + [([i], [i + 1]) for i in range(5, len(rows))]
-    assert pairs(beads) == expected
 
 
 @pytest.mark.parametrize("seed", range(25))
