@@ -25,6 +25,7 @@ INGEST_HINTS: dict[type, str] = {
     ingest.WrongLanguage: "Pass the English file first and the Korean one with --ko.",
     ingest.TooLarge: "Split it into smaller articles.",
     ingest.BadFrontMatter: "Fix or remove the front matter between the --- lines.",
+    ingest.BadSlug: "Choose a name such as my-article.",
     ingest.IngestError: "Pass a Markdown (.md) or text (.txt) file.",
 }
 
@@ -36,7 +37,8 @@ def user_errors(path: Path | None = None) -> Iterator[None]:
         yield
     except ingest.IngestError as e:
         hint = next(h for cls, h in INGEST_HINTS.items() if isinstance(e, cls))
-        raise click.ClickException(f"{e.path or path}: {e}. {hint}") from e
+        where = e.path or path
+        raise click.ClickException(f"{where}: {e}. {hint}" if where else f"{e}. {hint}") from e
     except align.AlignmentError as e:
         raise click.ClickException(f"cannot align: {e}") from e
     except db.UnknownArticle as e:

@@ -280,6 +280,17 @@ def slug_for(path: Path) -> str:
     return slug or "article"
 
 
+class BadSlug(IngestError):
+    "A slug names files in aligned/ and exports/, so it must be a plain name"
+
+
+def check_slug(slug: str) -> str:
+    """Accept letters, digits, '-', '_' and '.', not starting with '.': no path can escape."""
+    if not re.fullmatch(r"[\w][\w.-]*", slug):
+        raise BadSlug(f"--slug {slug!r} is not a plain name (letters, digits, '-', '_', '.')")
+    return slug
+
+
 def korean_sibling_name(en_path: Path) -> str:
     """The file name `add` looks for beside an English file: post.en.md → post.ko.md."""
     base = re.sub(r"(\.en)?\.(md|markdown|txt)$", "", Path(en_path).name, flags=re.I)

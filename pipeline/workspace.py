@@ -103,7 +103,7 @@ def add_article(
             raise MissingKorean(f"no Korean file for {en_path}")
         ko_doc = ingest.read_document(ko_path, "ko")
         provenance = f"file:{ko_path}"
-    slug = slug or ingest.slug_for(en_path)
+    slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
     article = build_article(en_doc, ko_doc, slug, provenance, progress=progress)
     progress("storing")
     db.save_article(ws.db, article)

@@ -103,9 +103,7 @@ def test_every_sentence_in_exactly_one_bead_in_order(seed):
     rng = random.Random(seed)
     sizes = [0, 1, 2, 3, 5, 13, 40, 90]
     en = random_side(rng, "en", rng.choice(sizes))
-    # A one-sentence Korean side crashes align.py for now: see test_a_single_korean_sentence, and
-    # use `sizes` here again once it passes.
-    ko = random_side(rng, "ko", rng.choice([size for size in sizes if size != 1]))
+    ko = random_side(rng, "ko", rng.choice(sizes))
     # Both the whole-matrix DP and the anchored corridor (with a narrow band) keep the invariants.
     for aligner in (Aligner(), Aligner(full_dp_cells=0, band=rng.choice([1, 2, 24]))):
         beads = align(en, ko, aligner)
@@ -143,9 +141,8 @@ def test_presplit_reader_blank_lines_are_blocks():
 @needs_ntrex
 @pytest.mark.xfail(
     strict=True,
-    reason="align.py estimates the length ratio from the two texts' totals, which assumes the Korean "
-    "covers all of the English; with 40% coverage the ratio is 0.4x too small and the DP spreads the "
-    "Korean over 2-1/3-1 beads instead of leaving the rest 1-0 (lead is tuning align.py)",
+    reason="issue 3: skip costs are not yet calibrated for partial translations; with 40% coverage the "
+    "DP still spreads the Korean over 2-1/3-1 beads instead of leaving the rest 1-0",
 )
 def test_partial_translation_leaves_the_rest_unaligned():
     wrong = []
@@ -169,7 +166,7 @@ UNRELATED_KO = "오늘 저녁 메뉴는 김치찌개와 계란말이, 그리고 
 @pytest.mark.xfail(
     strict=True,
     reason="a 1-2 bead costs less than a 0-1 bead (skip_cost), so an unrelated Korean sentence inside a "
-    "paragraph is absorbed into its neighbour's bead, with a high score (lead is tuning align.py)",
+    "paragraph is absorbed into its neighbour's bead, with a high score (issue 3: skip calibration)",
 )
 def test_unrelated_korean_sentence_is_an_addition():
     wrong = []
@@ -188,12 +185,6 @@ def test_unrelated_korean_sentence_is_an_addition():
     assert not wrong, f"documents {wrong}: the inserted sentence is not a 0-1 bead"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="align.py bead_costs clips Korean positions to [b, m] and indexes block_ko[j - b], which is "
-    "out of range for a 1-3 bead when the Korean side has one sentence (lead is tuning align.py)",
-)
 @pytest.mark.parametrize("n", [1, 2, 5])
 def test_a_single_korean_sentence(n):
     en = [Sentence(i, 0, f"English sentence number {i} is here.") for i in range(n)]

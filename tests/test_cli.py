@@ -324,3 +324,11 @@ def test_python_m_pipeline_help():
     assert result.stdout.startswith("Usage: readnotes")
     for name in ("add", "align", "sheet", "list"):
         assert name in result.stdout
+
+
+@pytest.mark.parametrize("slug", ["../escape", "a/b", ".hidden"])
+def test_slug_must_be_a_plain_name(run, home, slug):
+    result = run("add", str(home / "raw/karpathy-2025.en.md"), "--slug", slug, ok=False)
+    assert result.exit_code == 1
+    assert "Error: " in result.output and "Traceback" not in result.output
+    assert not (home / "escape.md").exists() and not (home / "notes.db").exists()
