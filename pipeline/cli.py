@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from pipeline import align, db, export, ingest, translate
+from pipeline import align, db, export, ingest, translate, vocab, workspace
 from pipeline.workspace import MissingKorean, Workspace, add_article
 
 #: What to do next, per kind of bad input.
@@ -295,3 +295,194 @@ def list_articles(ws: Workspace, as_json: bool) -> None:
         click.echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
     for r in rows:
         click.echo(f"{r['slug']}\t{r['title']}\t{r['n_en']} sentences\t{r['coverage']:.0%} covered")
+
+
+# --- vocabulary (issue 4): vocab import|add|list|set|hits|retag, export --format anki ------------
+
+
+@contextmanager
+def vocab_errors() -> Iterator[None]:
+    try:
+        yield
+    except vocab.UnknownTerm as e:
+        raise click.ClickException(
+            f"no term {e.args[0]!r} in your vocabulary; `readnotes vocab list` shows the terms"
+        ) from e
+    except vocab.VocabError as e:
+        raise click.ClickException(f"{e}. Give an English word or phrase, e.g. `vicinity`.") from e
+
+
+def _echo_report(
+    report: vocab.ImportReport, retagged: workspace.RetagSummary | None, as_json: bool, what: str
+) -> None:
+    if as_json:
+        summary = report.to_json()
+        summary["retagged"] = retagged.__dict__ if retagged else None
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{what}: {report.count('added')} added, {report.count('updated')} updated, "
+        f"{report.count('skipped')} skipped."
+    )
+    for change in report.changes:
+        where = f"line {change.line}" if change.line else "cli"
+        subject = f"{change.term} ({where})" if change.term else where
+        click.echo(f"  {change.action:<8}{subject}: {change.reason}")
+    if retagged and retagged.articles:
+        click.echo(f"Re-tagged {retagged.articles} article(s): {retagged.hits} hit(s).")
+
+
+@cli.group("vocab")
+def vocab_group() -> None:
+    """Your English word list: import notes, tag articles, track what you learn.
+
+    \b
+        readnotes vocab import raw/karpathy-2025.vocab.md
+        readnotes vocab hits "gobble up"
+    """
+
+
+@vocab_group.command("import")
+@click.argument("notes", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def vocab_import(ws: Workspace, notes: Path, as_json: bool) -> None:
+    """Import terms from loose notes ("- vicinity : 부근", "- polymath 박식가", …).
+
+    Re-importing changes nothing; a new gloss for a known term is kept beside the old one.
+    Lines that are not terms (headings, URLs, prose) are skipped and listed.
+
+    \b
+        readnotes vocab import raw/karpathy-2025.vocab.md
+    """
+    _existing_file(notes, "notes")
+    with user_errors(notes):
+        report, retagged = workspace.import_vocab(ws, notes)
+    _echo_report(report, retagged, as_json, str(notes))
+
+
+@vocab_group.command("add")
+@click.argument("term")
+@click.option("--gloss", "-g", default="", help="The Korean meaning.")
+@click.option("--note", default="", help="A note for the card.")
+@click.option("--example", default="", help="An example sentence.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def vocab_add(ws: Workspace, term: str, gloss: str, note: str, example: str, as_json: bool) -> None:
+    """Add one term (or another gloss for a term you have).
+
+    \b
+        readnotes vocab add "point of inflection" --gloss 변곡점
+        readnotes vocab add "Byte-Pair Encoding (BPE)" --gloss "바이트 쌍 인코딩"
+    """
+    with vocab_errors():
+        entry = vocab.new_term(term, gloss, note, example)
+        report, retagged = workspace.add_vocab_term(ws, entry)
+    _echo_report(report, retagged, as_json, term)
+
+
+@vocab_group.command("list")
+@click.option("--status", type=click.Choice(vocab.STATUSES), help="Only terms with this status.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def vocab_list(ws: Workspace, status: str | None, as_json: bool) -> None:
+    """List your terms with their status, gloss and number of hits.
+
+    \b
+        readnotes vocab list --status new
+    """
+    terms = db.load_vocab(ws.db, status)
+    counts = db.vocab_hit_counts(ws.db)
+    if as_json:
+        rows = [t.to_json() | {"hits": counts.get(t.key, 0)} for t in terms]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not terms:
+        click.echo("No terms yet. Import your notes with: readnotes vocab import NOTES.md")
+    for t in terms:
+        aliases = f" ({', '.join(t.aliases)})" if t.aliases else ""
+        click.echo(f"{t.term}{aliases}\t{t.status}\t{t.gloss or '—'}\t{counts.get(t.key, 0)} hit(s)")
+
+
+@vocab_group.command("set")
+@click.argument("term")
+@click.argument("status", type=click.Choice(vocab.STATUSES))
+@click.pass_obj
+def vocab_set(ws: Workspace, term: str, status: str) -> None:
+    """Move a term on the ladder: new → learning → known (or ignored: never tagged).
+
+    \b
+        readnotes vocab set vicinity learning
+    """
+    with vocab_errors():
+        found, retagged = workspace.set_vocab_status(ws, term, status)
+    click.echo(f"{found.term}: {status}")
+    if retagged and retagged.articles:
+        click.echo(f"Re-tagged {retagged.articles} article(s): {retagged.hits} hit(s).")
+
+
+@vocab_group.command("hits")
+@click.argument("term", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def vocab_hits(ws: Workspace, term: str | None, as_json: bool) -> None:
+    """Every sentence, across all articles, where a term (or any term) occurs.
+
+    \b
+        readnotes vocab hits "gobble up"
+        readnotes vocab hits --json
+    """
+    key = None
+    if term is not None:
+        with vocab_errors():
+            key = vocab.find_term(db.load_vocab(ws.db), term).key
+    rows = db.vocab_occurrences(ws.db, key)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No hits. Add an article (readnotes add) or run: readnotes vocab retag")
+    for r in rows:
+        text = r["text"]
+        marked = text[: r["start"]] + "**" + text[r["start"] : r["end"]] + "**" + text[r["end"] :]
+        click.echo(f"{r['term']}\t{r['slug']}#{r['sentence']}\t{marked}")
+        for ko in r["korean"]:
+            spans = ", ".join(h["surface"] for h in ko["hits"])
+            click.echo(f"\t\t> {ko['text']}" + (f"  [{spans}]" if spans else ""))
+
+
+@vocab_group.command("retag")
+@click.pass_context
+def vocab_retag(ctx: click.Context) -> None:
+    """Tag every stored article again with the current word list.
+
+    \b
+        readnotes vocab retag
+    """
+    ws: Workspace = ctx.obj
+    summary = workspace.retag(ws)
+    click.echo(f"Re-tagged {summary.articles} article(s): {summary.hits} hit(s).")
+    for slug, n in summary.by_slug.items():
+        click.echo(f"  {slug}\t{n} hit(s)")
+
+
+@cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(export.EXPORTERS)), required=True, help="What to export."
+)
+@click.pass_obj
+def export_command(ws: Workspace, slug: str, fmt: str) -> None:
+    """Export a stored article for another tool, into exports/.
+
+    \b
+        readnotes export karpathy-2025 --format anki
+    """
+    try:
+        with user_errors():
+            result = workspace.export_article(ws, slug, fmt)
+    except export.NothingToExport as e:
+        raise click.ClickException(
+            f"{e}. Import your notes (readnotes vocab import NOTES.md), then run this again."
+        ) from e
+    click.echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.document import Article, Bead
+
+if TYPE_CHECKING:
+    from pipeline.vocab import VocabTerm
 
 NO_KOREAN = "*(no Korean translation)*"
 ADDED = "*(added by the translation; no English)*"
@@ -211,3 +215,48 @@ def write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+# --- exporters by format: `readnotes export SLUG --format F` -------------------------------------
+# One function per format; a new format (tmx, tsv) is one more entry in EXPORTERS.
+
+
+class NothingToExport(ValueError):
+    "The article holds nothing this format exports"
+
+
+@dataclass
+class ExportJob:
+    article: Article  # with its vocabulary hits
+    out_dir: Path
+    vocabulary: list[VocabTerm] = field(default_factory=list)
+
+
+@dataclass
+class ExportResult:
+    paths: list[Path]
+    count: int  # items written (cards, segments, …)
+    what: str  # what the items are: "cards"
+
+
+Exporter = Callable[[ExportJob], ExportResult]
+
+
+def export_anki(job: ExportJob) -> ExportResult:
+    """exports/<slug>.apkg and exports/<slug>.anki.tsv: one card per vocabulary term found."""
+    from pipeline import anki  # genanki loads only for this format
+
+    cards = anki.cards(job.article, job.vocabulary)
+    if not cards:
+        raise NothingToExport(
+            f"none of your vocabulary terms (new or learning) occurs in {job.article.slug!r}"
+        )
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    apkg = job.out_dir / f"{job.article.slug}.apkg"
+    tsv = job.out_dir / f"{job.article.slug}.anki.tsv"
+    anki.write_apkg(cards, apkg)
+    write_atomically(tsv, anki.tsv(cards))
+    return ExportResult([apkg, tsv], len(cards), "cards")
+
+
+EXPORTERS: dict[str, Exporter] = {"anki": export_anki}

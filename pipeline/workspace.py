@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from pipeline import align, db, export, ingest, segment, translate
+from pipeline import align, db, export, ingest, segment, translate, vocab
 from pipeline.document import Article, Document
 
 Progress = Callable[[str], None]
@@ -61,15 +61,20 @@ def build_article(
     provenance: str,
     aligner: align.Aligner | None = None,
     progress: Progress = _no_progress,
+    tagger: vocab.Tagger | None = None,
 ) -> Article:
-    """Segment and align two parsed documents into an Article (no I/O)."""
+    """Segment and align two parsed documents into an Article, and tag its vocabulary (no I/O)."""
     progress("segmenting English")
     en_sentences = segment.split_english(en_doc)
     progress("segmenting Korean")
     ko_sentences = segment.split_korean(ko_doc)
     progress("aligning")
     beads = align.align(en_sentences, ko_sentences, aligner)
-    return Article(slug, en_doc, ko_doc, en_sentences, ko_sentences, beads, provenance)
+    article = Article(slug, en_doc, ko_doc, en_sentences, ko_sentences, beads, provenance)
+    progress("tagging vocabulary")
+    if tagger is not None and len(tagger):
+        article.hits = vocab.tag_article(article, tagger)
+    return article
 
 
 def add_article(
@@ -104,9 +109,73 @@ def add_article(
         ko_doc = ingest.read_document(ko_path, "ko")
         provenance = f"file:{ko_path}"
     slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
-    article = build_article(en_doc, ko_doc, slug, provenance, progress=progress)
+    tagger = vocab.Tagger(db.load_vocab(ws.db))
+    article = build_article(en_doc, ko_doc, slug, provenance, progress=progress, tagger=tagger)
     progress("storing")
     db.save_article(ws.db, article)
     progress("writing the study sheet")
     paths = export.write_outputs(article, ws.aligned, ws.exports)
     return article, paths
+
+
+# --- vocabulary (issue 4) ------------------------------------------------------------------------
+
+
+@dataclass
+class RetagSummary:
+    articles: int = 0
+    hits: int = 0  # English sentences × terms found
+    by_slug: dict[str, int] = field(default_factory=dict)
+
+
+def retag(ws: Workspace, progress: Progress = _no_progress) -> RetagSummary:
+    """Tag every stored article again with the current word list (after it changed)."""
+    tagger = vocab.Tagger(db.load_vocab(ws.db))
+    summary = RetagSummary()
+    for row in list(db.article_rows(ws.db)):
+        progress(row["slug"])
+        article = db.load_article(ws.db, row["slug"])
+        hits = vocab.tag_article(article, tagger) if len(tagger) else []
+        db.replace_vocab_hits(ws.db, article.slug, hits)
+        n = sum(1 for h in hits if h.lang == "en")
+        summary.articles += 1
+        summary.hits += n
+        summary.by_slug[article.slug] = n
+    return summary
+
+
+def import_vocab(ws: Workspace, notes: Path) -> tuple[vocab.ImportReport, RetagSummary | None]:
+    """Import a notes file into the word list; re-tag the stored articles if anything changed."""
+    parsed = vocab.read_notes(notes)
+    report = vocab.merge_terms(db.load_vocab(ws.db), parsed)
+    return report, _save_and_retag(ws, report)
+
+
+def add_vocab_term(ws: Workspace, term: vocab.VocabTerm) -> tuple[vocab.ImportReport, RetagSummary | None]:
+    report = vocab.merge_terms(db.load_vocab(ws.db), vocab.ParsedNotes([vocab.NoteEntry(0, term)]))
+    return report, _save_and_retag(ws, report)
+
+
+def _save_and_retag(ws: Workspace, report: vocab.ImportReport) -> RetagSummary | None:
+    if not report.changed:
+        return None
+    db.save_vocab_terms(ws.db, report.terms)
+    return retag(ws)
+
+
+def set_vocab_status(ws: Workspace, query: str, status: str) -> tuple[vocab.VocabTerm, RetagSummary | None]:
+    """Move a term on the status ladder; ignoring (or un-ignoring) it re-tags the articles."""
+    vocab.check_status(status)
+    term = vocab.find_term(db.load_vocab(ws.db), query)
+    previous, term.status = term.status, status
+    db.set_vocab_status(ws.db, term.key, status)
+    retagged = retag(ws) if "ignored" in (previous, status) and previous != status else None
+    return term, retagged
+
+
+def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
+    """Run one exporter (export.EXPORTERS) on a stored article, its vocabulary hits included."""
+    article = db.load_article(ws.db, slug)
+    article.hits = db.load_vocab_hits(ws.db, slug)
+    job = export.ExportJob(article, ws.exports, db.load_vocab(ws.db))
+    return export.EXPORTERS[fmt](job)
