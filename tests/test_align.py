@@ -18,7 +18,7 @@ from pipeline.document import Bead, Sentence
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EN, SAMPLE_KO = ROOT / "raw/karpathy-2025.en.md", ROOT / "raw/karpathy-2025.ko.md"
 GOLD = ROOT / "tests/data/karpathy-2025.gold.json"
-NTREX = Path("/work/shared/data/ntrex-en-ko-dev/pairs.tsv")
+NTREX = Path(__file__).resolve().parents[2] / "shared" / "data" / "ntrex-en-ko-dev" / "pairs.tsv"
 needs_ntrex = pytest.mark.skipif(not NTREX.exists(), reason="NTREX dev data not present")
 
 
