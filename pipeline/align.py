@@ -151,6 +151,7 @@ class Aligner:
     block_start_mismatch: float = 0.6  # a bead starting a block on one side only
     fragment_penalty: float = 4.0  # a merged bead with a sentence shorter than fragment_length
     fragment_length: float = 8.0
+    ratio_update: float = 0.15  # re-run when 1-1 pairs show a log length ratio this far off
     learn_lexicon: bool = True  # second round with word pairs learned from the first
     lexicon_weight: float = 1.0
     lexicon_sample: int = 3000  # confident beads to learn from (bounds the cost on long texts)
@@ -468,7 +469,7 @@ class _Problem:
         ]
         if len(ones) >= 10:
             observed = float(np.median(ones))
-            if abs(math.log(observed / self.ratio)) > 0.15:
+            if abs(math.log(observed / self.ratio)) > self.cfg.ratio_update:
                 self.ratio = observed
                 path, costs = self._search()
         if self.cfg.learn_lexicon:
@@ -696,7 +697,7 @@ def _estimate_ratio(le: np.ndarray, lk: np.ndarray) -> float:
     if not len(le) or not len(lk):
         return totals
     medians = float(np.median(lk) / max(np.median(le), 1.0))
-    return totals if 0.67 <= totals / max(medians, 1e-9) <= 1.5 else medians
+    return totals if 0.5 <= totals / max(medians, 1e-9) <= 2.0 else medians
 
 
 def _estimate_variance(le: np.ndarray, lk: np.ndarray, ratio: float) -> float:
