@@ -297,36 +297,41 @@ class _Problem:
 
     def pair_matrix(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cumulative match weights of each English sentence against the Korean positions its
-        beads can reach: row r covers Korean j from base[r]; cum[r, t] sums columns < t."""
-        import bisect
+        beads can reach: row r covers Korean j from base[r]; cum[r, t] sums columns < t.
 
+        A sparse join done with numpy: Korean feature occurrences sorted by (key, position), and
+        for each English occurrence the slice of them inside its corridor found by binary search.
+        """
         n, m = len(self.en), len(self.ko)
-        df: dict[str, int] = defaultdict(int)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for j, f in enumerate(self.feats_ko):
-            for key in f:
-                postings[key].append(j)
-                df[key] += 1
-        for f in self.feats_en:
-            for key in f:
-                df[key] += 1
         # Beads ending in rows r+1..r+3 reach back at most 3 Korean sentences before their row.
         base = np.maximum(lo[:n] - 3, 0)
         top = np.minimum(hi[np.minimum(np.arange(n) + 3, n)], m)
         width = int((top - base).max()) + 2 if n else 1
         weights = np.zeros((n, width), dtype=np.float32)
-        for i, f in enumerate(self.feats_en):
-            b, t = int(base[i]), int(top[i])
-            for key, w_en in f.items():
-                plist = postings.get(key)
-                if not plist:
-                    continue
-                # A feature common in this text is weaker evidence than a rare one.
-                rarity = min(1.0, 6.0 / df[key])
-                for j in plist[bisect.bisect_left(plist, b) :]:
-                    if j > t:
-                        break
-                    weights[i, j - b + 1] += min(w_en, self.feats_ko[j][key]) * rarity
+        key_ids: dict[str, int] = {}
+        ko_key, ko_pos, ko_w = _flatten(self.feats_ko, key_ids)
+        en_key, en_pos, en_w = _flatten(self.feats_en, key_ids)
+        if not len(ko_key) or not len(en_key):
+            return base, np.cumsum(weights, axis=1)
+        # A feature common in this text is weaker evidence than a rare one.
+        df = np.bincount(ko_key, minlength=len(key_ids)) + np.bincount(en_key, minlength=len(key_ids))
+        rarity = np.minimum(1.0, 6.0 / np.maximum(df, 1))
+        stride = m + 2
+        composite = ko_key * stride + ko_pos
+        order = np.argsort(composite, kind="stable")
+        composite, ko_pos, ko_w = composite[order], ko_pos[order], ko_w[order]
+        start = np.searchsorted(composite, en_key * stride + base[en_pos], side="left")
+        stop = np.searchsorted(composite, en_key * stride + top[en_pos], side="right")
+        counts = stop - start
+        total = int(counts.sum())
+        if total == 0:
+            return base, np.cumsum(weights, axis=1)
+        occ = np.repeat(np.arange(len(en_key)), counts)
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        hit = start[occ] + offsets
+        rows = en_pos[occ]
+        value = np.minimum(en_w[occ], ko_w[hit]) * rarity[en_key[occ]]
+        np.add.at(weights, (rows, ko_pos[hit] - base[rows] + 1), value)
         return base, np.cumsum(weights, axis=1)
 
     def bead_costs(
@@ -668,6 +673,23 @@ def learn_lexicon(
         if c >= min_count and 2 * c / (en_count[w] + ko_count[k]) >= min_dice:
             lexicon[w].add(k)
     return dict(lexicon)
+
+
+def _flatten(feats: list[Features], key_ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feature dicts as parallel arrays: key id, sentence position, weight."""
+    keys: list[int] = []
+    positions: list[int] = []
+    weights: list[float] = []
+    for pos, f in enumerate(feats):
+        for key, w in f.items():
+            keys.append(key_ids.setdefault(key, len(key_ids)))
+            positions.append(pos)
+            weights.append(w)
+    return (
+        np.array(keys, dtype=np.int64),
+        np.array(positions, dtype=np.int64),
+        np.array(weights, dtype=np.float64),
+    )
 
 
 def _features(text: str, lang: str, scorers: list[Scorer]) -> Features:
