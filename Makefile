@@ -27,7 +27,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check pipeline tests benchmarks
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/align_dev.py
+	$(BIN)/python -m benchmarks.align_dev --aligner both
+	$(BIN)/python -m benchmarks.vocab_tagging
 
 clean:
 	rm -rf $(VENV) notes.db aligned/*.jsonl aligned/*.tsv exports/*.md exports/*.html
