@@ -194,6 +194,7 @@ class _Problem:
     block_start_ko: np.ndarray
     block_en: np.ndarray
     block_ko: np.ndarray
+    _flat: tuple[dict[str, int], tuple[np.ndarray, ...], tuple[np.ndarray, ...]] | None = None
 
     @classmethod
     def build(cls, en: Sequence[Sentence], ko: Sequence[Sentence], cfg: Aligner) -> _Problem:
@@ -308,9 +309,7 @@ class _Problem:
         top = np.minimum(hi[np.minimum(np.arange(n) + 3, n)], m)
         width = int((top - base).max()) + 2 if n else 1
         weights = np.zeros((n, width), dtype=np.float32)
-        key_ids: dict[str, int] = {}
-        ko_key, ko_pos, ko_w = _flatten(self.feats_ko, key_ids)
-        en_key, en_pos, en_w = _flatten(self.feats_en, key_ids)
+        key_ids, (ko_key, ko_pos, ko_w), (en_key, en_pos, en_w) = self.flat_features()
         if not len(ko_key) or not len(en_key):
             return base, np.cumsum(weights, axis=1)
         # A feature common in this text is weaker evidence than a rare one.
@@ -333,6 +332,13 @@ class _Problem:
         value = np.minimum(en_w[occ], ko_w[hit]) * rarity[en_key[occ]]
         np.add.at(weights, (rows, ko_pos[hit] - base[rows] + 1), value)
         return base, np.cumsum(weights, axis=1)
+
+    def flat_features(self) -> tuple[dict[str, int], tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        """The feature dicts as arrays, built once and extended by later rounds."""
+        if self._flat is None:
+            key_ids: dict[str, int] = {}
+            self._flat = (key_ids, _flatten(self.feats_ko, key_ids), _flatten(self.feats_en, key_ids))
+        return self._flat
 
     def bead_costs(
         self, rows: np.ndarray, cols: np.ndarray, a: int, b: int, base: np.ndarray, cum: np.ndarray
@@ -525,14 +531,25 @@ class _Problem:
         for en_word, stems in lexicon.items():
             for stem in stems:
                 by_stem[stem].append(en_word)
+        added_en: list[Features] = []
+        added_ko: list[Features] = []
         for f, sentence in zip(self.feats_en, self.en, strict=True):
-            for word in _content_words(sentence.text):
-                if word in lexicon:
-                    f["lx:" + word] = weight
+            new = {"lx:" + w: weight for w in _content_words(sentence.text) if w in lexicon}
+            f.update(new)
+            added_en.append(new)
         for f, sentence in zip(self.feats_ko, self.ko, strict=True):
-            for stem in _korean_stems(sentence.text):
-                for word in by_stem.get(stem, ()):
-                    f["lx:" + word] = weight
+            new = {"lx:" + w: weight for stem in _korean_stems(sentence.text) for w in by_stem.get(stem, ())}
+            f.update(new)
+            added_ko.append(new)
+        if self._flat is not None:
+            key_ids, flat_ko, flat_en = self._flat
+            more_ko = _flatten(added_ko, key_ids)
+            more_en = _flatten(added_en, key_ids)
+            self._flat = (
+                key_ids,
+                tuple(np.concatenate(pair) for pair in zip(flat_ko, more_ko, strict=True)),
+                tuple(np.concatenate(pair) for pair in zip(flat_en, more_en, strict=True)),
+            )
 
     def _touches_edge(self, path: list[tuple[int, int, int, int]], lo: np.ndarray, hi: np.ndarray) -> bool:
         m = len(self.ko)
