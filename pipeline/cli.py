@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from pipeline import align, db, export, ingest, translate, vocab, workspace
+from pipeline import align, db, export, ingest, sheet_html, translate, vocab, workspace
 from pipeline.workspace import MissingKorean, Workspace, add_article
 
 #: What to do next, per kind of bad input.
@@ -261,20 +261,41 @@ def align_command(en_file: Path, ko_file: Path, presplit: bool, out: Path | None
 
 @cli.command()
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["md"]), default="md", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: exports/<slug>.md")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option(
+    "--paper",
+    type=click.Choice(sorted(sheet_html.PAPERS)),
+    default="a4",
+    show_default=True,
+    help="HTML only.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(sheet_html.LAYOUTS),
+    default="interleaved",
+    show_default=True,
+    help="HTML only: Korean under the English, or side by side (two columns).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: exports/<slug>.<format>"
+)
 @click.pass_obj
-def sheet(ws: Workspace, slug: str, fmt: str, out: Path | None) -> None:
-    """Print a bilingual study sheet for a stored article.
+def sheet(ws: Workspace, slug: str, fmt: str, paper: str, layout: str, out: Path | None) -> None:
+    """Write a bilingual study sheet for a stored article (Markdown, or HTML to print).
 
     \b
         readnotes sheet karpathy-2025 --out sheet.md
+        readnotes sheet karpathy-2025 --format html --paper letter --layout side
     """
     with user_errors():
-        article = db.load_article(ws.db, slug)
+        article = workspace.load_full_article(ws, slug)
+        notes = workspace.sheet_notes(ws, article)
+    text = export.sheet_md(article, notes)
+    if fmt == "html":
+        text = sheet_html.study_sheet_html(text, article.title, paper=paper, layout=layout)
     out = out or ws.exports / f"{slug}.{fmt}"
     out.parent.mkdir(parents=True, exist_ok=True)
-    export.write_atomically(out, export.study_sheet_md(article))
+    export.write_atomically(out, text)
     click.echo(f"Study sheet: {out}")
 
 

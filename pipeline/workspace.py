@@ -114,7 +114,7 @@ def add_article(
     progress("storing")
     db.save_article(ws.db, article)
     progress("writing the study sheet")
-    paths = export.write_outputs(article, ws.aligned, ws.exports)
+    paths = export.write_outputs(article, ws.aligned, ws.exports, sheet_notes(ws, article))
     return article, paths
 
 
@@ -179,3 +179,27 @@ def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
     article.hits = db.load_vocab_hits(ws.db, slug)
     job = export.ExportJob(article, ws.exports, db.load_vocab(ws.db))
     return export.EXPORTERS[fmt](job)
+
+
+# --- study sheets and exports (issue 7) ----------------------------------------------------------
+
+
+def sheet_notes(ws: Workspace, article: Article) -> export.SheetNotes:
+    """Glosses, term statuses and the date read, for the sheet of a stored article.
+
+    Review decisions (flag statuses, fixes) join here when the checks stage stores them.
+    """
+    terms = db.load_vocab(ws.db)
+    row = db.get_article_row(ws.db, article.slug)
+    return export.SheetNotes(
+        glosses={t.term: t.gloss for t in terms if t.gloss},
+        term_status={t.term: t.status for t in terms},
+        read_on=(row.get("added_at") or "")[:10],
+    )
+
+
+def load_full_article(ws: Workspace, slug: str) -> Article:
+    """A stored article with everything later stages attached (vocabulary hits; flags when stored)."""
+    article = db.load_article(ws.db, slug)
+    article.hits = db.load_vocab_hits(ws.db, slug)
+    return article
