@@ -193,10 +193,10 @@ class _Sheet:
         if flag.message:
             parts.append(md_escape(flag.message.rstrip(".")))
         if flag.evidence:
-            parts.append(f"evidence: “{md_escape(flag.evidence, line_start=False)}”")
+            parts.append(f"Evidence: “{md_escape(flag.evidence, line_start=False)}”")
         fix = self.notes.fixes.get(flag_key(flag))
         if fix:
-            parts.append(f"fix: “{md_escape(fix, line_start=False)}”")
+            parts.append(f"Fix: “{md_escape(fix, line_start=False)}”")
         return self._footnote(f"f:{flag_key(flag)}", "f", ". ".join(parts) + ".")
 
     # --- inline text -----------------------------------------------------------------------------
