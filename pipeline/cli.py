@@ -488,22 +488,37 @@ def vocab_retag(ctx: click.Context) -> None:
 
 
 @cli.command("export")
-@click.argument("slug")
+@click.argument("slug", required=False)
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(export.EXPORTERS)), required=True, help="What to export."
 )
+@click.option("--all", "every", is_flag=True, help="Export every article in the workspace.")
 @click.pass_obj
-def export_command(ws: Workspace, slug: str, fmt: str) -> None:
-    """Export a stored article for another tool, into exports/.
+def export_command(ws: Workspace, slug: str | None, fmt: str, every: bool) -> None:
+    """Export a stored article (or --all) for another tool, into exports/.
 
     \b
         readnotes export karpathy-2025 --format anki
+        readnotes export karpathy-2025 --format tmx
+        readnotes export --all --format tsv
     """
-    try:
-        with user_errors():
-            result = workspace.export_article(ws, slug, fmt)
-    except export.NothingToExport as e:
-        raise click.ClickException(
-            f"{e}. Import your notes (readnotes vocab import NOTES.md), then run this again."
-        ) from e
-    click.echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
+    if every == bool(slug):
+        raise click.UsageError("give a SLUG or --all (not both)")
+    slugs = [r["slug"] for r in db.article_rows(ws.db)] if every else [slug]
+    if every and not slugs:
+        raise click.ClickException("no articles in the workspace yet; add one with: readnotes add EN_FILE")
+    for one in slugs:
+        try:
+            with user_errors():
+                result = workspace.export_article(ws, one, fmt)  # type: ignore[arg-type]
+        except export.NothingToExport as e:
+            if every:  # one article with nothing to export does not stop the others
+                click.echo(f"{one}: skipped, {e}", err=True)
+                continue
+            hint = (
+                "Import your notes (readnotes vocab import NOTES.md), then run this again."
+                if fmt == "anki"
+                else "Check the article with: readnotes show " + one
+            )
+            raise click.ClickException(f"{e}. {hint}") from e
+        click.echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))

@@ -452,6 +452,7 @@ class ExportJob:
     article: Article  # with its vocabulary hits
     out_dir: Path
     vocabulary: list[VocabTerm] = field(default_factory=list)
+    flag_status: dict[str, str] = field(default_factory=dict)  # flag_key → review status
 
 
 @dataclass
@@ -482,3 +483,75 @@ def export_anki(job: ExportJob) -> ExportResult:
 
 
 EXPORTERS: dict[str, Exporter] = {"anki": export_anki}
+
+
+# --- TMX 1.4b and TSV (issue 7) ------------------------------------------------------------------
+
+TMX_DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+
+
+def tmx(
+    article: Article, flag_status: dict[str, str] | None = None, created: str = "", tool_version: str = ""
+) -> str:
+    """TMX 1.4b: one <tu> per bead with both sides (1-1 or n-m), en and ko; shown flags as <note>s.
+
+    Built with ElementTree, which escapes the text and writes xml:lang from the XML namespace.
+    """
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+
+    from pipeline import __version__
+
+    status = flag_status or {}
+    created = created or dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    root = ET.Element("tmx", version="1.4")
+    ET.SubElement(
+        root,
+        "header",
+        creationtool="readnotes",
+        creationtoolversion=tool_version or __version__,
+        segtype="sentence",
+        **{"o-tmf": "readnotes", "adminlang": "en", "srclang": "en", "datatype": "plaintext"},
+        creationdate=created,
+    )
+    body = ET.SubElement(root, "body")
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for k, bead in enumerate(article.beads):
+        if not (bead.en and bead.ko):
+            continue
+        tu = ET.SubElement(body, "tu", tuid=f"{article.slug}/{k}")
+        for flag in article.flags:
+            state = status.get(flag_key(flag), "open")
+            if state in SHOWN_FLAG_STATUSES and (set(flag.en) & set(bead.en) or set(flag.ko) & set(bead.ko)):
+                note = ET.SubElement(tu, "note")
+                note.text = f"{flag.check} ({flag.severity}, {state}): {flag.message} [{flag.evidence}]"
+        ET.SubElement(tu, "prop", type="x-bead").text = bead.kind
+        ET.SubElement(tu, "prop", type="x-score").text = f"{bead.score:.3f}"
+        for lang, text in (("en", bead.en_text), ("ko", bead.ko_text)):
+            tuv = ET.SubElement(tu, "tuv", {xml_lang: lang})
+            ET.SubElement(tuv, "seg").text = _cell(text)
+    ET.indent(root)
+    xml = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{TMX_DOCTYPE}\n{xml}\n'
+
+
+def export_tmx(job: ExportJob) -> ExportResult:
+    """exports/<slug>.tmx: the aligned pairs for a translation memory (OmegaT, Trados, …)."""
+    pairs = sum(1 for b in job.article.beads if b.en and b.ko)
+    if not pairs:
+        raise NothingToExport(f"{job.article.slug!r} has no aligned pairs")
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    path = job.out_dir / f"{job.article.slug}.tmx"
+    write_atomically(path, tmx(job.article, job.flag_status))
+    return ExportResult([path], pairs, "translation units")
+
+
+def export_tsv(job: ExportJob) -> ExportResult:
+    """exports/<slug>.tsv: en, ko, score, one bead a line, for spreadsheets."""
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    path = job.out_dir / f"{job.article.slug}.tsv"
+    write_atomically(path, beads_tsv(job.article.beads))
+    return ExportResult([path], len(job.article.beads), "pairs")
+
+
+EXPORTERS |= {"tmx": export_tmx, "tsv": export_tsv}

@@ -175,8 +175,7 @@ def set_vocab_status(ws: Workspace, query: str, status: str) -> tuple[vocab.Voca
 
 def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
     """Run one exporter (export.EXPORTERS) on a stored article, its vocabulary hits included."""
-    article = db.load_article(ws.db, slug)
-    article.hits = db.load_vocab_hits(ws.db, slug)
+    article = load_full_article(ws, slug)
     job = export.ExportJob(article, ws.exports, db.load_vocab(ws.db))
     return export.EXPORTERS[fmt](job)
 

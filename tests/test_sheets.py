@@ -339,3 +339,69 @@ def test_sheet_cli_formats_and_errors(run, home):
     assert bad.exit_code == 1 and bad.output.startswith("Error: no article 'no-such'")
     usage = run("sheet", "karpathy-2025", "--paper", "a5", ok=False)
     assert usage.exit_code == 2
+
+
+# --- TMX and TSV exports ---------------------------------------------------------------------------
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def test_tmx_structure(article):
+    import xml.etree.ElementTree as ET
+
+    text = export.tmx(article, STATUS, created="20260102T030405Z")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx')
+    root = ET.fromstring(text.split("\n", 2)[2])
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    header = root.find("header")
+    required = {"creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype"}
+    assert header is not None and required <= set(header.attrib)
+    assert header.get("srclang") == "en" and header.get("creationdate") == "20260102T030405Z"
+    units = root.findall("body/tu")
+    paired = [b for b in article.beads if b.en and b.ko]
+    assert len(units) == len(paired) == 6  # 1-0 and 0-n beads are not translation units
+    for tu, bead in zip(units, paired, strict=True):
+        # TMX 1.4b content model: (note|prop)*, then tuv+
+        kinds = [child.tag for child in tu]
+        assert kinds[-2:] == ["tuv", "tuv"] and set(kinds[:-2]) <= {"note", "prop"}
+        tuvs = tu.findall("tuv")
+        assert [t.get(XML_LANG) for t in tuvs] == ["en", "ko"]
+        assert [t.findtext("seg") for t in tuvs] == [bead.en_text, bead.ko_text]
+    notes = [(tu.get("tuid"), n.text) for tu in units for n in tu.findall("note")]
+    assert notes == [
+        (
+            "sheet-test/4",
+            "acronym-gloss (error, accepted): SFT is supervised finetuning [SFT(스위칭 함수 이론)]",
+        )
+    ]
+
+
+def test_tmx_escapes_markup(article):
+    import copy
+    import xml.etree.ElementTree as ET
+
+    tricky = copy.deepcopy(article)
+    tricky.beads[1].en_text, tricky.beads[1].ko_text = "A <b>&amp; ]]> b", "<script>굵게</script>"
+    text = export.tmx(tricky)
+    assert "<script>" not in text and "&lt;script&gt;굵게&lt;/script&gt;" in text
+    seg = ET.fromstring(text.split("\n", 2)[2]).findall("body/tu")[1].findall("tuv/seg")
+    assert [s.text for s in seg] == ["A <b>&amp; ]]> b", "<script>굵게</script>"]
+
+
+def test_export_cli_tmx_tsv_and_all(run, home):
+    run("add", "raw/karpathy-2025.en.md")
+    run("add", "raw/karpathy-2025.en.md", "--slug", "second")
+    result = run("export", "karpathy-2025", "--format", "tmx")
+    assert "translation units: " in result.output
+    assert (home / "exports" / "karpathy-2025.tmx").read_text(encoding="utf-8").count("<tu ") > 5
+    result = run("export", "--all", "--format", "tsv")
+    assert result.output.count("pairs: ") == 2
+    rows = (home / "exports" / "second.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "en\tko\tscore" and len(rows) > 5
+    assert run("export", "--format", "tsv", ok=False).exit_code == 2
+    assert run("export", "karpathy-2025", "--all", "--format", "tsv", ok=False).exit_code == 2
+    bad = run("export", "nope", "--format", "tmx", ok=False)
+    assert bad.exit_code == 1 and bad.output.startswith("Error: no article 'nope'")
+    # anki with --all: an article with no vocabulary hits is skipped, not an error
+    result = run("export", "--all", "--format", "anki", ok=False)
+    assert "skipped" in result.output
