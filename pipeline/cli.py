@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from pipeline import align, db, export, ingest, sheet_html, translate, vocab, workspace
+from pipeline import align, db, export, ingest, search, sheet_html, translate, vocab, workspace
 from pipeline.workspace import MissingKorean, Workspace, add_article
 
 #: What to do next, per kind of bad input.
@@ -303,19 +303,52 @@ def sheet(ws: Workspace, slug: str, fmt: str, paper: str, layout: str, out: Path
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def list_articles(ws: Workspace, as_json: bool) -> None:
-    """List the articles in the workspace.
+    """List the articles in the workspace: title, date read, coverage, hits, open flags.
 
     \b
         readnotes list --json
     """
-    rows = list(db.article_rows(ws.db))
+    rows = db.article_summaries(ws.db)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
     for r in rows:
-        click.echo(f"{r['slug']}\t{r['title']}\t{r['n_en']} sentences\t{r['coverage']:.0%} covered")
+        click.echo(
+            f"{r['slug']}\t{r['title']}\t{r['n_en']} sentences\t{r['coverage']:.0%} covered"
+            f"\t{r['hits']} hits\t{r['open_flags']} open flags\tread {r['read']}"
+        )
+
+
+@cli.command("show")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def show(ws: Workspace, slug: str, as_json: bool) -> None:
+    """One article at a glance: title, dates, source, coverage, vocabulary hits, open flags.
+
+    \b
+        readnotes show karpathy-2025
+    """
+    with user_errors():
+        (row,) = db.article_summaries(ws.db, slug)
+    if as_json:
+        click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        return
+    click.echo(row["title"])
+    for label, value in (
+        ("slug", row["slug"]),
+        ("source", row["source_url"] or "—"),
+        ("published", row["date"] or "—"),
+        ("read", row["read"]),
+        ("Korean", row["provenance"]),
+        ("sentences", f"{row['n_en']} English · {row['n_ko']} Korean · {row['n_beads']} pairs"),
+        ("coverage", f"{row['coverage']:.0%}"),
+        ("vocabulary", f"{row['hits']} hits"),
+        ("open flags", str(row["open_flags"])),
+    ):
+        click.echo(f"  {label:<11}{value}")
 
 
 # --- vocabulary (issue 4): vocab import|add|list|set|hits|retag, export --format anki ------------
@@ -522,3 +555,36 @@ def export_command(ws: Workspace, slug: str | None, fmt: str, every: bool) -> No
             )
             raise click.ClickException(f"{e}. {hint}") from e
         click.echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
+
+
+# --- search, show (issue 7) ----------------------------------------------------------------------
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search_command(ws: Workspace, query: str, limit: int, as_json: bool) -> None:
+    """Find sentences in every stored article, English or Korean, with their pair.
+
+    Korean matches stems and words inside longer forms: 코딩 finds 코딩이라는.
+
+    \b
+        readnotes search 변곡점
+        readnotes search "reward function" --json
+    """
+    try:
+        matches = workspace.search(ws, query, limit)
+    except search.EmptyQuery as e:
+        raise click.ClickException(f"nothing to search for in {query!r}; give a word, e.g. 변곡점") from e
+    if as_json:
+        click.echo(json.dumps([m.to_json() for m in matches], ensure_ascii=False, indent=2))
+        return
+    if not matches:
+        click.echo(f"No sentence matches {query!r}.")
+    for m in matches:
+        click.echo(f"{m.slug} · {m.title} · {m.lang} #{m.sentence}")
+        click.echo(f"  {m.marked()}")
+        for p in m.paired:
+            click.echo(f"  > {p['text']}")

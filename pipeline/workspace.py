@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from pipeline import align, db, export, ingest, segment, translate, vocab
+from pipeline import search as search_module
 from pipeline.document import Article, Document
 
 Progress = Callable[[str], None]
@@ -202,3 +203,21 @@ def load_full_article(ws: Workspace, slug: str) -> Article:
     article = db.load_article(ws.db, slug)
     article.hits = db.load_vocab_hits(ws.db, slug)
     return article
+
+
+def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
+    """Sentences of every stored article matching the query (either language), best first."""
+    terms = search_module.query_terms(query)
+    rows = db.search_sentences(ws.db, search_module.fts_query(terms), limit)
+    return [
+        search_module.Match(
+            r["slug"],
+            r["title"],
+            r["lang"],
+            r["sentence"],
+            r["text"],
+            search_module.matched_spans(r["text"], r["lang"], terms),
+            r["paired"],
+        )
+        for r in rows
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -405,3 +406,60 @@ def test_export_cli_tmx_tsv_and_all(run, home):
     # anki with --all: an article with no vocabulary hits is skipped, not an error
     result = run("export", "--all", "--format", "anki", ok=False)
     assert "skipped" in result.output
+
+
+# --- search, list, show ----------------------------------------------------------------------------
+
+
+def test_korean_query_terms_match_inside_longer_forms(kiwi):
+    from pipeline import search
+
+    indexed = search.index_terms("코딩이라는 말을 처음 들었다.", "ko").split()
+    assert "코딩" in indexed and "이라는" not in indexed
+    assert search.query_terms("코딩") == ["코딩"]
+    assert search.query_terms("코딩이라는") == ["코딩"]  # particles and endings are not terms
+    with pytest.raises(search.EmptyQuery):
+        search.query_terms("— ?!")
+
+
+def test_search_finds_korean_substrings_and_english_lemmas(run, home):
+    from pipeline import db as dbmod
+    from pipeline.workspace import Workspace
+
+    run("add", "raw/karpathy-2025.en.md")
+    matches = json.loads(run("search", "연구소", "--json").stdout)
+    # 연구소의 and 연구소들이: the default FTS tokenizer would find neither.
+    texts = [m["text"] for m in matches]
+    assert any("연구소의" in t for t in texts) and any("연구소들이" in t for t in texts)
+    first = matches[0]
+    assert first["slug"] == "karpathy-2025" and first["lang"] == "ko"
+    start, end = first["spans"][0]
+    assert first["text"][start:end] == "연구소"
+    assert first["paired"] and first["paired"][0]["lang"] == "en" and "labs" in first["paired"][0]["text"]
+    # A Korean substring inside a word with a particle: 변곡점 in 변곡점이었습니다.
+    plain = run("search", "변곡점이").output
+    assert "[변곡점]이었습니다" in plain and "point of inflection" in plain
+    # English: the query's lemma matches other forms (functions → function).
+    english = json.loads(run("search", "reward function", "--json").stdout)
+    assert any("reward functions" in m["text"] for m in english if m["lang"] == "en")
+    assert run("search", "zyxwvut").output.startswith("No sentence matches")
+    bad = run("search", "...", ok=False)
+    assert bad.exit_code == 1 and bad.output.startswith("Error: nothing to search for")
+    # Re-adding the article replaces its index rows (FTS kept in sync by triggers): no duplicates.
+    run("add", "raw/karpathy-2025.en.md")
+    assert len(json.loads(run("search", "연구소", "--json").stdout)) == len(matches)
+    db = Workspace(home).db
+    assert dbmod.search_sentences(db, '"연구소"') and db["search_terms"].count == db["sentences"].count
+
+
+def test_list_and_show(run):
+    run("add", "raw/karpathy-2025.en.md")
+    (row,) = json.loads(run("list", "--json").stdout)
+    assert row["slug"] == "karpathy-2025" and row["title"] == "2025 LLM Year in Review"
+    assert {"read", "coverage", "hits", "open_flags", "n_en"} <= set(row)
+    shown = json.loads(run("show", "karpathy-2025", "--json").stdout)
+    assert shown == row
+    text = run("show", "karpathy-2025").output
+    assert text.startswith("2025 LLM Year in Review\n") and "coverage" in text and "open flags 0" in text
+    bad = run("show", "nope", ok=False)
+    assert bad.exit_code == 1 and "readnotes list" in bad.output
