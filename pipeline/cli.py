@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from pipeline import align, db, export, ingest, translate, vocab, workspace
+from pipeline import align, db, export, ingest, search, sheet_html, translate, vocab, workspace
 from pipeline.workspace import MissingKorean, Workspace, add_article
 
 #: What to do next, per kind of bad input.
@@ -261,20 +261,41 @@ def align_command(en_file: Path, ko_file: Path, presplit: bool, out: Path | None
 
 @cli.command()
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["md"]), default="md", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: exports/<slug>.md")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option(
+    "--paper",
+    type=click.Choice(sorted(sheet_html.PAPERS)),
+    default="a4",
+    show_default=True,
+    help="HTML only.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(sheet_html.LAYOUTS),
+    default="interleaved",
+    show_default=True,
+    help="HTML only: Korean under the English, or side by side (two columns).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: exports/<slug>.<format>"
+)
 @click.pass_obj
-def sheet(ws: Workspace, slug: str, fmt: str, out: Path | None) -> None:
-    """Print a bilingual study sheet for a stored article.
+def sheet(ws: Workspace, slug: str, fmt: str, paper: str, layout: str, out: Path | None) -> None:
+    """Write a bilingual study sheet for a stored article (Markdown, or HTML to print).
 
     \b
         readnotes sheet karpathy-2025 --out sheet.md
+        readnotes sheet karpathy-2025 --format html --paper letter --layout side
     """
     with user_errors():
-        article = db.load_article(ws.db, slug)
+        article = workspace.load_full_article(ws, slug)
+        notes = workspace.sheet_notes(ws, article)
+    text = export.sheet_md(article, notes)
+    if fmt == "html":
+        text = sheet_html.study_sheet_html(text, article.title, paper=paper, layout=layout)
     out = out or ws.exports / f"{slug}.{fmt}"
     out.parent.mkdir(parents=True, exist_ok=True)
-    export.write_atomically(out, export.study_sheet_md(article))
+    export.write_atomically(out, text)
     click.echo(f"Study sheet: {out}")
 
 
@@ -282,19 +303,52 @@ def sheet(ws: Workspace, slug: str, fmt: str, out: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def list_articles(ws: Workspace, as_json: bool) -> None:
-    """List the articles in the workspace.
+    """List the articles in the workspace: title, date read, coverage, hits, open flags.
 
     \b
         readnotes list --json
     """
-    rows = list(db.article_rows(ws.db))
+    rows = db.article_summaries(ws.db)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
     for r in rows:
-        click.echo(f"{r['slug']}\t{r['title']}\t{r['n_en']} sentences\t{r['coverage']:.0%} covered")
+        click.echo(
+            f"{r['slug']}\t{r['title']}\t{r['n_en']} sentences\t{r['coverage']:.0%} covered"
+            f"\t{r['hits']} hits\t{r['open_flags']} open flags\tread {r['read']}"
+        )
+
+
+@cli.command("show")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def show(ws: Workspace, slug: str, as_json: bool) -> None:
+    """One article at a glance: title, dates, source, coverage, vocabulary hits, open flags.
+
+    \b
+        readnotes show karpathy-2025
+    """
+    with user_errors():
+        (row,) = db.article_summaries(ws.db, slug)
+    if as_json:
+        click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        return
+    click.echo(row["title"])
+    for label, value in (
+        ("slug", row["slug"]),
+        ("source", row["source_url"] or "—"),
+        ("published", row["date"] or "—"),
+        ("read", row["read"]),
+        ("Korean", row["provenance"]),
+        ("sentences", f"{row['n_en']} English · {row['n_ko']} Korean · {row['n_beads']} pairs"),
+        ("coverage", f"{row['coverage']:.0%}"),
+        ("vocabulary", f"{row['hits']} hits"),
+        ("open flags", str(row["open_flags"])),
+    ):
+        click.echo(f"  {label:<11}{value}")
 
 
 # --- vocabulary (issue 4): vocab import|add|list|set|hits|retag, export --format anki ------------
@@ -467,22 +521,70 @@ def vocab_retag(ctx: click.Context) -> None:
 
 
 @cli.command("export")
-@click.argument("slug")
+@click.argument("slug", required=False)
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(export.EXPORTERS)), required=True, help="What to export."
 )
+@click.option("--all", "every", is_flag=True, help="Export every article in the workspace.")
 @click.pass_obj
-def export_command(ws: Workspace, slug: str, fmt: str) -> None:
-    """Export a stored article for another tool, into exports/.
+def export_command(ws: Workspace, slug: str | None, fmt: str, every: bool) -> None:
+    """Export a stored article (or --all) for another tool, into exports/.
 
     \b
         readnotes export karpathy-2025 --format anki
+        readnotes export karpathy-2025 --format tmx
+        readnotes export --all --format tsv
+    """
+    if every == bool(slug):
+        raise click.UsageError("give a SLUG or --all (not both)")
+    slugs = [r["slug"] for r in db.article_rows(ws.db)] if every else [slug]
+    if every and not slugs:
+        raise click.ClickException("no articles in the workspace yet; add one with: readnotes add EN_FILE")
+    for one in slugs:
+        try:
+            with user_errors():
+                result = workspace.export_article(ws, one, fmt)  # type: ignore[arg-type]
+        except export.NothingToExport as e:
+            if every:  # one article with nothing to export does not stop the others
+                click.echo(f"{one}: skipped, {e}", err=True)
+                continue
+            hint = (
+                "Import your notes (readnotes vocab import NOTES.md), then run this again."
+                if fmt == "anki"
+                else "Check the article with: readnotes show " + one
+            )
+            raise click.ClickException(f"{e}. {hint}") from e
+        click.echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
+
+
+# --- search, show (issue 7) ----------------------------------------------------------------------
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search_command(ws: Workspace, query: str, limit: int, as_json: bool) -> None:
+    """Find sentences in every stored article, English or Korean, with their pair.
+
+    Korean matches stems and words inside longer forms: 코딩 finds 코딩이라는.
+
+    \b
+        readnotes search 변곡점
+        readnotes search "reward function" --json
     """
     try:
-        with user_errors():
-            result = workspace.export_article(ws, slug, fmt)
-    except export.NothingToExport as e:
-        raise click.ClickException(
-            f"{e}. Import your notes (readnotes vocab import NOTES.md), then run this again."
-        ) from e
-    click.echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
+        matches = workspace.search(ws, query, limit)
+    except search.EmptyQuery as e:
+        raise click.ClickException(f"nothing to search for in {query!r}; give a word, e.g. 변곡점") from e
+    if as_json:
+        click.echo(json.dumps([m.to_json() for m in matches], ensure_ascii=False, indent=2))
+        return
+    if not matches:
+        click.echo(f"No sentence matches {query!r}.")
+    for m in matches:
+        click.echo(f"{m.slug} · {m.title} · {m.lang} #{m.sentence}")
+        click.echo(f"  {m.marked()}")
+        for p in m.paired:
+            click.echo(f"  > {p['text']}")

@@ -501,3 +501,122 @@ def vocab_occurrences(db: Database, key: str | None = None) -> list[dict[str, An
             }
         )
     return out
+
+
+# --- full-text search (issue 7) ------------------------------------------------------------------
+# search_terms holds, per sentence, the terms pipeline.search indexes (Kiwi morphemes for Korean,
+# lemmas for English); an FTS5 table over it is kept in sync by sqlite-utils' triggers, so deleting
+# an article's rows (ARTICLE_TABLES) also empties its part of the index.
+
+
+@migrations()
+def m040_search_terms(db: Database) -> None:
+    db["search_terms"].create(
+        {"id": str, "slug": str, "lang": str, "idx": int, "terms": str},
+        pk="id",
+        foreign_keys=[("slug", "articles", "slug"), ("id", "sentences", "id")],
+    )
+    db["search_terms"].create_index(["slug"])
+    db["search_terms"].enable_fts(["terms"], fts_version="FTS5", create_triggers=True)
+    # Articles stored before this migration: index their sentences now.
+    if db["sentences"].exists() and db["sentences"].count:
+        from pipeline import search
+
+        db["search_terms"].insert_all(
+            {
+                "id": r["id"],
+                "slug": r["slug"],
+                "lang": r["lang"],
+                "idx": r["idx"],
+                "terms": search.index_terms(r["text"], r["lang"]),
+            }
+            for r in db["sentences"].rows
+        )
+
+
+ARTICLE_TABLES.insert(0, "search_terms")  # references sentences: deleted before them
+
+
+@article_saver
+def save_search_terms(db: Database, article: Article) -> None:
+    from pipeline import search  # Kiwi and spaCy load on first use
+
+    rows = []
+    for lang, sentences in (("en", article.en_sentences), ("ko", article.ko_sentences)):
+        for s in sentences:
+            terms = search.index_terms(s.text, lang)
+            rows.append(
+                {
+                    "id": sentence_id(article.slug, lang, s.index),
+                    "slug": article.slug,
+                    "lang": lang,
+                    "idx": s.index,
+                    "terms": terms,
+                }
+            )
+    db["search_terms"].insert_all(rows)
+
+
+def search_sentences(db: Database, match: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Sentences whose search terms match an FTS5 expression, best first, with their article and the
+    sentences of the other language in the same bead."""
+    sql = """
+        select t.slug, a.title, t.lang, t.idx, s.text, s.bead_id
+        from search_terms_fts
+        join search_terms t on t.rowid = search_terms_fts.rowid
+        join sentences s on s.id = t.id
+        join articles a on a.slug = t.slug
+        where search_terms_fts match :match
+        order by search_terms_fts.rank, a.added_at, t.slug, t.lang, t.idx
+        limit :limit
+    """
+    out = []
+    for slug, title, lang, idx, text, bead_id in db.execute(sql, {"match": match, "limit": limit}).fetchall():
+        paired = (
+            [
+                {"lang": other, "sentence": i, "text": t}
+                for other, i, t in db.execute(
+                    "select lang, idx, text from sentences where bead_id = ? and lang != ? order by idx",
+                    [bead_id, lang],
+                ).fetchall()
+            ]
+            if bead_id
+            else []
+        )
+        out.append(
+            {"slug": slug, "title": title, "lang": lang, "sentence": idx, "text": text, "paired": paired}
+        )
+    return out
+
+
+def article_summaries(db: Database, slug: str | None = None) -> list[dict[str, Any]]:
+    """The library at a glance: per article its row, vocabulary hits and open flags.
+
+    Open flags are counted from a ``flags`` table with a ``status`` column when the checks stage
+    has created one; until then they are 0.
+    """
+    rows = [get_article_row(db, slug)] if slug else list(article_rows(db))
+    hits = dict(
+        db.execute("select slug, count(*) from vocab_hits where lang = 'en' group by slug").fetchall()
+    )
+    flags: dict[str, int] = {}
+    if db["flags"].exists() and {"slug", "status"} <= set(db["flags"].columns_dict):
+        sql = "select slug, count(*) from flags where status = 'open' group by slug"
+        flags = dict(db.execute(sql).fetchall())
+    return [
+        {
+            "slug": r["slug"],
+            "title": r["title"],
+            "date": r["date"] or "",
+            "read": (r["added_at"] or "")[:10],
+            "source_url": r["source_url"] or "",
+            "provenance": r["provenance"] or "",
+            "n_en": r["n_en"],
+            "n_ko": r["n_ko"],
+            "n_beads": r["n_beads"],
+            "coverage": r["coverage"],
+            "hits": hits.get(r["slug"], 0),
+            "open_flags": flags.get(r["slug"], 0),
+        }
+        for r in rows
+    ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from pipeline import align, db, export, ingest, segment, translate, vocab
+from pipeline import search as search_module
 from pipeline.document import Article, Document
 
 Progress = Callable[[str], None]
@@ -114,7 +115,7 @@ def add_article(
     progress("storing")
     db.save_article(ws.db, article)
     progress("writing the study sheet")
-    paths = export.write_outputs(article, ws.aligned, ws.exports)
+    paths = export.write_outputs(article, ws.aligned, ws.exports, sheet_notes(ws, article))
     return article, paths
 
 
@@ -175,7 +176,48 @@ def set_vocab_status(ws: Workspace, query: str, status: str) -> tuple[vocab.Voca
 
 def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
     """Run one exporter (export.EXPORTERS) on a stored article, its vocabulary hits included."""
-    article = db.load_article(ws.db, slug)
-    article.hits = db.load_vocab_hits(ws.db, slug)
+    article = load_full_article(ws, slug)
     job = export.ExportJob(article, ws.exports, db.load_vocab(ws.db))
     return export.EXPORTERS[fmt](job)
+
+
+# --- study sheets and exports (issue 7) ----------------------------------------------------------
+
+
+def sheet_notes(ws: Workspace, article: Article) -> export.SheetNotes:
+    """Glosses, term statuses and the date read, for the sheet of a stored article.
+
+    Review decisions (flag statuses, fixes) join here when the checks stage stores them.
+    """
+    terms = db.load_vocab(ws.db)
+    row = db.get_article_row(ws.db, article.slug)
+    return export.SheetNotes(
+        glosses={t.term: t.gloss for t in terms if t.gloss},
+        term_status={t.term: t.status for t in terms},
+        read_on=(row.get("added_at") or "")[:10],
+    )
+
+
+def load_full_article(ws: Workspace, slug: str) -> Article:
+    """A stored article with everything later stages attached (vocabulary hits; flags when stored)."""
+    article = db.load_article(ws.db, slug)
+    article.hits = db.load_vocab_hits(ws.db, slug)
+    return article
+
+
+def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
+    """Sentences of every stored article matching the query (either language), best first."""
+    terms = search_module.query_terms(query)
+    rows = db.search_sentences(ws.db, search_module.fts_query(terms), limit)
+    return [
+        search_module.Match(
+            r["slug"],
+            r["title"],
+            r["lang"],
+            r["sentence"],
+            r["text"],
+            search_module.matched_spans(r["text"], r["lang"], terms),
+            r["paired"],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,112 @@
+"""search: full-text search over both languages of every stored article.
+
+FTS5's default tokenizer cannot find 코딩 in 코딩이라는 (Korean attaches particles and endings to
+the word), and the trigram tokenizer misses two-syllable words. So each sentence is indexed as a
+column of search terms beside its text: Kiwi content morphemes for Korean (코딩이라는 → 코딩),
+lower-cased lemmas and words for English (models → model). A query is analysed the same way, and
+every one of its terms must match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline import segment
+
+#: Kiwi tag prefixes kept as search terms: nouns, numerals, pronouns, verb and adjective stems,
+#: adverbs, determiners, roots, and foreign, Chinese-character and number tokens. Particles (J*),
+#: endings (E*), affixes and the copula 이다 (VCP) are what the default tokenizer chokes on.
+KOREAN_CONTENT_TAGS = ("NN", "NR", "NP", "VV", "VA", "MA", "MM", "XR", "SL", "SH", "SN")
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+class EmptyQuery(ValueError):
+    "The query holds no word to search for"
+
+
+def _korean_terms(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for t in segment.korean_morphemes(text):
+        if t.tag.startswith(KOREAN_CONTENT_TAGS):
+            # A verb's lemma is its stem + 다 (먹었다 → 먹다): index the stem, as a query analyses it.
+            term = t.lemma[:-1] if t.tag[:2] in ("VV", "VA") else t.lemma
+            out.append((term.lower(), t.start, t.end))
+    return out
+
+
+def _english_terms(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for t in segment.english_tokens(text):
+        if any(c.isalnum() for c in t.text):
+            out.append((t.lemma, t.start, t.end))
+            if t.text.lower() != t.lemma:
+                out.append((t.text.lower(), t.start, t.end))
+    return out
+
+
+def terms_with_spans(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """(search term, start, end) for every content word of a sentence."""
+    return _korean_terms(text) if lang == "ko" else _english_terms(text)
+
+
+def index_terms(text: str, lang: str) -> str:
+    """The search-terms column for one sentence: its terms, space-separated."""
+    return " ".join(dict.fromkeys(term for term, _, _ in terms_with_spans(text, lang)))
+
+
+def query_terms(query: str) -> list[str]:
+    """A query analysed as the index was: Korean when it holds Hangul, English otherwise."""
+    lang = "ko" if HANGUL.search(query) else "en"
+    if lang == "en":
+        terms = [t for t, _, _ in _english_terms(query)]
+        # "models" indexes as model and models; the lemma alone matches both.
+        lemmas = [t.lemma for t in segment.english_tokens(query) if any(c.isalnum() for c in t.text)]
+        terms = lemmas or terms
+    else:
+        terms = [t for t, _, _ in _korean_terms(query)]
+    if not terms:
+        raise EmptyQuery(query)
+    return list(dict.fromkeys(terms))
+
+
+def fts_query(terms: Iterable[str]) -> str:
+    """An FTS5 MATCH expression: every term, each a quoted string (so AND/NOT/* stay literal)."""
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def matched_spans(text: str, lang: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    wanted = set(terms)
+    return sorted({(s, e) for term, s, e in terms_with_spans(text, lang) if term in wanted})
+
+
+@dataclass
+class Match:
+    slug: str
+    title: str
+    lang: str
+    sentence: int
+    text: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    paired: list[dict[str, object]] = field(default_factory=list)  # {lang, sentence, text}
+
+    def marked(self, left: str = "[", right: str = "]") -> str:
+        out, cursor = [], 0
+        for start, end in self.spans:
+            if start < cursor:
+                continue
+            out += [self.text[cursor:start], left, self.text[start:end], right]
+            cursor = end
+        return "".join(out) + self.text[cursor:]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "lang": self.lang,
+            "sentence": self.sentence,
+            "text": self.text,
+            "spans": [list(s) for s in self.spans],
+            "paired": self.paired,
+        }
