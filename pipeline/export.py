@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pipeline.document import Article, Bead
 
@@ -80,8 +81,25 @@ def _provenance_text(article: Article) -> str:
     return prov or "unknown"
 
 
-def study_sheet_md(article: Article) -> str:
-    """The bilingual study sheet in CommonMark (+ a GFM table in the header)."""
+def with_corrections(article: Article, corrections: Sequence[Any] = ()) -> Article:
+    """The article with the reader's review fixes applied to its Korean sentences, each marked with
+    what it replaced. A correction has ``ko`` (sentence indices), ``evidence`` and ``fix``."""
+    if not corrections:
+        return article
+    sentences = []
+    for s in article.ko_sentences:
+        text, was = s.text, []
+        for c in corrections:
+            if s.index in c.ko and c.evidence and c.evidence in text:
+                text = text.replace(c.evidence, c.fix)
+                was.append(c.evidence)
+        sentences.append(replace(s, text=text + f" (✎ was: {'; '.join(was)})") if was else s)
+    return replace(article, ko_sentences=sentences)
+
+
+def study_sheet_md(article: Article, corrections: Sequence[Any] = ()) -> str:
+    """The bilingual study sheet in CommonMark (+ a GFM table in the header), with review fixes."""
+    article = with_corrections(article, corrections)
     counts = SheetCounts.of(article)
     rows = [
         ("Source", md_escape(article.en.source_url) if article.en.source_url else f"`{article.en.path}`"),
@@ -177,7 +195,9 @@ def _korean_lines(bead: Bead, ko_text: dict[int, str], indent: str) -> Iterator[
     yield indent.rstrip() if indent.strip() else ""
 
 
-def write_outputs(article: Article, aligned_dir: Path, exports_dir: Path) -> dict[str, Path]:
+def write_outputs(
+    article: Article, aligned_dir: Path, exports_dir: Path, corrections: Sequence[Any] = ()
+) -> dict[str, Path]:
     """aligned/<slug>.jsonl, aligned/<slug>.tsv and exports/<slug>.md; returns their paths."""
     aligned_dir.mkdir(parents=True, exist_ok=True)
     exports_dir.mkdir(parents=True, exist_ok=True)
@@ -189,7 +209,7 @@ def write_outputs(article: Article, aligned_dir: Path, exports_dir: Path) -> dic
     contents = {
         "jsonl": beads_jsonl(article.beads),
         "tsv": beads_tsv(article.beads),
-        "sheet": study_sheet_md(article),
+        "sheet": study_sheet_md(article, corrections),
     }
     for key, path in paths.items():
         write_atomically(path, contents[key])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from pipeline import align, db, export, ingest, segment
+from pipeline import align, checks, db, export, ingest, review, segment, terms
 from pipeline.document import Article, Document
 
 Progress = Callable[[str], None]
@@ -61,15 +61,23 @@ def build_article(
     provenance: str,
     aligner: align.Aligner | None = None,
     progress: Progress = _no_progress,
+    termbase: terms.TermBase | None = None,
+    usage: dict[str, dict[str, set[str]]] | None = None,
 ) -> Article:
-    """Segment and align two parsed documents into an Article (no I/O)."""
+    """Segment, align and check two parsed documents into an Article (no I/O).
+
+    `termbase` defaults to the bundled glossary; `usage` is how the reader's other articles render
+    terms (for the cross-article `inconsistent` check)."""
     progress("segmenting English")
     en_sentences = segment.split_english(en_doc)
     progress("segmenting Korean")
     ko_sentences = segment.split_korean(ko_doc)
     progress("aligning")
     beads = align.align(en_sentences, ko_sentences, aligner)
-    return Article(slug, en_doc, ko_doc, en_sentences, ko_sentences, beads, provenance)
+    article = Article(slug, en_doc, ko_doc, en_sentences, ko_sentences, beads, provenance)
+    progress("checking")
+    article.flags = checks.run_checks(article, termbase, usage)
+    return article
 
 
 def add_article(
@@ -88,9 +96,27 @@ def add_article(
         raise MissingKorean(f"no Korean file for {en_path}")
     ko_doc = ingest.read_document(ko_path, "ko")
     slug = slug or ingest.slug_for(en_path)
-    article = build_article(en_doc, ko_doc, slug, f"file:{ko_path}", progress=progress)
+    article = build_article(
+        en_doc,
+        ko_doc,
+        slug,
+        f"file:{ko_path}",
+        progress=progress,
+        termbase=terms.load(ws.db),
+        usage=db.term_usage(ws.db, exclude=slug),
+    )
     progress("storing")
     db.save_article(ws.db, article)
     progress("writing the study sheet")
-    paths = export.write_outputs(article, ws.aligned, ws.exports)
+    paths = export.write_outputs(article, ws.aligned, ws.exports, review.corrections(ws.db, slug))
     return article, paths
+
+
+def check_article(ws: Workspace, slug: str) -> Article:
+    """Re-run the checks on a stored article with the current term base; store its new flags."""
+    article = db.load_article(ws.db, slug)
+    article.flags = checks.run_checks(article, terms.load(ws.db), db.term_usage(ws.db, exclude=slug))
+    with ws.db.atomic():
+        db.replace_flags(ws.db, slug, article.flags)
+        db.save_term_uses(ws.db, article)
+    return article
