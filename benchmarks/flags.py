@@ -35,7 +35,7 @@ import random
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +47,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from benchmarks import data  # noqa: E402
 from pipeline import align, checks, ingest, numbers, terms  # noqa: E402
-from pipeline.document import Article, Bead, Block, Document, Flag  # noqa: E402
+from pipeline.document import Article, Block, Document, Flag  # noqa: E402
 
 SAMPLE_EN = REPO_ROOT / "raw" / "karpathy-2025.en.md"
 SAMPLE_KO = REPO_ROOT / "raw" / "karpathy-2025.ko.md"
@@ -124,11 +124,13 @@ def build_article(doc_id: str, en_rows: Sequence[str], ko_rows: Sequence[str]) -
     return Article(doc_id, en_doc, ko_doc, en, ko, beads)
 
 
-def run(corpus: Corpus, doc_ids: Sequence[str], termbase: terms.TermBase) -> list[tuple[int, Flag]]:
+def run(
+    corpus: Corpus, doc_ids: Sequence[str], termbase: terms.TermBase, semantic: bool
+) -> list[tuple[int, Flag]]:
     out = []
     for d, (en_rows, ko_rows) in enumerate(zip(corpus.en, corpus.ko, strict=True)):
         article = build_article(doc_ids[d], en_rows, ko_rows)
-        out += [(d, f) for f in checks.run_checks(article, termbase)]
+        out += [(d, f) for f in checks.run_checks(article, termbase, semantic=semantic)]
     return out
 
 
@@ -244,13 +246,16 @@ class Injector:
         corpus = self.corpus()
         others = [(d, ko) for d, doc in enumerate(self.docs) for ko in doc.ko_rows]
         chosen = self._rows(rng, lambda d, r: len(self.docs[d].en_rows) >= 3, limit, spacing=2)
-        for d, r in sorted(chosen, reverse=True):
+        inserted: Counter[int] = Counter()
+        for d, r in sorted(chosen):  # in order: each insertion shifts the later Korean rows by one
             while True:
                 d2, text = rng.choice(others)
                 if d2 != d and len(re.findall(r"[가-힣]", text)) >= 8:
                     break
-            corpus.ko[d].insert(r + 1, text)
-            corpus.injections.append(Injection("addition", d, r + 1, text))
+            at = r + 1 + inserted[d]
+            corpus.ko[d].insert(at, text)
+            inserted[d] += 1
+            corpus.injections.append(Injection("addition", d, at, text))
         return corpus
 
     def _term(self, rng: random.Random, limit: int) -> Corpus:
@@ -323,9 +328,9 @@ def score(kind: str, corpus: Corpus, flags: list[tuple[int, Flag]]) -> dict[str,
     }
 
 
-def false_alarms(docs: Sequence[data.Doc], termbase: terms.TermBase) -> dict[str, Any]:
+def false_alarms(docs: Sequence[data.Doc], termbase: terms.TermBase, semantic: bool) -> dict[str, Any]:
     corpus = Corpus([list(d.en_rows) for d in docs], [list(d.ko_rows) for d in docs])
-    flags = run(corpus, [d.doc_id for d in docs], termbase)
+    flags = run(corpus, [d.doc_id for d in docs], termbase, semantic)
     pairs = sum(len(d.en_rows) for d in docs)
     serious = [(d, f) for d, f in flags if f.severity in SERIOUS]
     by_check = Counter(f"{f.check}:{f.severity}" for _, f in serious)
@@ -341,13 +346,15 @@ def false_alarms(docs: Sequence[data.Doc], termbase: terms.TermBase) -> dict[str
     }
 
 
-def injection_report(docs: Sequence[data.Doc], termbase: terms.TermBase, seed: int, limit: int):
+def injection_report(
+    docs: Sequence[data.Doc], termbase: terms.TermBase, seed: int, limit: int, semantic: bool
+) -> list[dict[str, Any]]:
     injector = Injector(docs, termbase, seed)
     ids = [d.doc_id for d in docs]
     results = []
     for kind in KINDS:
         corpus = injector.inject(kind, limit)
-        results.append(score(kind, corpus, run(corpus, ids, termbase)))
+        results.append(score(kind, corpus, run(corpus, ids, termbase, semantic)))
     return results
 
 
@@ -356,6 +363,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pairs", type=Path, default=data.DEFAULT_PAIRS)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--limit", type=int, default=150, help="injections per kind (at most)")
+    parser.add_argument(
+        "--semantic",
+        choices=["both", "on", "off"],
+        default="both",
+        help="with and/or without the embedding cross-check (the `semantic` extra)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -363,10 +376,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {
         "sample": sample_report(termbase),
         "sample_without_glossary": sample_report(terms.TermBase()),
+        "runs": [],
     }
     docs = data.load_documents(args.pairs)
-    report["false_alarms"] = false_alarms(docs, termbase)
-    report["injection"] = injection_report(docs, termbase, args.seed, args.limit)
+    modes = {"both": [False, True], "on": [True], "off": [False]}[args.semantic]
+    if checks.embedder() is None and True in modes:
+        print("(the semantic extra is not installed: running without it)", file=sys.stderr)
+        modes = [False]
+    for semantic in modes:
+        report["runs"].append(
+            {
+                "semantic": semantic,
+                "false_alarms": false_alarms(docs, termbase, semantic),
+                "injection": injection_report(docs, termbase, args.seed, args.limit, semantic),
+            }
+        )
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -382,20 +406,19 @@ def print_report(report: dict[str, Any]) -> None:
         for target, sev in s["targets"].items():
             print(f"  {target:<28} {sev}")
         print(f"  flags on the {s['list_items']} list items: {s['flags_on_list_items'] or 'none'}")
-    fa = report["false_alarms"]
-    print(f"== untouched NTREX dev pairs: {fa['pairs']} pairs")
-    print(
-        f"  warning/error flags: {fa['serious_flags']} = {fa['per_100_pairs']} per 100 pairs  {fa['by_check']}"
-    )
-    print(
-        "== error injection (recall: caught at warning/error; precision: of that check's warning/error flags)"
-    )
-    print(f"  {'kind':<14} {'injected':>8} {'caught':>7} {'recall':>7} {'flags':>6} {'precision':>9}")
-    for r in report["injection"]:
-        print(
-            f"  {r['kind']:<14} {r['injected']:>8} {r['caught']:>7} {r['recall']!s:>7} {r['flags']:>6} "
-            f"{r['precision']!s:>9}"
-        )
+    for run_ in report["runs"]:
+        mode = "with" if run_["semantic"] else "without"
+        fa = run_["false_alarms"]
+        print(f"== {mode} the semantic cross-check")
+        print(f"  untouched NTREX dev pairs: {fa['pairs']}; warning/error flags: {fa['serious_flags']}")
+        print(f"  = {fa['per_100_pairs']} per 100 pairs  {fa['by_check']}")
+        print("  error injection (recall: caught at warning/error; precision: of that check's such flags)")
+        print(f"  {'kind':<14} {'injected':>8} {'caught':>7} {'recall':>7} {'flags':>6} {'precision':>9}")
+        for r in run_["injection"]:
+            print(
+                f"  {r['kind']:<14} {r['injected']:>8} {r['caught']:>7} {r['recall']!s:>7} {r['flags']:>6} "
+                f"{r['precision']!s:>9}"
+            )
     print(f"({report['seconds']} s)")
 
 

