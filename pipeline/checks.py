@@ -99,24 +99,25 @@ def _bigrams(s: str) -> Counter[str]:
 
 
 def similar(a: str, b: str) -> bool:
-    """Two Korean phrases (squashed) say the same: one holds the other, or they share most bigrams."""
-    if not a or not b:
-        return False
-    if (a in b and len(a) >= 2) or (b in a and len(b) >= 2):
-        return True
+    """Two Korean phrases (squashed) say nearly the same: they share most syllable bigrams."""
     x, y = _bigrams(a), _bigrams(b)
     total = sum(x.values()) + sum(y.values())
-    return total > 0 and 2 * sum((x & y).values()) / total >= 0.6
+    return total > 0 and 2 * sum((x & y).values()) / total >= 0.75
 
 
-def _gloss_matches(p: terms.Parenthetical, ko_text: str, rendering: str) -> bool:
+def _gloss_matches(p: terms.Parenthetical, ko_text: str, rendering: str, lenient: bool = False) -> bool:
+    """Does the gloss say this rendering? Strictly: the same words, one holding the other (the noun
+    phrase before "(ACR" may carry modifiers or be cut short). Leniently: most bigrams shared."""
     r = terms.squash(rendering)
+    gloss = terms.squash(p.korean)
+    if not r or not gloss:
+        return False
+    if lenient:
+        return similar(gloss, r)
     if p.kind == "gloss-acronym":
-        # The noun phrase before "(ACR" may be cut short or carry modifiers: compare the text's end.
         before = terms.squash(ko_text[: p.korean_end])
-        np = terms.squash(p.korean)
-        return before.endswith(r) or (len(np) >= 2 and r.endswith(np)) or similar(np, r)
-    return similar(terms.squash(p.korean), r)
+        return before.endswith(r) or (len(gloss) >= 2 and r.endswith(gloss))
+    return r in gloss or (len(gloss) >= 2 and gloss in r)
 
 
 @check("acronym-gloss")
@@ -134,6 +135,10 @@ def acronym_gloss(facts: Facts) -> Iterator[Flag]:
             entries = facts.acronym_terms(acronym)
             evidence = bead.ko_text[p.start : p.end]
             forbidden = [f for t in entries for f in t.forbidden]
+            article_renderings = facts.definitions.get(acronym, [])
+            known = [a for t in entries for a in t.accepted] + article_renderings
+            if any(_gloss_matches(p, bead.ko_text, k) for k in known):
+                continue
             if any(_gloss_matches(p, bead.ko_text, f) for f in forbidden):
                 yield _flag(
                     "acronym-gloss",
@@ -145,9 +150,7 @@ def acronym_gloss(facts: Facts) -> Iterator[Flag]:
                     acronym,
                 )
                 continue
-            article_renderings = facts.definitions.get(acronym, [])
-            known = [a for t in entries for a in t.accepted] + article_renderings
-            if any(_gloss_matches(p, bead.ko_text, k) for k in known):
+            if any(_gloss_matches(p, bead.ko_text, k, lenient=True) for k in known):
                 continue
             if terms.english_supports(acronym, bead.en_text):
                 continue  # the English spells it out here; the term check judges the rendering

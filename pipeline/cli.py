@@ -226,13 +226,17 @@ def list_articles(ws: Workspace, as_json: bool) -> None:
 
 def _flag_line(article) -> str:
     c = checks.counts(article.flags)
-    line = f"Flags: {c['error']} errors, {c['warning']} warnings, {c['info']} info"
+    line = f"Flags: {_n(c['error'], 'error')}, {_n(c['warning'], 'warning')}, {c['info']} info"
     if c["error"] or c["warning"]:
         line += f" (`readnotes review {article.slug}` or `readnotes flags {article.slug}`)"
     summary = checks.coverage_summary(article)
     if summary.untranslated:
         line += f"\nCoverage: {summary.text}"
     return line
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _stdin_is_interactive() -> bool:
@@ -317,7 +321,9 @@ def flags_command(
 
 def _read_key() -> str:
     key = click.getchar()
-    if key == "":  # input closed
+    if key == "\x03":  # Ctrl-C arrives as a character when the terminal is in raw mode
+        raise KeyboardInterrupt
+    if key in ("", "\x04"):  # input closed, or Ctrl-D
         raise EOFError
     return key
 
@@ -441,7 +447,9 @@ def terms_list(ws: Workspace, query: str | None, user_only: bool, as_json: bool)
     for t in entries:
         click.echo(_term_line(t))
     if not entries:
-        click.echo("No matching terms.")
+        click.echo(
+            "No matching terms." if query else "No terms of your own yet: `readnotes terms add TERM --ko …`"
+        )
 
 
 @terms_group.command("import")

@@ -402,8 +402,7 @@ def _rendering_forms(rendering: str) -> tuple[str, str]:
     squashed = re.sub(r"\s+", "", rendering)
     if not re.search(r"[가-힣]", rendering):
         return squashed, ""
-    index = korean_index(rendering)
-    return squashed, index.bare if index.bare != squashed else ""
+    return squashed, korean_index(rendering).bare
 
 
 def squash(text: str) -> str:
@@ -632,6 +631,9 @@ def preceding_noun_phrase(text: str, end: int, max_words: int = 6) -> tuple[int,
                 start = tokens[i].start
                 i -= 1
             continue
+        if t.tag == "JKG" and start is not None and i > 0 and tokens[i - 1].tag.startswith(_NP_TAGS):
+            i -= 1  # a genitive stays inside the noun phrase: 질의 재작성, 연구소의 모델
+            continue
         if t.tag == "SO" or (t.tag == "SP" and t.form in ("·", "/")):  # 키-값, 텍스트·이미지
             i -= 1
             continue
@@ -692,6 +694,8 @@ def _parentheticals(text: str) -> list[Parenthetical]:
         stripped = [p.strip() for p in parts]
         acronyms = [p for p in stripped if re.fullmatch(_ACRONYM_TOKEN, p) and is_acronym(p)]
         english = [p for p in stripped if _LATIN_PHRASE.match(p) and not is_acronym(p) and len(p) > 2]
+        # A product name (InstructGPT, DeepSeek) is not an English phrase to gloss.
+        english = [p for p in english if not re.search(r"[a-z][A-Z]", p)]
         if acronyms or english:
             np = preceding_noun_phrase(text, m.start())
             if np is None:
