@@ -500,6 +500,8 @@ def english_supports(acronym: str, text: str) -> bool:
         return True
     words = re.findall(r"[A-Za-z][A-Za-z'\-]*", text)
     n = len(_acronym_letters(acronym))
+    if n < 3:  # any two words spell a two-letter acronym: only Capitalised Ones count
+        words = [w for w in words if w[0].isupper() or w.lower() in _ENGLISH_STOP]
     for i in range(len(words)):
         if words[i].lower() in _ENGLISH_STOP:
             continue
