@@ -44,9 +44,6 @@ def user_errors(path: Path | None = None) -> Iterator[None]:
         ) from e
     except terms.TermFileError as e:
         raise click.ClickException(f"{path}: {e}. Nothing was imported; fix that line and run again.") from e
-    except review.UnknownFlag as e:
-        hint = "`readnotes flags` lists them with their ids"
-        raise click.ClickException(f"no flag {e.args[0]!r}; {hint}") from e
     except (terms.TermError, review.ReviewError) as e:
         raise click.ClickException(str(e)) from e
 

@@ -32,10 +32,6 @@ class ReviewError(ValueError):
     "A review decision cannot be recorded as asked"
 
 
-class UnknownFlag(ReviewError, LookupError):
-    "No stored flag with this id"
-
-
 @dataclass
 class FlagView:
     """A stored flag with its review state; ``id`` is its fingerprint."""
@@ -127,13 +123,6 @@ def queue(db: Database, slug: str | None = None, include_info: bool = False) -> 
     severities = ["error", "warning", "info"] if include_info else ["error", "warning"]
     views = flag_views(db, slug, status="open", severities=severities)
     return sorted(views, key=lambda v: SEVERITY_ORDER.get(v.severity, 3))
-
-
-def find_flag(db: Database, flag_id: str) -> FlagView:
-    for view in flag_views(db):
-        if view.id == flag_id or view.id.startswith(flag_id) and len(flag_id) >= 6:
-            return view
-    raise UnknownFlag(flag_id)
 
 
 def decide(db: Database, view: FlagView, action: str, text: str = "") -> None:
