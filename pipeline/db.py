@@ -17,13 +17,13 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 from sqlite_utils.migrations import Migrations
 
-from pipeline.document import Article, Bead, Block, Document, Sentence, VocabHit
+from pipeline.document import Article, Bead, Block, Document, Flag, Sentence, VocabHit
 from pipeline.vocab import VocabTerm, term_key
 
 migrations = Migrations("readnotes")
 
 #: Bumped together with each new migration; stored in PRAGMA user_version for outside tools.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 5  # m001 articles, m010 vocab, m020 terms/flags, m030 translation cache, m040 search
 
 
 class UnknownArticle(LookupError):
@@ -620,3 +620,147 @@ def article_summaries(db: Database, slug: str | None = None) -> list[dict[str, A
         }
         for r in rows
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks and review (issue 5): the term base, flags per article, review decisions, term usage.
+# Decisions are keyed by the flag's fingerprint and are not article rows: re-processing an article
+# replaces its flags but keeps what the reader decided about them.
+# ---------------------------------------------------------------------------------------------
+
+
+@migrations()
+def m020_terms_flags_decisions(db: Database) -> None:
+    db["terms"].create(
+        {
+            "key": str,  # terms.term_key(term): case, spaces and hyphens folded
+            "term": str,
+            "aliases": str,  # JSON lists
+            "acronym": str,
+            "accepted": str,
+            "forbidden": str,
+            "note": str,
+            "ambiguous": int,
+            "source": str,  # add, import, review, harvest
+            "updated_at": str,
+        },
+        pk="key",
+    )
+    db["flags"].create(
+        {
+            "id": str,
+            "slug": str,
+            "idx": int,
+            "check": str,
+            "severity": str,
+            "en": str,  # JSON list of English sentence indices
+            "ko": str,
+            "en_text": str,
+            "ko_text": str,
+            "evidence": str,
+            "message": str,
+            "fingerprint": str,
+            "term": str,
+        },
+        pk="id",
+        foreign_keys=[("slug", "articles", "slug")],
+    )
+    db["flags"].create_index(["slug", "idx"])
+    db["flags"].create_index(["fingerprint"])
+    db["flag_decisions"].create(
+        {
+            "id": int,
+            "fingerprint": str,
+            "slug": str,
+            "check": str,
+            "evidence": str,
+            "action": str,  # accept, dismiss, fix, note
+            "text": str,  # the corrected Korean (fix) or the note
+            "decided_at": str,
+        },
+        pk="id",
+    )
+    db["flag_decisions"].create_index(["fingerprint"])
+    db["term_uses"].create(
+        {"slug": str, "term": str, "rendering": str, "n": int},
+        pk=("slug", "term", "rendering"),
+        foreign_keys=[("slug", "articles", "slug")],
+    )
+
+
+ARTICLE_TABLES[:0] = ["flags", "term_uses"]
+
+
+@article_saver
+def save_flags(db: Database, article: Article) -> None:
+    """The article's flags (article.flags), numbered in order."""
+    replace_flags(db, article.slug, article.flags)
+
+
+def replace_flags(db: Database, slug: str, flags: list[Flag]) -> None:
+    with db.atomic():
+        db["flags"].delete_where("slug = ?", [slug])
+        db["flags"].insert_all(
+            {
+                "id": f"{slug}/flag/{i}",
+                "slug": slug,
+                "idx": i,
+                "check": f.check,
+                "severity": f.severity,
+                "en": json.dumps(f.en),
+                "ko": json.dumps(f.ko),
+                "en_text": f.en_text,
+                "ko_text": f.ko_text,
+                "evidence": f.evidence,
+                "message": f.message,
+                "fingerprint": f.fingerprint,
+                "term": f.term,
+            }
+            for i, f in enumerate(flags)
+        )
+
+
+def load_flags(db: Database, slug: str) -> list[Flag]:
+    """The article's stored flags, in order (review state lives in flag_decisions)."""
+    return [
+        Flag(
+            r["check"],
+            r["severity"],
+            json.loads(r["en"] or "[]"),
+            json.loads(r["ko"] or "[]"),
+            r["en_text"],
+            r["ko_text"],
+            r["evidence"],
+            r["message"],
+            r["fingerprint"] or "",
+            r["term"] or "",
+        )
+        for r in db["flags"].rows_where("slug = ?", [slug], order_by="idx")
+    ]
+
+
+@article_saver
+def save_term_uses(db: Database, article: Article) -> None:
+    """How this article renders term-base terms, for the cross-article `inconsistent` check."""
+    from pipeline import checks, terms  # checks import db's callers; import late to avoid a cycle
+
+    uses = checks.term_uses(checks.gather(article, terms.load(db), semantic=False))
+    replace_term_uses(db, article.slug, uses)
+
+
+def replace_term_uses(db: Database, slug: str, uses: dict[str, Any]) -> None:
+    with db.atomic():
+        db["term_uses"].delete_where("slug = ?", [slug])
+        db["term_uses"].insert_all(
+            {"slug": slug, "term": key, "rendering": rendering, "n": n}
+            for key, counter in uses.items()
+            for rendering, n in counter.items()
+        )
+
+
+def term_usage(db: Database, exclude: str = "") -> dict[str, dict[str, set[str]]]:
+    """term key → rendering → slugs of the articles that use it (other than `exclude`)."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for r in db["term_uses"].rows_where("slug != ?", [exclude]):
+        out.setdefault(r["term"], {}).setdefault(r["rendering"], set()).add(r["slug"])
+    return out

@@ -106,6 +106,7 @@ class Flag:
     evidence: str  # the exact offending Korean substring (or English, for omissions)
     message: str
     fingerprint: str = ""  # stable across re-processing: check + evidence + normalised sentence
+    term: str = ""  # the term or acronym the flag is about, if any (for promoting a fix to the term base)
 
 
 @dataclass

@@ -105,6 +105,8 @@ class SheetNotes:
 
 #: Flag statuses shown on the sheet (a dismissed flag is the reviewer saying "not a problem").
 SHOWN_FLAG_STATUSES = ("open", "accepted", "fixed")
+#: Checks whose finding the sheet's placeholders already show in the body; they stay in the appendix.
+PLACEHOLDER_CHECKS = frozenset({"omission", "addition"})
 FLAG_MARK = "⚠"
 
 
@@ -159,6 +161,8 @@ class _Sheet:
         self.shown_flags = [f for f in article.flags if self.flag_status(f) in SHOWN_FLAG_STATUSES]
         self.flags_of_bead: dict[int, list[Flag]] = {}
         for flag in self.shown_flags:
+            if flag.check in PLACEHOLDER_CHECKS:
+                continue  # the pair already says "no Korean translation" / "added by the translation"
             k = self._bead_of(flag)
             if k is not None:
                 self.flags_of_bead.setdefault(k, []).append(flag)

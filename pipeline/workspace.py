@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from pipeline import align, db, export, ingest, segment, translate, vocab
+from pipeline import align, checks, db, export, ingest, review, segment, terms, translate, vocab
 from pipeline import search as search_module
 from pipeline.document import Article, Document
 
@@ -63,8 +63,13 @@ def build_article(
     aligner: align.Aligner | None = None,
     progress: Progress = _no_progress,
     tagger: vocab.Tagger | None = None,
+    termbase: terms.TermBase | None = None,
+    usage: dict[str, dict[str, set[str]]] | None = None,
 ) -> Article:
-    """Segment and align two parsed documents into an Article, and tag its vocabulary (no I/O)."""
+    """Segment, align, tag and check two parsed documents into an Article (no I/O).
+
+    `termbase` defaults to the bundled glossary; `usage` is how the reader's other articles render
+    terms (for the cross-article `inconsistent` check)."""
     progress("segmenting English")
     en_sentences = segment.split_english(en_doc)
     progress("segmenting Korean")
@@ -75,6 +80,8 @@ def build_article(
     progress("tagging vocabulary")
     if tagger is not None and len(tagger):
         article.hits = vocab.tag_article(article, tagger)
+    progress("checking")
+    article.flags = checks.run_checks(article, termbase, usage)
     return article
 
 
@@ -111,7 +118,16 @@ def add_article(
         provenance = f"file:{ko_path}"
     slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
     tagger = vocab.Tagger(db.load_vocab(ws.db))
-    article = build_article(en_doc, ko_doc, slug, provenance, progress=progress, tagger=tagger)
+    article = build_article(
+        en_doc,
+        ko_doc,
+        slug,
+        provenance,
+        progress=progress,
+        tagger=tagger,
+        termbase=terms.load(ws.db),
+        usage=db.term_usage(ws.db, exclude=slug),
+    )
     progress("storing")
     db.save_article(ws.db, article)
     progress("writing the study sheet")
@@ -185,30 +201,32 @@ def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
 
 
 def sheet_notes(ws: Workspace, article: Article) -> export.SheetNotes:
-    """Glosses, term statuses and the date read, for the sheet of a stored article.
-
-    Review decisions (flag statuses, fixes) join here when the checks stage stores them.
-    """
-    terms = db.load_vocab(ws.db)
+    """Glosses, term statuses, review decisions (flag statuses, fixes) and the date read, for the
+    sheet of a stored article."""
+    vocab_terms = db.load_vocab(ws.db)
     row = db.get_article_row(ws.db, article.slug)
+    views = review.flag_views(ws.db, article.slug)
     return export.SheetNotes(
-        glosses={t.term: t.gloss for t in terms if t.gloss},
-        term_status={t.term: t.status for t in terms},
+        glosses={t.term: t.gloss for t in vocab_terms if t.gloss},
+        term_status={t.term: t.status for t in vocab_terms},
+        flag_status={v.id: v.status for v in views},
+        fixes={v.id: v.fix for v in views if v.fix},
         read_on=(row.get("added_at") or "")[:10],
     )
 
 
 def load_full_article(ws: Workspace, slug: str) -> Article:
-    """A stored article with everything later stages attached (vocabulary hits; flags when stored)."""
+    """A stored article with everything later stages attached: vocabulary hits and flags."""
     article = db.load_article(ws.db, slug)
     article.hits = db.load_vocab_hits(ws.db, slug)
+    article.flags = db.load_flags(ws.db, slug)
     return article
 
 
 def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
     """Sentences of every stored article matching the query (either language), best first."""
-    terms = search_module.query_terms(query)
-    rows = db.search_sentences(ws.db, search_module.fts_query(terms), limit)
+    query_terms = search_module.query_terms(query)
+    rows = db.search_sentences(ws.db, search_module.fts_query(query_terms), limit)
     return [
         search_module.Match(
             r["slug"],
@@ -216,8 +234,21 @@ def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Mat
             r["lang"],
             r["sentence"],
             r["text"],
-            search_module.matched_spans(r["text"], r["lang"], terms),
+            search_module.matched_spans(r["text"], r["lang"], query_terms),
             r["paired"],
         )
         for r in rows
     ]
+
+
+# --- checks and review (issue 5) -----------------------------------------------------------------
+
+
+def check_article(ws: Workspace, slug: str) -> Article:
+    """Re-run the checks on a stored article with the current term base; store its new flags."""
+    article = db.load_article(ws.db, slug)
+    article.flags = checks.run_checks(article, terms.load(ws.db), db.term_usage(ws.db, exclude=slug))
+    with ws.db.atomic():
+        db.replace_flags(ws.db, slug, article.flags)
+        db.save_term_uses(ws.db, article)
+    return article

@@ -207,8 +207,8 @@ def test_flags_are_marked_with_evidence_and_fix(sheet):
     assert "Fix: “SFT(지도 미세 조정)”" in note[1]
     assert "> ✎ *fix:* “SFT(스위칭 함수 이론)” → “SFT(지도 미세 조정)”" in sheet
     assert "a dismissed flag" not in sheet and "빠르게" in sheet
-    # The omission flag sits on the untranslated pair: English marked, footnote on the placeholder.
-    assert "⚠ Second item" in sheet and f"> {export.NO_KOREAN}[^f" in sheet
+    # The omission flag is not repeated in the body: the placeholder already marks the pair.
+    assert "⚠ Second item" not in sheet and f"> {export.NO_KOREAN}\n" in sheet
     assert "<em>fix:</em>" in html
 
 

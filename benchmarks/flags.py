@@ -1,0 +1,426 @@
+"""Benchmark the translation checks (issue 5).
+
+(a) **Sample.** The bundled karpathy-2025 pair: each of the four known wrong glosses must be flagged
+    as an error, and the correctly translated list items must carry no flag. Also run with an empty
+    term base, to show what the article's own acronym definitions catch alone.
+
+(b) **Error injection** into the NTREX-128 en-ko *development* pairs (professional translations), with
+    a seeded generator. One kind of error at a time is injected into a sample of rows; every
+    document is then aligned (``pipeline.align``, one row = one sentence, as ``--presplit``) and
+    checked as an article. Per kind:
+
+    - recall: injected errors caught by their check at severity warning or error, in the right
+      bead, with evidence overlapping the injected text;
+    - precision: of that check's warning/error flags in the same run, those that are injections.
+
+    Kinds: ``acronym-gloss`` (a wrong Korean gloss next to an acronym the English does not spell
+    out), ``number`` (a Korean number or unit changed), ``omission`` (a Korean row dropped),
+    ``addition`` (a Korean row from another document inserted), ``term`` (a forbidden rendering of a
+    glossary term: the term and its rendering are added to both sides of a row, as a clause), and
+    ``untranslated`` (the Korean row replaced by its English).
+
+    The false-alarm rate is the number of warning/error flags on the untouched pairs, per 100 pairs.
+
+Run from the repository root::
+
+    python -m benchmarks.flags
+    python -m benchmarks.flags --json --seed 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks import data  # noqa: E402
+from pipeline import align, checks, ingest, numbers, terms  # noqa: E402
+from pipeline.document import Article, Block, Document, Flag  # noqa: E402
+
+SAMPLE_EN = REPO_ROOT / "raw" / "karpathy-2025.en.md"
+SAMPLE_KO = REPO_ROOT / "raw" / "karpathy-2025.ko.md"
+#: The defects of the sample (see raw/ and shared/samples/karpathy-2025/README.md).
+SAMPLE_ERRORS = (
+    "SFT(스위칭 함수 이론)",
+    "RLHF(역추적 함수 이론)",
+    "RLVR(역추적 보상 함수 이론)",
+    "LLM(학습 모델)",
+)
+#: The English list items of the sample, correctly translated.
+SAMPLE_LIST_ITEMS = ("Pretraining", "Supervised Finetuning", "Reinforcement Learning from Human Feedback")
+
+SERIOUS = ("error", "warning")
+KINDS = ("acronym-gloss", "number", "omission", "addition", "term", "untranslated")
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) the sample
+# ---------------------------------------------------------------------------------------------
+
+
+def sample_report(termbase: terms.TermBase | None) -> dict[str, Any]:
+    from pipeline.workspace import build_article
+
+    en = ingest.read_document(SAMPLE_EN, "en")
+    ko = ingest.read_document(SAMPLE_KO, "ko")
+    article = build_article(en, ko, "karpathy-2025", "file", termbase=termbase)
+    flags = article.flags
+    found = {}
+    for target in SAMPLE_ERRORS:
+        hit = next((f for f in flags if f.evidence == target), None)
+        found[target] = hit.severity if hit else "missed"
+    list_beads = [b for b in article.beads if b.en_text.startswith(SAMPLE_LIST_ITEMS)]
+    on_items = [f for f in flags if any(set(f.en) & set(b.en) for b in list_beads)]
+    return {
+        "targets": found,
+        "all_errors": all(v == "error" for v in found.values()),
+        "list_items": len(list_beads),
+        "flags_on_list_items": [f"{f.check}:{f.severity}:{f.evidence}" for f in on_items],
+        "flags": [f"{f.severity} {f.check} {f.evidence[:50]}" for f in flags],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) error injection
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Injection:
+    kind: str
+    doc: int
+    row: int  # row of the English (omission) or position of the Korean text (others)
+    text: str  # the injected Korean (or the dropped English) to find in the evidence
+
+
+@dataclass
+class Corpus:
+    """Documents as lists of rows, after injection, and where each injected Korean row sits."""
+
+    en: list[list[str]]
+    ko: list[list[str]]
+    injections: list[Injection] = field(default_factory=list)
+
+
+def build_article(doc_id: str, en_rows: Sequence[str], ko_rows: Sequence[str]) -> Article:
+    """One document as an article: one paragraph per side, one row per sentence, aligned."""
+    en_doc = Document("en", [Block(0, "paragraph", " ".join(en_rows))])
+    ko_doc = Document("ko", [Block(0, "paragraph", " ".join(ko_rows))])
+    en = data.make_sentences(en_rows)
+    ko = data.make_sentences(ko_rows)
+    beads = align.align(en, ko)
+    return Article(doc_id, en_doc, ko_doc, en, ko, beads)
+
+
+def run(
+    corpus: Corpus, doc_ids: Sequence[str], termbase: terms.TermBase, semantic: bool
+) -> list[tuple[int, Flag]]:
+    out = []
+    for d, (en_rows, ko_rows) in enumerate(zip(corpus.en, corpus.ko, strict=True)):
+        article = build_article(doc_ids[d], en_rows, ko_rows)
+        out += [(d, f) for f in checks.run_checks(article, termbase, semantic=semantic)]
+    return out
+
+
+def _batchim(word: str) -> bool:
+    ch = word[-1]
+    return "가" <= ch <= "힣" and (ord(ch) - 0xAC00) % 28 != 0
+
+
+def _object(word: str) -> str:
+    return word + ("을" if _batchim(word) else "를")
+
+
+class Injector:
+    """Seeded injections of one kind into copies of the documents."""
+
+    def __init__(self, docs: Sequence[data.Doc], termbase: terms.TermBase, seed: int) -> None:
+        self.docs = docs
+        self.termbase = termbase
+        self.seed = seed
+        self.gloss_pool = self._gloss_pool()
+
+    def _gloss_pool(self) -> list[str]:
+        """Plausible but wrong Korean glosses: renderings of glossary terms and Korean names from the data."""
+        pool = [a for t in self.termbase for a in t.accepted if re.search(r"[가-힣]{2}", a)]
+        for doc in self.docs:
+            for ko in doc.ko_rows:
+                pool += [p.korean for p in terms.korean_parentheticals(ko) if p.kind == "ko-en"]
+        return sorted(set(pool))
+
+    def corpus(self) -> Corpus:
+        return Corpus([list(d.en_rows) for d in self.docs], [list(d.ko_rows) for d in self.docs])
+
+    def rng(self, kind: str) -> random.Random:
+        return random.Random(f"{self.seed}:{kind}")
+
+    def inject(self, kind: str, limit: int) -> Corpus:
+        return getattr(self, "_" + kind.replace("-", "_"))(self.rng(kind), limit)
+
+    def _rows(self, rng: random.Random, ok: Callable[[int, int], bool], limit: int, spacing: int = 1):
+        rows = [(d, r) for d, doc in enumerate(self.docs) for r in range(len(doc.en_rows)) if ok(d, r)]
+        rng.shuffle(rows)
+        chosen: list[tuple[int, int]] = []
+        for d, r in rows:
+            if len(chosen) >= limit:
+                break
+            if all(d != d2 or abs(r - r2) > spacing for d2, r2 in chosen):
+                chosen.append((d, r))
+        return sorted(chosen)
+
+    def _acronym_gloss(self, rng: random.Random, limit: int) -> Corpus:
+        corpus = self.corpus()
+
+        def shared(d: int, r: int) -> list[str]:
+            en, ko = self.docs[d].en_rows[r], self.docs[d].ko_rows[r]
+            found = []
+            for m in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])", en):
+                a = m.group(0)
+                if terms.is_acronym(a) and re.search(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z(])", ko):
+                    if not terms.english_supports(a, en) and f"{a}(" not in ko and f"({a}" not in ko:
+                        found.append(a)
+            return found
+
+        for d, r in self._rows(rng, lambda d, r: bool(shared(d, r)), limit):
+            acronym = rng.choice(shared(d, r))
+            known = {terms.squash(a) for t in self.termbase.by_acronym.get(acronym, []) for a in t.accepted}
+            gloss = rng.choice([g for g in self.gloss_pool if terms.squash(g) not in known])
+            ko = corpus.ko[d][r]
+            m = re.search(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z(])", ko)
+            assert m is not None
+            injected = f"{acronym}({gloss})" if rng.random() < 0.5 else f"{gloss}({acronym})"
+            corpus.ko[d][r] = ko[: m.start()] + injected + ko[m.end() :]
+            corpus.injections.append(Injection("acronym-gloss", d, r, injected))
+        return corpus
+
+    def _number(self, rng: random.Random, limit: int) -> Corpus:
+        corpus = self.corpus()
+
+        def matched(d: int, r: int) -> list[numbers.Quantity]:
+            en = numbers.mentions(self.docs[d].en_rows[r], "en")
+            ko = numbers.mentions(self.docs[d].ko_rows[r], "ko")
+            return [q for q in ko if not q.soft and any(q.matches(e) for e in en)]
+
+        for d, r in self._rows(rng, lambda d, r: bool(matched(d, r)), limit):
+            q = rng.choice(matched(d, r))
+            en = numbers.mentions(self.docs[d].en_rows[r], "en")
+            ko = corpus.ko[d][r]
+            text = q.text.strip()
+            for _ in range(20):
+                new = _mutate_number(text, rng)
+                parsed = numbers.quantities(new, "ko")
+                if new != text and parsed and not any(parsed[0].matches(e) for e in en):
+                    break
+            else:
+                continue
+            start = ko.index(text, q.start)
+            corpus.ko[d][r] = ko[:start] + new + ko[start + len(text) :]
+            corpus.injections.append(Injection("number", d, r, new))
+        return corpus
+
+    def _omission(self, rng: random.Random, limit: int) -> Corpus:
+        corpus = self.corpus()
+
+        def eligible(d: int, r: int) -> bool:
+            return len(self.docs[d].en_rows[r].split()) >= 4 and len(self.docs[d].en_rows) >= 3
+
+        chosen = self._rows(rng, eligible, limit, spacing=2)
+        for d, r in sorted(chosen, reverse=True):  # drop from the end so indices stay valid
+            del corpus.ko[d][r]
+            corpus.injections.append(Injection("omission", d, r, self.docs[d].en_rows[r]))
+        return corpus
+
+    def _addition(self, rng: random.Random, limit: int) -> Corpus:
+        corpus = self.corpus()
+        others = [(d, ko) for d, doc in enumerate(self.docs) for ko in doc.ko_rows]
+        chosen = self._rows(rng, lambda d, r: len(self.docs[d].en_rows) >= 3, limit, spacing=2)
+        inserted: Counter[int] = Counter()
+        for d, r in sorted(chosen):  # in order: each insertion shifts the later Korean rows by one
+            while True:
+                d2, text = rng.choice(others)
+                if d2 != d and len(re.findall(r"[가-힣]", text)) >= 8:
+                    break
+            at = r + 1 + inserted[d]
+            corpus.ko[d].insert(at, text)
+            inserted[d] += 1
+            corpus.injections.append(Injection("addition", d, at, text))
+        return corpus
+
+    def _term(self, rng: random.Random, limit: int) -> Corpus:
+        corpus = self.corpus()
+        candidates = [t for t in self.termbase if t.forbidden and not t.ambiguous]
+        for d, r in self._rows(rng, lambda d, r: True, limit):
+            t = rng.choice(candidates)
+            wrong = rng.choice(t.forbidden)
+            corpus.en[d][r] += f" It relies on {t.term}."
+            corpus.ko[d][r] += f" 이는 {_object(wrong)} 사용한다."
+            corpus.injections.append(Injection("term", d, r, wrong))
+        return corpus
+
+    def _untranslated(self, rng: random.Random, limit: int) -> Corpus:
+        corpus = self.corpus()
+        eligible = lambda d, r: len(self.docs[d].en_rows[r].split()) >= 4  # noqa: E731
+        for d, r in self._rows(rng, eligible, limit):
+            corpus.ko[d][r] = corpus.en[d][r]
+            corpus.injections.append(Injection("untranslated", d, r, corpus.en[d][r]))
+        return corpus
+
+
+def _mutate_number(text: str, rng: random.Random) -> str:
+    """A different number or unit: a digit changed, a power of ten, or a Korean unit swapped."""
+    choice = rng.random()
+    units = [("만", "억"), ("억", "만"), ("천", "만"), ("조", "억"), ("%", "배"), ("배", "%")]
+    present = [(a, b) for a, b in units if a in text]
+    if present and choice < 0.35:
+        a, b = rng.choice(present)
+        return text.replace(a, b, 1)
+    digits = [i for i, ch in enumerate(text) if ch.isdigit()]
+    if choice < 0.7:
+        i = rng.choice(digits)
+        new_digit = rng.choice(
+            [c for c in "0123456789" if c != text[i] and not (i == digits[0] and c == "0")]
+        )
+        return text[:i] + new_digit + text[i + 1 :]
+    i = digits[-1]
+    return text[: i + 1] + "0" + text[i + 1 :]
+
+
+def _overlaps(a: str, b: str) -> bool:
+    a, b = a.strip(), b.strip()
+    return bool(a and b) and (a in b or b in a)
+
+
+def _matches(inj: Injection, d: int, f: Flag) -> bool:
+    if d != inj.doc or f.severity not in SERIOUS or f.check != inj.kind:
+        return False
+    if inj.kind == "omission":
+        return inj.row in f.en
+    if inj.kind == "addition":
+        return inj.row in f.ko
+    return inj.row in f.ko and (_overlaps(f.evidence, inj.text) or inj.kind == "untranslated")
+
+
+def score(kind: str, corpus: Corpus, flags: list[tuple[int, Flag]]) -> dict[str, Any]:
+    caught = [inj for inj in corpus.injections if any(_matches(inj, d, f) for d, f in flags)]
+    own = [(d, f) for d, f in flags if f.check == kind and f.severity in SERIOUS]
+    true = [(d, f) for d, f in own if any(_matches(inj, d, f) for inj in corpus.injections)]
+    n = len(corpus.injections)
+    return {
+        "kind": kind,
+        "injected": n,
+        "caught": len(caught),
+        "recall": round(len(caught) / n, 3) if n else None,
+        "flags": len(own),
+        "precision": round(len(true) / len(own), 3) if own else None,
+        "missed": [inj.text[:80] for inj in corpus.injections if inj not in caught][:5],
+    }
+
+
+def false_alarms(docs: Sequence[data.Doc], termbase: terms.TermBase, semantic: bool) -> dict[str, Any]:
+    corpus = Corpus([list(d.en_rows) for d in docs], [list(d.ko_rows) for d in docs])
+    flags = run(corpus, [d.doc_id for d in docs], termbase, semantic)
+    pairs = sum(len(d.en_rows) for d in docs)
+    serious = [(d, f) for d, f in flags if f.severity in SERIOUS]
+    by_check = Counter(f"{f.check}:{f.severity}" for _, f in serious)
+    return {
+        "pairs": pairs,
+        "serious_flags": len(serious),
+        "per_100_pairs": round(100 * len(serious) / pairs, 2),
+        "by_check": dict(by_check.most_common()),
+        "info_flags": sum(1 for _, f in flags if f.severity == "info"),
+        "examples": [
+            f"{f.check}:{f.severity}: {f.evidence[:60]} | {f.message[:90]}" for _, f in serious[:40]
+        ],
+    }
+
+
+def injection_report(
+    docs: Sequence[data.Doc], termbase: terms.TermBase, seed: int, limit: int, semantic: bool
+) -> list[dict[str, Any]]:
+    injector = Injector(docs, termbase, seed)
+    ids = [d.doc_id for d in docs]
+    results = []
+    for kind in KINDS:
+        corpus = injector.inject(kind, limit)
+        results.append(score(kind, corpus, run(corpus, ids, termbase, semantic)))
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pairs", type=Path, default=data.DEFAULT_PAIRS)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--limit", type=int, default=150, help="injections per kind (at most)")
+    parser.add_argument(
+        "--semantic",
+        choices=["both", "on", "off"],
+        default="both",
+        help="with and/or without the embedding cross-check (the `semantic` extra)",
+    )
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    termbase = terms.bundled()
+    report: dict[str, Any] = {
+        "sample": sample_report(termbase),
+        "sample_without_glossary": sample_report(terms.TermBase()),
+        "runs": [],
+    }
+    docs = data.load_documents(args.pairs)
+    modes = {"both": [False, True], "on": [True], "off": [False]}[args.semantic]
+    if checks.embedder() is None and True in modes:
+        print("(the semantic extra is not installed: running without it)", file=sys.stderr)
+        modes = [False]
+    for semantic in modes:
+        report["runs"].append(
+            {
+                "semantic": semantic,
+                "false_alarms": false_alarms(docs, termbase, semantic),
+                "injection": injection_report(docs, termbase, args.seed, args.limit, semantic),
+            }
+        )
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    print_report(report)
+    return 0
+
+
+def print_report(report: dict[str, Any]) -> None:
+    for name in ("sample", "sample_without_glossary"):
+        s = report[name]
+        print(f"== {name}")
+        for target, sev in s["targets"].items():
+            print(f"  {target:<28} {sev}")
+        print(f"  flags on the {s['list_items']} list items: {s['flags_on_list_items'] or 'none'}")
+    for run_ in report["runs"]:
+        mode = "with" if run_["semantic"] else "without"
+        fa = run_["false_alarms"]
+        print(f"== {mode} the semantic cross-check")
+        print(f"  untouched NTREX dev pairs: {fa['pairs']}; warning/error flags: {fa['serious_flags']}")
+        print(f"  = {fa['per_100_pairs']} per 100 pairs  {fa['by_check']}")
+        print("  error injection (recall: caught at warning/error; precision: of that check's such flags)")
+        print(f"  {'kind':<14} {'injected':>8} {'caught':>7} {'recall':>7} {'flags':>6} {'precision':>9}")
+        for r in run_["injection"]:
+            print(
+                f"  {r['kind']:<14} {r['injected']:>8} {r['caught']:>7} {r['recall']!s:>7} {r['flags']:>6} "
+                f"{r['precision']!s:>9}"
+            )
+    print(f"({report['seconds']} s)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""The review queue: decisions that survive re-processing, the interactive loop, bad input (issue 5)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import checks, db, review, segment, terms
+from pipeline.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+
+
+@pytest.fixture(scope="session")
+def kiwi():
+    return segment.kiwi()
+
+
+@pytest.fixture(autouse=True)
+def no_embeddings(monkeypatch):
+    monkeypatch.setattr(checks, "embedder", lambda: None)
+
+
+@pytest.fixture
+def home(tmp_path: Path, kiwi) -> Path:
+    """A workspace with the sample added."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    invoke(tmp_path, "add", "raw/karpathy-2025.en.md")
+    return tmp_path
+
+
+def invoke(home: Path, *args: str, input: str | None = None, ok: bool = True):
+    result = CliRunner().invoke(cli, ["--home", str(home), "-q", *args], input=input, catch_exceptions=not ok)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def flags_json(home: Path, *args: str) -> list[dict]:
+    return json.loads(invoke(home, "flags", "--json", *args).stdout)
+
+
+def by_evidence(home: Path) -> dict[str, dict]:
+    return {f["evidence"]: f for f in flags_json(home)}
+
+
+class Script:
+    """A console that replays keys and lines; raises KeyboardInterrupt when the script says "^C"."""
+
+    def __init__(self, keys: str, lines: list[str] = ()) -> None:
+        self.keys = list(keys)
+        self.lines = list(lines)
+        self.out: list[str] = []
+
+    def read_key(self) -> str:
+        key = self.keys.pop(0)
+        if key == "^":
+            raise KeyboardInterrupt
+        return key
+
+    def read_line(self, prompt: str, default: str) -> str:
+        return self.lines.pop(0)
+
+    def console(self) -> review.Console:
+        return review.Console(self.read_key, self.read_line, self.out.append)
+
+
+def test_decisions_survive_reprocessing(home: Path):
+    store = db.open_db(home / "notes.db")
+    [sft] = [v for v in review.flag_views(store) if v.evidence == "SFT(스위칭 함수 이론)"]
+    [inconsistent] = [v for v in review.flag_views(store) if v.check == "inconsistent"]
+    review.decide(store, sft, "accept")
+    review.decide(store, inconsistent, "dismiss")
+    review.decide(store, inconsistent, "note", "both renderings are fine")
+    # Re-processing replaces the flags: the decisions come back by fingerprint.
+    invoke(home, "add", "raw/karpathy-2025.en.md")
+    invoke(home, "check")
+    flags = by_evidence(home)
+    assert flags["SFT(스위칭 함수 이론)"]["status"] == "accepted"
+    assert (
+        flags["추론 과정"]["status"] == "dismissed"
+        and flags["추론 과정"]["note"] == "both renderings are fine"
+    )
+    assert flags["추론 과정"]["decided_at"]
+    assert {f["evidence"] for f in flags_json(home, "--status", "open")} & {
+        "SFT(스위칭 함수 이론)",
+        "추론 과정",
+    } == set()
+    history = review.history(store, inconsistent.id)
+    assert [h["action"] for h in history] == ["dismiss", "note"] and all(h["decided_at"] for h in history)
+
+
+def test_queue_walk_with_fix_and_promotion(home: Path):
+    store = db.open_db(home / "notes.db")
+    queue = review.queue(store)
+    assert [v.severity for v in queue][:4] == ["error"] * 4
+    first = queue[0]
+    assert first.evidence == "LLM(학습 모델)"
+    # LLM: fix it and put the fix into the term base both ways; SFT: dismiss; RLHF: note; then quit.
+    script = Script("fbdnq", ["LLM(대형 언어 모델)", "checked against the paper"])
+    result = review.run_queue(store, queue, script.console())
+    assert (result.decided, result.left, result.interrupted) == (3, len(queue) - 3, False)
+    assert result.fixed_slugs == ("karpathy-2025",) and result.promoted == ("large language model",)
+    llm = terms.load(store).get("LLM")
+    assert "학습 모델" in llm.forbidden and "대형 언어 모델" in llm.accepted and llm.source == "review"
+    views = {v.evidence: v for v in review.flag_views(store)}
+    assert views["LLM(학습 모델)"].status == "fixed" and views["LLM(학습 모델)"].fix == "LLM(대형 언어 모델)"
+    assert views["SFT(스위칭 함수 이론)"].status == "dismissed"
+    assert views["RLHF(역추적 함수 이론)"].status == "open" and views["RLHF(역추적 함수 이론)"].note
+    # The evidence was shown highlighted.
+    assert any("[[LLM(학습 모델)]]" in line for line in script.out)
+    # The fix shows in the study sheet.
+    invoke(home, "sheet", "karpathy-2025")
+    sheet = (home / "exports" / "karpathy-2025.md").read_text(encoding="utf-8")
+    assert "✎ *fix:* “LLM(학습 모델)” → “LLM(대형 언어 모델)”" in sheet
+    # The forbidden rendering now comes from the term base itself.
+    invoke(home, "check")
+    [flag] = [f for f in flags_json(home) if f["evidence"] == "LLM(학습 모델)"]
+    assert "forbidden" in flag["message"] and flag["status"] == "fixed"
+
+
+def test_interrupted_walk_keeps_decisions(home: Path):
+    store = db.open_db(home / "notes.db")
+    queue = review.queue(store)
+    result = review.run_queue(store, queue, Script("da^").console())
+    assert result.interrupted and result.decided == 2 and result.left == len(queue) - 2
+    statuses = [v.status for v in review.flag_views(store) if v.id in {q.id for q in queue[:3]}]
+    assert sorted(statuses) == ["accepted", "dismissed", "open"]
+
+
+def test_review_refuses_non_interactive_stdin(home: Path):
+    result = invoke(home, "review", ok=False)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "flags --json" in result.output
+
+
+def test_review_cli_single_keys_and_ctrl_c(home: Path, monkeypatch):
+    monkeypatch.setattr("pipeline.cli._stdin_is_interactive", lambda: True)
+    out = invoke(home, "review", "karpathy-2025", input="dq").output
+    assert "1 decisions saved" in out and "EN  " in out and "KO  " in out
+    # Ctrl-C after one more decision: exit 130, both decisions kept.
+    result = invoke(home, "review", input="a\x03", ok=False)
+    assert result.exit_code == 130 and "Stopped. 1 decisions saved" in result.output
+    statuses = sorted(f["status"] for f in flags_json(home) if f["severity"] == "error")
+    assert statuses == ["accepted", "dismissed", "open", "open"]
+    # End of input (a closed terminal) stops the same way.
+    result = invoke(home, "review", input="", ok=False)
+    assert result.exit_code == 130
+
+
+def test_decide_rejects_bad_input(home: Path):
+    store = db.open_db(home / "notes.db")
+    view = review.flag_views(store)[0]
+    with pytest.raises(review.ReviewError):
+        review.decide(store, view, "approve")
+    with pytest.raises(review.ReviewError):
+        review.decide(store, view, "fix", "  ")
+    assert review.history(store, view.id) == []
+
+
+def test_decisions_are_not_deleted_with_the_article(home: Path):
+    store = db.open_db(home / "notes.db")
+    view = review.flag_views(store)[0]
+    review.decide(store, view, "dismiss")
+    db.delete_article_rows(store, "karpathy-2025")
+    assert store["flags"].count == 0 and store["flag_decisions"].count == 1

@@ -1,0 +1,257 @@
+"""The term base: TSV import/export, the bundled glossary, matching, extraction, harvest (issue 5)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import checks, db, segment, terms
+from pipeline.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+HEADER = "term\taliases\tacronym\taccepted\tforbidden\tnote\n"
+
+
+@pytest.fixture(scope="session")
+def kiwi():
+    return segment.kiwi()
+
+
+@pytest.fixture(autouse=True)
+def no_embeddings(monkeypatch):
+    """The optional semantic cross-check is tested on its own; elsewhere results must not depend on it."""
+    monkeypatch.setattr(checks, "embedder", lambda: None)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    shutil.copytree(RAW, tmp_path / "raw")
+    return tmp_path
+
+
+def invoke(home: Path, *args: str, input: str | None = None, ok: bool = True):
+    result = CliRunner().invoke(cli, ["--home", str(home), "-q", *args], input=input, catch_exceptions=not ok)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# TSV
+# ---------------------------------------------------------------------------------------------
+
+
+def test_parse_and_round_trip():
+    text = HEADER + "reward model\treward models\tRM\t보상 모델\t보상 모형\tthe RL kind\n"
+    [t] = terms.parse_tsv(text)
+    assert (t.term, t.aliases, t.acronym, t.accepted, t.forbidden) == (
+        "reward model",
+        ["reward models"],
+        "RM",
+        ["보상 모델"],
+        ["보상 모형"],
+    )
+    again = terms.parse_tsv(terms.to_tsv([t]))
+    assert again[0].accepted == t.accepted and again[0].ambiguous is False
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("a\tb\n", 1, "header"),
+        (HEADER + "ok\t\t\t좋음\t\t\nbroken\tonly three\n", 3, "columns"),
+        (HEADER + "\t\t\t좋음\t\t\n", 2, "term column is empty"),
+        (HEADER + "x\t\t\t가|나\t나\t\n", 2, "both accepted and forbidden"),
+        (HEADER + "x\t\t\t\t\tno renderings\n", 2, "neither accepted nor forbidden"),
+        (HEADER + "x\t\t\t가\t\t\nX\t\t\t나\t\t\n", 3, "already defined on line 2"),
+        (HEADER.rstrip("\n") + "\tambiguous\nx\t\t\t가\t\t\tmaybe\n", 2, "yes or no"),
+        ("", 1, "empty"),
+    ],
+)
+def test_malformed_tsv_names_the_line(body: str, line: int, message: str):
+    with pytest.raises(terms.TermFileError) as e:
+        terms.parse_tsv(body)
+    assert e.value.line == line and message in str(e.value)
+
+
+def test_import_is_all_or_nothing(home: Path, kiwi):
+    bad = home / "bad.tsv"
+    bad.write_text(HEADER + "good term\t\t\t좋은 용어\t\t\nbad\tterm\n", encoding="utf-8")
+    result = invoke(home, "terms", "import", str(bad), ok=False)
+    assert result.exit_code == 1
+    assert (
+        result.output.startswith("Error: ")
+        and "line 3" in result.output
+        and "Nothing was imported" in result.output
+    )
+    assert invoke(home, "terms", "list", "--user").output.startswith("No terms of your own")
+
+
+def test_import_export_round_trip(home: Path, kiwi):
+    good = home / "good.tsv"
+    good.write_text(HEADER + "widget learning\t\tWL\t위젯 학습\t위젯 배움\tmade up\n", encoding="utf-8")
+    assert "Imported 1 terms" in invoke(home, "terms", "import", str(good)).output
+    listed = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
+    assert listed[0]["accepted"] == ["위젯 학습"] and listed[0]["source"] == "import"
+    out = home / "export.tsv"
+    invoke(home, "terms", "export", "--user", "--out", str(out))
+    assert terms.parse_tsv(out.read_text(encoding="utf-8"))[0].forbidden == ["위젯 배움"]
+    # The full export is the bundled glossary plus the user's entry, and it re-parses.
+    full = invoke(home, "terms", "export").stdout
+    assert len(terms.parse_tsv(full)) == len(terms.bundled()) + 1
+
+
+def test_terms_add_extends_a_bundled_entry(home: Path, kiwi):
+    out = invoke(
+        home, "terms", "add", "SFT", "--ko", "지도 학습 기반 파인튜닝", "--forbid", "감독형 미세 조정"
+    ).output
+    assert "supervised fine-tuning (SFT)" in out and "✗" in out
+    entry = terms.load(db.open_db(home / "notes.db")).get("SFT")
+    assert "지도 미세 조정" in entry.accepted and "지도 학습 기반 파인튜닝" in entry.accepted
+    assert "감독형 미세 조정" in entry.forbidden
+
+
+def test_terms_add_needs_a_rendering(home: Path, kiwi):
+    result = invoke(home, "terms", "add", "a brand new idea", ok=False)
+    assert result.exit_code == 1 and "--ko" in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled glossary
+# ---------------------------------------------------------------------------------------------
+
+
+def test_bundled_glossary_is_large_and_has_the_stages():
+    base = terms.bundled()
+    assert len(base) >= 150
+    assert "지도 미세 조정" in base.get("SFT").accepted and "지도 학습 미세 조정" in base.get("SFT").accepted
+    assert "인간 피드백 기반 강화 학습" in base.get("RLHF").accepted
+    assert "검증 가능한 보상 기반 강화 학습" in base.get("RLVR").accepted
+    assert {"대규모 언어 모델", "대형 언어 모델"} <= set(base.get("LLM").accepted)
+    for name in ("DPO", "PPO", "MoE", "RAG", "KV cache", "GQA", "CoT", "pretraining", "post-training",
+                 "fine-tuning", "inference", "reasoning", "distillation"):  # fmt: skip
+        assert base.get(name) is not None, name
+    assert all(t.accepted for t in base), "every bundled entry has an accepted rendering"
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching
+# ---------------------------------------------------------------------------------------------
+
+
+def test_english_matching_is_whole_word_and_case_aware():
+    base = terms.bundled()
+
+    def found(text: str) -> list[str]:
+        return [h.term.term for h in base.find_english(text)]
+
+    assert found("a fragment of text") == []  # RAG inside a word
+    assert found("Moe went home") == []  # MoE is case-sensitive
+    assert found("Many LLMs use RAG.") == ["large language model", "retrieval-augmented generation"]
+    assert found("fine-tuning, finetuning and fine tuning") == ["fine-tuning"] * 3
+    # The longest term wins where terms overlap.
+    assert found("Reinforcement Learning from Human Feedback") == [
+        "reinforcement learning from human feedback"
+    ]
+
+
+def test_korean_matching_ignores_particles_and_keeps_morpheme_boundaries(kiwi):
+    index = terms.korean_index(
+        "지도 미세 조정을 거친 대규모 언어 모델의 모델링, 인간 피드백으로부터의 강화 학습"
+    )
+    assert index.contains("지도 미세 조정")  # 을 does not break it
+    assert index.contains("대규모 언어모델")  # spacing differs
+    assert index.contains("인간 피드백 강화 학습")  # particles inside are skipped
+    assert [index.text[s:e] for s, e in index.find("모델")] == ["모델"]  # 언어 모델's, not 모델링's
+    assert index.find("모델")[0][0] == index.text.index("모델의")
+    start, end = index.find("지도 미세 조정")[0]
+    assert index.text[start:end] == "지도 미세 조정"
+
+
+# ---------------------------------------------------------------------------------------------
+# Extraction
+# ---------------------------------------------------------------------------------------------
+
+
+def test_english_definitions_and_support():
+    [d] = terms.english_definitions("Reinforcement Learning from Human Feedback (RLHF ~2022)")
+    assert (d.acronym, d.long_form) == ("RLHF", "Reinforcement Learning from Human Feedback")
+    [d] = terms.english_definitions("a change to MWPs (Member of the Welsh Parliament).")
+    assert d.acronym == "MWP" and d.long_form == "Member of the Welsh Parliament"
+    assert terms.english_supports("ASN", "Data from the Aviation Safety Network indicates")
+    assert terms.english_supports("BDI", "the Federation of German Industries (BDI) said")
+    assert not terms.english_supports("SFT", "Unlike the SFT and RLHF stage, which are short")
+
+
+def test_korean_parentheticals(kiwi):
+    found = terms.korean_parentheticals(
+        "SFT(스위칭 함수 이론) 및 2025년, 검증 가능한 보상 기반 강화 학습(RLVR)이"
+    )
+    assert [(p.kind, p.latin, p.korean) for p in found] == [
+        ("acronym-gloss", "SFT", "스위칭 함수 이론"),
+        ("gloss-acronym", "RLVR", "검증 가능한 보상 기반 강화 학습"),
+    ]
+    text = "전문가 혼합 모델(mixture-of-experts models)을 쓴다. OpenAI o1(2024년 말)은"
+    [p] = terms.korean_parentheticals(text)
+    assert (p.kind, p.latin, p.korean) == ("ko-en", "mixture-of-experts models", "전문가 혼합 모델")
+    assert terms.korean_parentheticals("사전 학습(GPT-2/3, ~2020년)") == ()
+
+
+@pytest.mark.parametrize(
+    ("latin", "hangul", "reading"),
+    [
+        ("FBI", "에프비아이", True),
+        ("Trump", "트럼프", True),
+        ("FEMAIL", "피메일", True),
+        ("JAY-Z", "제이-지", True),
+        ("FBI", "연방수사국", False),
+        ("SFT", "스위칭 함수 이론", False),
+        ("LLM", "학습 모델", False),
+    ],
+)
+def test_transliteration(latin: str, hangul: str, reading: bool):
+    assert terms.transliterates(latin, hangul) is reading
+
+
+# ---------------------------------------------------------------------------------------------
+# Harvest
+# ---------------------------------------------------------------------------------------------
+
+
+def test_harvest_text_classifies_candidates(kiwi):
+    text = (
+        "전문가 혼합 모델(mixture-of-experts models)은 트럼프(Trump)가 좋아한다.\n\nLLM(학습 모델)은 강하다."
+    )
+    found = {c.english: c for c in terms.harvest_text(text, terms.bundled())}
+    assert found["mixture-of-experts models"].korean == "전문가 혼합 모델"
+    assert found["LLM"].status == "conflict" and "대규모 언어 모델" in found["LLM"].reason
+    assert "Trump" not in found  # a name read aloud is not a term
+
+
+def test_harvest_sample_article(home: Path, kiwi):
+    invoke(home, "add", "raw/karpathy-2025.en.md")
+    found = json.loads(invoke(home, "terms", "harvest", "karpathy-2025", "--json").stdout)
+    by_korean = {c["korean"]: c for c in found}
+    rlvr = by_korean["검증 가능한 보상 기반 강화 학습"]
+    assert rlvr["english"] == "Reinforcement Learning from Verifiable Rewards" and rlvr["acronym"] == "RLVR"
+    assert by_korean["역추적 함수 이론"]["status"] == "conflict"
+
+
+def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
+    notes = home / "notes.ko.md"
+    notes.write_text(
+        "위젯 증류 기법(widget distillation)을 쓴다. 가젯 정렬(gadget alignment)도.\n", encoding="utf-8"
+    )
+    # Non-interactive without --all or --json: refused with a hint.
+    refused = invoke(home, "terms", "harvest", str(notes), ok=False)
+    assert refused.exit_code == 1 and "--json" in refused.output
+    monkeypatch.setattr("pipeline.cli._stdin_is_interactive", lambda: True)
+    result = invoke(home, "terms", "harvest", str(notes), input="y\nn\n")
+    assert "1 terms added" in result.output
+    listed = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
+    assert [(t["term"], t["accepted"]) for t in listed] == [("widget distillation", ["위젯 증류 기법"])]
