@@ -141,7 +141,7 @@ class Aligner:
     extra_scorers: list[Scorer] = field(default_factory=list)
     length_weight: float = 1.0
     length_variance: float = 0.0  # 0: estimate from the texts
-    skip_cost: float = 3.5  # cost of a 1-0 or 0-1 bead
+    skip_cost: float = 2.2  # cost of a 1-0 or 0-1 bead
     type_costs: dict[tuple[int, int], float] = field(
         default_factory=lambda: {(1, 1): 0.0, (1, 2): 1.6, (2, 1): 1.6, (2, 2): 3.8, (1, 3): 3.4, (3, 1): 3.4}
     )
