@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from pipeline import checks, ingest, numbers, segment, terms
+from pipeline import checks, ingest, numbers, terms
 from pipeline.cli import cli
 from pipeline.document import Article, Bead, Block, Document, Sentence
 
@@ -25,20 +24,9 @@ SAMPLE_ERRORS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def kiwi():
-    return segment.kiwi()
-
-
 @pytest.fixture(autouse=True)
 def no_embeddings(monkeypatch):
     monkeypatch.setattr(checks, "embedder", lambda: None)
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    shutil.copytree(RAW, tmp_path / "raw")
-    return tmp_path
 
 
 def invoke(home: Path, *args: str, ok: bool = True):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from pipeline import checks, db, segment, terms
+from pipeline import checks, db, terms
 from pipeline.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,21 +16,10 @@ RAW = ROOT / "raw"
 HEADER = "term\taliases\tacronym\taccepted\tforbidden\tnote\n"
 
 
-@pytest.fixture(scope="session")
-def kiwi():
-    return segment.kiwi()
-
-
 @pytest.fixture(autouse=True)
 def no_embeddings(monkeypatch):
     """The optional semantic cross-check is tested on its own; elsewhere results must not depend on it."""
     monkeypatch.setattr(checks, "embedder", lambda: None)
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    shutil.copytree(RAW, tmp_path / "raw")
-    return tmp_path
 
 
 def invoke(home: Path, *args: str, input: str | None = None, ok: bool = True):
