@@ -759,10 +759,10 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> 
     )
     result = review.run_queue(ws.db, views, console)
     for s in result.fixed_slugs:
-        article = db.load_article(ws.db, s)
+        article = workspace.load_full_article(ws, s)
         out = ws.exports / f"{s}.md"
         out.parent.mkdir(parents=True, exist_ok=True)
-        export.write_atomically(out, export.study_sheet_md(article, review.corrections(ws.db, s)))
+        export.write_atomically(out, export.sheet_md(article, workspace.sheet_notes(ws, article)))
         click.echo(f"Study sheet with your fixes: {out}")
     stopped = "Stopped. " if result.interrupted else ""
     click.echo(f"{stopped}{result.decided} decisions saved, {result.skipped} skipped, {result.left} left.")

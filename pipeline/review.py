@@ -151,30 +151,6 @@ def history(db: Database, flag_id: str) -> list[dict[str, object]]:
 
 
 @dataclass(frozen=True)
-class Correction:
-    """A fix to show in the study sheet: in these Korean sentences, `evidence` becomes `fix`."""
-
-    ko: tuple[int, ...]
-    evidence: str
-    fix: str
-
-
-def corrections(db: Database, slug: str) -> list[Correction]:
-    fixed = [v for v in flag_views(db, slug) if v.status == "fixed" and v.fix]
-    return [Correction(v.ko, v.evidence, v.fix) for v in fixed]
-
-
-def apply_corrections(text: str, items: Sequence[Correction]) -> tuple[str, list[str]]:
-    """The Korean with fixes applied, and the evidence each replaced."""
-    replaced = []
-    for c in items:
-        if c.evidence and c.evidence in text:
-            text = text.replace(c.evidence, c.fix)
-            replaced.append(c.evidence)
-    return text, replaced
-
-
-@dataclass(frozen=True)
 class Promotion:
     """What a fix could add to the term base: for `term`, accept `accepted`, forbid `forbidden`."""
 
