@@ -23,7 +23,7 @@ from pipeline import db as store
 from pipeline import terms
 
 #: action → the status it gives a flag ("note" leaves the status alone).
-ACTIONS: dict[str, str] = {"accept": "accepted", "dismiss": "dismissed", "fix": "fixed", "note": ""}
+ACTIONS: dict[str, str] = {**store.DECISION_STATUS, "note": ""}
 STATUSES: tuple[str, ...] = ("open", "accepted", "dismissed", "fixed")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -144,34 +144,12 @@ def decide(db: Database, view: FlagView, action: str, text: str = "") -> None:
             },
             pk="id",
         )
+        if ACTIONS[action]:
+            db.execute("update flags set status = ? where fingerprint = ?", [ACTIONS[action], view.id])
 
 
 def history(db: Database, flag_id: str) -> list[dict[str, object]]:
     return list(db["flag_decisions"].rows_where("fingerprint = ?", [flag_id], order_by="id"))
-
-
-@dataclass(frozen=True)
-class Correction:
-    """A fix to show in the study sheet: in these Korean sentences, `evidence` becomes `fix`."""
-
-    ko: tuple[int, ...]
-    evidence: str
-    fix: str
-
-
-def corrections(db: Database, slug: str) -> list[Correction]:
-    fixed = [v for v in flag_views(db, slug) if v.status == "fixed" and v.fix]
-    return [Correction(v.ko, v.evidence, v.fix) for v in fixed]
-
-
-def apply_corrections(text: str, items: Sequence[Correction]) -> tuple[str, list[str]]:
-    """The Korean with fixes applied, and the evidence each replaced."""
-    replaced = []
-    for c in items:
-        if c.evidence and c.evidence in text:
-            text = text.replace(c.evidence, c.fix)
-            replaced.append(c.evidence)
-    return text, replaced
 
 
 @dataclass(frozen=True)
