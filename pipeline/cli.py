@@ -203,7 +203,7 @@ def add(
     if ko_file is not None:
         _existing_file(ko_file, "Korean")
     try:
-        with user_errors(), translation_errors(), add_progress(ctx.meta["quiet"] or as_json, 7) as shown:
+        with user_errors(), translation_errors(), add_progress(ctx.meta["quiet"] or as_json, 8) as shown:
             translator = translate.Translator(provider) if provider else None
             article, paths = add_article(
                 ws,
@@ -759,11 +759,7 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> 
     )
     result = review.run_queue(ws.db, views, console)
     for s in result.fixed_slugs:
-        article = workspace.load_full_article(ws, s)
-        out = ws.exports / f"{s}.md"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        export.write_atomically(out, export.sheet_md(article, workspace.sheet_notes(ws, article)))
-        click.echo(f"Study sheet with your fixes: {out}")
+        click.echo(f"Study sheet with your fixes: {workspace.write_sheet(ws, s)}")
     stopped = "Stopped. " if result.interrupted else ""
     click.echo(f"{stopped}{result.decided} decisions saved, {result.skipped} skipped, {result.left} left.")
     if result.interrupted:

@@ -23,7 +23,7 @@ from pipeline.vocab import VocabTerm, term_key
 migrations = Migrations("readnotes")
 
 #: Bumped together with each new migration; stored in PRAGMA user_version for outside tools.
-SCHEMA_VERSION = 5  # m001 articles, m010 vocab, m020 terms/flags, m030 translation cache, m040 search
+SCHEMA_VERSION = 6  # m001, m010 vocab, m020 terms/flags (+ flag status), m030 translation cache, m040 search
 
 
 class UnknownArticle(LookupError):
@@ -601,7 +601,8 @@ def article_summaries(db: Database, slug: str | None = None) -> list[dict[str, A
     )
     flags: dict[str, int] = {}
     if db["flags"].exists() and {"slug", "status"} <= set(db["flags"].columns_dict):
-        sql = "select slug, count(*) from flags where status = 'open' group by slug"
+        # Errors and warnings: info flags are for `readnotes flags`, not for the queue.
+        sql = "select slug, count(*) from flags where status = 'open' and severity != 'info' group by slug"
         flags = dict(db.execute(sql).fetchall())
     return [
         {
@@ -697,7 +698,36 @@ def save_flags(db: Database, article: Article) -> None:
     replace_flags(db, article.slug, article.flags)
 
 
+#: decision action → the status it gives a flag ("note" leaves the status alone).
+DECISION_STATUS: dict[str, str] = {"accept": "accepted", "dismiss": "dismissed", "fix": "fixed"}
+
+
+@migrations()
+def m020_flag_status(db: Database) -> None:
+    """flags.status mirrors the latest accept/dismiss/fix decision, so summaries can count open flags
+    in SQL; flag_decisions stays the record."""
+    db["flags"].add_column("status", str, not_null_default="open")
+    for fingerprint, status in decided_status(db, [r["fingerprint"] for r in db["flags"].rows]).items():
+        db.execute("update flags set status = ? where fingerprint = ?", [status, fingerprint])
+
+
+def decided_status(db: Database, fingerprints: Iterable[str]) -> dict[str, str]:
+    """fingerprint → status from its latest accept/dismiss/fix decision (absent: open)."""
+    wanted = list(dict.fromkeys(fingerprints))
+    out: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        sql = (
+            "select fingerprint, action from flag_decisions where id in (select max(id) from flag_decisions"
+            f" where action != 'note' and fingerprint in ({marks}) group by fingerprint)"
+        )
+        out.update({fp: DECISION_STATUS[action] for fp, action in db.execute(sql, chunk).fetchall()})
+    return out
+
+
 def replace_flags(db: Database, slug: str, flags: list[Flag]) -> None:
+    status = decided_status(db, (f.fingerprint for f in flags))
     with db.atomic():
         db["flags"].delete_where("slug = ?", [slug])
         db["flags"].insert_all(
@@ -715,6 +745,7 @@ def replace_flags(db: Database, slug: str, flags: list[Flag]) -> None:
                 "message": f.message,
                 "fingerprint": f.fingerprint,
                 "term": f.term,
+                "status": status.get(f.fingerprint, "open"),
             }
             for i, f in enumerate(flags)
         )

@@ -23,7 +23,7 @@ from pipeline import db as store
 from pipeline import terms
 
 #: action → the status it gives a flag ("note" leaves the status alone).
-ACTIONS: dict[str, str] = {"accept": "accepted", "dismiss": "dismissed", "fix": "fixed", "note": ""}
+ACTIONS: dict[str, str] = {**store.DECISION_STATUS, "note": ""}
 STATUSES: tuple[str, ...] = ("open", "accepted", "dismissed", "fixed")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -144,6 +144,8 @@ def decide(db: Database, view: FlagView, action: str, text: str = "") -> None:
             },
             pk="id",
         )
+        if ACTIONS[action]:
+            db.execute("update flags set status = ? where fingerprint = ?", [ACTIONS[action], view.id])
 
 
 def history(db: Database, flag_id: str) -> list[dict[str, object]]:

@@ -223,6 +223,15 @@ def load_full_article(ws: Workspace, slug: str) -> Article:
     return article
 
 
+def write_sheet(ws: Workspace, slug: str) -> Path:
+    """Rewrite exports/<slug>.md from the stored article, with the current review decisions."""
+    article = load_full_article(ws, slug)
+    out = ws.exports / f"{slug}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    export.write_atomically(out, export.sheet_md(article, sheet_notes(ws, article)))
+    return out
+
+
 def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
     """Sentences of every stored article matching the query (either language), best first."""
     query_terms = search_module.query_terms(query)

@@ -169,3 +169,37 @@ def test_decisions_are_not_deleted_with_the_article(home: Path):
     review.decide(store, view, "dismiss")
     db.delete_article_rows(store, "karpathy-2025")
     assert store["flags"].count == 0 and store["flag_decisions"].count == 1
+
+
+def test_review_fix_rewrites_the_whole_sheet(home: Path, monkeypatch):
+    """The sheet written after a review keeps its flags, footnotes and appendix, and shows the fix."""
+    monkeypatch.setattr("pipeline.cli._stdin_is_interactive", lambda: True)
+    out = invoke(home, "review", input="fLLM(대형 언어 모델)\nnq").output
+    assert "Study sheet with your fixes:" in out and "1 decisions saved" in out
+    sheet = (home / "exports" / "karpathy-2025.md").read_text(encoding="utf-8")
+    assert "✎ *fix:* “LLM(학습 모델)” → “LLM(대형 언어 모델)”" in sheet
+    assert "[^f1]:" in sheet and "## Review" in sheet and "SFT(스위칭 함수 이론)" in sheet
+
+
+def test_open_flag_counts_follow_decisions(home: Path):
+    (row,) = json.loads(invoke(home, "list", "--json").stdout)
+    assert row["open_flags"] == 5  # errors and warnings; info flags are not counted
+    store = db.open_db(home / "notes.db")
+    review.decide(store, review.queue(store)[0], "dismiss")
+    (row,) = json.loads(invoke(home, "list", "--json").stdout)
+    assert row["open_flags"] == 4
+    invoke(home, "add", "raw/karpathy-2025.en.md")  # re-processing keeps the status
+    (row,) = json.loads(invoke(home, "list", "--json").stdout)
+    assert row["open_flags"] == 4
+
+
+def test_flag_status_migration_backfills_decisions(home: Path):
+    store = db.open_db(home / "notes.db")
+    first = review.queue(store)[0]
+    review.decide(store, first, "accept")
+    # A notes.db from before the status column: the column and the migration record are gone.
+    store["flags"].transform(drop={"status"})
+    store["_sqlite_migrations"].delete_where("name = ?", ["m020_flag_status"])
+    store = db.open_db(home / "notes.db")
+    statuses = {r["fingerprint"]: r["status"] for r in store["flags"].rows}
+    assert statuses[first.id] == "accepted" and set(statuses.values()) == {"accepted", "open"}

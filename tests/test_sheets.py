@@ -460,6 +460,7 @@ def test_list_and_show(run):
     shown = json.loads(run("show", "karpathy-2025", "--json").stdout)
     assert shown == row
     text = run("show", "karpathy-2025").output
-    assert text.startswith("2025 LLM Year in Review\n") and "coverage" in text and "open flags 0" in text
+    # The sample's 4 wrong acronym glosses and 1 inconsistency: open errors and warnings.
+    assert text.startswith("2025 LLM Year in Review\n") and "coverage" in text and "open flags 5" in text
     bad = run("show", "nope", ok=False)
     assert bad.exit_code == 1 and "readnotes list" in bad.output
