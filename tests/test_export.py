@@ -6,7 +6,7 @@ import json
 
 import pytest
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_runs import inline_runs
 
 from pipeline import export, ingest
 from pipeline.document import Article, Bead, Sentence
@@ -110,24 +110,10 @@ def sheet(article) -> str:
     return export.study_sheet_md(article)
 
 
-def paragraphs(tokens: list[Token]) -> list[tuple[tuple[str, ...], str]]:
-    """(enclosing block types, plain text) of every inline run, in order."""
-    out, stack = [], []
-    for tok in tokens:
-        if tok.nesting == 1:
-            stack.append(tok.type.removesuffix("_open"))
-        elif tok.nesting == -1:
-            stack.pop()
-        elif tok.type == "inline":
-            text = "".join(c.content for c in tok.children or [] if c.type in ("text", "code_inline"))
-            out.append((tuple(stack), text))
-    return out
-
-
 def test_sheet_parses_as_commonmark_with_a_header_table(sheet, article):
     tokens = md().parse(sheet)
     assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"
-    cells = [text for where, text in paragraphs(tokens) if "td" in where]
+    cells = [text for where, text in inline_runs(tokens) if "td" in where]
     assert cells[:2] == ["Source", "https://example.org/post?a=1&b=2"]
     counts = dict(zip(cells[::2], cells[1::2], strict=True))
     assert counts["Sentences"] == "10 English · 10 Korean · 11 pairs"
@@ -140,7 +126,7 @@ def test_headings_and_lists_keep_their_structure(sheet):
     tokens = md().parse(sheet)
     headings = [(t.tag, tokens[k + 1].content) for k, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings == [("h1", "Sheet Test"), ("h2", "Part one"), ("h2", "Closing")]
-    where = {text: path for path, text in paragraphs(tokens)}
+    where = {text: path for path, text in inline_runs(tokens)}
     # One ordered list holding both items, the bullet nested inside the first one.
     assert sum(t.type == "ordered_list_open" for t in tokens) == 1
     assert where["First ordered"] == ("ordered_list", "list_item", "paragraph")
@@ -160,7 +146,7 @@ def test_headings_and_lists_keep_their_structure(sheet):
 
 
 def test_omissions_and_additions_are_marked(sheet):
-    texts = [text for _, text in paragraphs(md().parse(sheet))]
+    texts = [text for _, text in inline_runs(md().parse(sheet))]
     missing = texts.index("Second sentence.")
     assert texts[missing + 1] == "(no Korean translation)"
     added = texts.index("한국어 8 (added by the translation; no English)")
@@ -193,7 +179,7 @@ def test_markup_in_sentences_stays_literal(text):
     # The sentence texts as segmentation would give them (ingest has already dropped real markup).
     article.en_sentences[1].text = article.ko_sentences[1].text = text
     html_tokens = md().parse(export.study_sheet_md(article))
-    runs = paragraphs(html_tokens)
+    runs = inline_runs(html_tokens)
     literal = [where for where, t in runs if t == text]
     # Once as the English paragraph, once as the Korean block quote; nothing became markup.
     assert literal == [("paragraph",), ("blockquote", "paragraph")]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_runs import inline_runs
 from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline import export, ingest, sheet_html
@@ -129,19 +130,6 @@ def sheet(article: Article) -> str:
     return export.study_sheet_md(
         article, GLOSSES, STATUS, FIXES, term_status={"gobble up": "learning"}, read_on="2026-01-02"
     )
-
-
-def inline_runs(tokens) -> list[tuple[tuple[str, ...], str]]:
-    out, stack = [], []
-    for tok in tokens:
-        if tok.nesting == 1:
-            stack.append(tok.type.removesuffix("_open"))
-        elif tok.nesting == -1:
-            stack.pop()
-        elif tok.type == "inline":
-            text = "".join(c.content for c in tok.children or [] if c.type in ("text", "code_inline"))
-            out.append((tuple(stack), text))
-    return out
 
 
 def test_sheet_matches_the_golden_file(sheet):
