@@ -32,6 +32,7 @@ from pipeline.workspace import MissingKorean, Workspace, add_article, check_arti
 
 #: What to do next, per kind of bad input.
 INGEST_HINTS: dict[type, str] = {
+    ingest.NoProse: "Pass the file that holds the article's text: paragraphs, headings, lists or quotes.",
     ingest.EmptyInput: "Check that you passed the right file.",
     ingest.BinaryInput: "Pass a Markdown (.md) or text (.txt) file.",
     ingest.UnknownEncoding: "Save it as UTF-8 and run again.",
@@ -221,6 +222,7 @@ def add(
             "or translate it with --translate google."
         ) from e
     counts = export.SheetCounts.of(article)
+    _warn_coverage(counts)
     flag_counts = checks.counts(article.flags)
     if as_json:
         summary = {"slug": article.slug, "title": article.title, "provenance": article.provenance}
@@ -233,6 +235,12 @@ def add(
     )
     click.echo(_flag_line(article))
     click.echo(f"Study sheet: {paths['sheet']}")
+
+
+def _warn_coverage(counts: export.SheetCounts) -> None:
+    # On stderr: stdout may be JSON (add --json) or JSON Lines (align) that a script reads.
+    for warning in counts.coverage_warnings():
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @cli.command("align")
@@ -269,6 +277,7 @@ def align_command(en_file: Path, ko_file: Path, presplit: bool, out: Path | None
                 ko_doc = ingest.read_document(ko_file, "ko")
             en_sentences, ko_sentences = segment.split_english(en_doc), segment.split_korean(ko_doc)
         beads = align.align(en_sentences, ko_sentences)
+    _warn_coverage(export.SheetCounts.of_beads(beads, len(en_sentences), len(ko_sentences)))
     text = export.beads_jsonl(beads)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,11 @@ def _escape_line_start(m: re.Match[str]) -> str:
     return lead + "\\" + marker
 
 
+#: Below this share of one side's sentences paired, `add` and `align` warn that the other side
+#: looks incomplete.
+LOW_COVERAGE = 0.5
+
+
 @dataclass
 class SheetCounts:
     en: int
@@ -71,11 +76,28 @@ class SheetCounts:
 
     @classmethod
     def of(cls, article: Article) -> SheetCounts:
-        untranslated = sum(len(b.en) for b in article.beads if not b.ko)
-        added = sum(len(b.ko) for b in article.beads if not b.en)
-        n_en = len(article.en_sentences)
+        return cls.of_beads(article.beads, len(article.en_sentences), len(article.ko_sentences))
+
+    @classmethod
+    def of_beads(cls, beads: list[Bead], n_en: int, n_ko: int) -> SheetCounts:
+        untranslated = sum(len(b.en) for b in beads if not b.ko)
+        added = sum(len(b.ko) for b in beads if not b.en)
         coverage = (n_en - untranslated) / n_en if n_en else 0.0
-        return cls(n_en, len(article.ko_sentences), len(article.beads), untranslated, added, coverage)
+        return cls(n_en, n_ko, len(beads), untranslated, added, coverage)
+
+    def coverage_warnings(self) -> list[str]:
+        """What to tell the user when the Korean pairs less than LOW_COVERAGE of the English
+        sentences (or the reverse): most likely it is a partial file, such as the first page of a
+        translation, and the rest is left 1-0 (or 0-1) rather than forced into pairs."""
+        return [
+            f"{side} covers {paired / total:.0%} of the {other} ({paired} of {total} sentences); "
+            f"the other {total - paired} are left {left}. Is the {side} file complete?"
+            for side, other, paired, total, left in (
+                ("Korean", "English", self.en - self.untranslated, self.en, "untranslated (1-0 beads)"),
+                ("English", "Korean", self.ko - self.added, self.ko, "without English (0-1 beads)"),
+            )
+            if total and paired < LOW_COVERAGE * total
+        ]
 
 
 def _provenance_text(article: Article) -> str:

@@ -57,6 +57,10 @@ class BadFrontMatter(IngestError):
     "The YAML front matter does not parse"
 
 
+class NoProse(EmptyInput):
+    "The file has text, but none of it is prose to align (only front matter, code, images, …)"
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode file contents; return (text, encoding name).
 
@@ -113,7 +117,10 @@ def hangul_share(text: str) -> float:
 
 
 def check_language(text: str, lang: Lang) -> None:
-    """Refuse an English file given as Korean, or the reverse (swapped arguments)."""
+    """Refuse an English file given as Korean, or the reverse (swapped arguments), and text with no
+    letters at all (only digits, punctuation or markup), which has nothing to align."""
+    if not HANGUL.search(text) and not LATIN.search(text):
+        raise NoProse("it has no words to align, only digits, punctuation or markup")
     share = hangul_share(text)
     if lang == "ko" and share < 0.3:
         raise WrongLanguage(
@@ -257,10 +264,16 @@ def read_document(path: Path, lang: Lang) -> Document:
                 f"it has suffix {path.suffix or '(none)'!r}; readnotes reads .md and .txt files"
             )
         text, encoding = read_text(path)
-        check_language(text, lang)
         doc = parse_plain_text(text, lang) if path.suffix.lower() == ".txt" else parse_markdown(text, lang)
-        if not any(b.alignable for b in doc.blocks):
-            raise EmptyInput("it has no text to align (only code, images or HTML)")
+        prose = "\n".join(b.text for b in doc.blocks if b.alignable)
+        if not prose:
+            raise NoProse(
+                "it has no text to align once front matter, code, tables, images, HTML and rules "
+                "are set aside"
+            )
+        # The language of the prose only: an English code block or front matter in a Korean file,
+        # or a file with no prose at all, must not read as swapped arguments.
+        check_language(prose, lang)
     except IngestError as e:
         e.path = path
         raise

@@ -67,6 +67,30 @@ def test_korean_with_many_latin_terms_is_still_korean(tmp_path):
     assert ingest.read_document(ko, "ko").blocks
 
 
+def test_language_is_judged_on_the_prose_only(tmp_path):
+    # English front matter and an English code block outweigh the Korean paragraph letter for letter,
+    # but they are not aligned, so they do not make the file "English".
+    code = "\n".join(f"model.train(batch_size={n}, learning_rate=lr, warmup_steps=steps)" for n in range(9))
+    text = f"---\ntitle: Training notes\nsource: https://example.com/notes\n---\n\n```python\n{code}\n```\n\n"
+    ko = write(tmp_path, "notes.ko.md", (text + KOREAN).encode())
+    assert ingest.hangul_share(ko.read_text(encoding="utf-8")) < 0.3
+    assert [b.kind for b in ingest.read_document(ko, "ko").blocks] == ["code", "paragraph"]
+
+
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        (b"---\ntitle: Only metadata\n---\n", ingest.NoProse),
+        (b"![a figure](figure.png)\n\n<!-- nothing else -->\n", ingest.NoProse),
+        (b"...\n\n- 1\n- 2\n", ingest.NoProse),  # prose blocks, but not a single letter
+    ],
+)
+def test_nothing_to_align_is_no_prose_not_a_wrong_language(tmp_path, data, error):
+    for lang in ("en", "ko"):
+        with pytest.raises(error):
+            ingest.read_document(write(tmp_path, f"bad.{lang}.md", data), lang)
+
+
 def test_too_large(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest, "MAX_BYTES", 100)
     with pytest.raises(ingest.TooLarge):
