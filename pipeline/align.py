@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,6 +44,7 @@ Features = dict[str, float]
 FeatureFn = Callable[[str, str], Features]  # (text, lang) → features
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+_DIGIT = re.compile(r"[0-9]")
 _KO_PAREN = re.compile(r"\(([^()]*[A-Za-z][^()]*)\)")
 
 
@@ -57,6 +58,8 @@ def _latin_key(word: str) -> str:
 def number_features(text: str, lang: str) -> Features:
     """Numbers, with units and scripts normalised (80억 = 8B); single digits count for less."""
     out: Features = {}
+    if not _DIGIT.search(text):  # the aligner's numbers are written in digits (80억, 8B, 2025년)
+        return out
     for q in numbers.quantities(text, lang):
         weight = 0.5 if q.kind == "n" and q.value < 10 and q.value == int(q.value) else 1.0
         out[q.key] = max(out.get(q.key, 0.0), weight)
@@ -85,6 +88,8 @@ def latin_features(text: str, lang: str) -> Features:
     return out
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_TERMINATED = re.compile(r"[.!?。！？…:;][\"'”’」』)\]]*$|[\"”’」』]$")
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<!\w)'|'(?!\w)")
 
 
@@ -98,6 +103,9 @@ def structure_features(text: str, lang: str) -> Features:
         out["st:exclaim"] = 0.3
     if _QUOTE.search(text):
         out["st:quote"] = 0.3
+    if not _TERMINATED.search(stripped):
+        # Headlines, captions and page chrome (이미지: 연합뉴스) end without a full stop.
+        out["st:open"] = 0.5
     return out
 
 
@@ -124,6 +132,58 @@ SCORERS: dict[str, Scorer] = {
 }
 
 
+def dictionary_scorer(
+    entries: Iterable[tuple[Sequence[str], Sequence[str]]], name: str = "dictionary", weight: float = 1.2
+) -> Scorer:
+    """A scorer from a bilingual word list: (English forms, Korean renderings) per entry, e.g. the
+    term base (``supervised fine-tuning`` / ``지도 미세 조정``) or the reader's vocabulary glosses
+    (``point of inflection`` / ``변곡점``). A sentence carrying an English form and one carrying a
+    rendering of the same entry share a feature.
+
+    Matching is plain text, not lemmas: English forms case-insensitively at word boundaries (plural
+    -s allowed, hyphens and spaces interchangeable), Korean renderings with spaces ignored. Running
+    spaCy and Kiwi over every sentence would cost more than the alignment itself.
+    """
+    en_forms: dict[str, set[int]] = defaultdict(set)
+    ko_forms: dict[str, set[int]] = defaultdict(set)
+    for k, (english, korean) in enumerate(entries):
+        for form in english:
+            words = re.findall(r"[a-z0-9]+", form.casefold())
+            if words:
+                en_forms[" ".join(words)].add(k)
+        for rendering in korean:
+            squashed = re.sub(r"\s+", "", rendering)
+            if len(squashed) >= 2 and _HANGUL.search(squashed):  # one syllable matches everywhere
+                ko_forms[squashed].add(k)
+    en_regex = _alternation([r"[\s\-]*".join(map(re.escape, f.split())) + "(?:e?s)?" for f in en_forms])
+    ko_regex = _alternation([re.escape(f) for f in ko_forms])
+    en_regex = (
+        re.compile(rf"(?<![A-Za-z0-9])(?:{en_regex.pattern})(?![A-Za-z0-9])", re.IGNORECASE)
+        if en_forms
+        else None
+    )
+
+    def features(text: str, lang: str) -> Features:
+        out: Features = {}
+        if lang == "en" and en_regex is not None:
+            for m in en_regex.finditer(text):
+                form = " ".join(re.findall(r"[a-z0-9]+", m.group(0).casefold()))
+                for k in en_forms.get(form) or en_forms.get(re.sub(r"e?s$", "", form), ()):
+                    out[f"{name}:{k}"] = 1.0
+        elif lang == "ko" and ko_regex is not None:
+            for m in ko_regex.finditer(re.sub(r"\s+", "", text)):
+                for k in ko_forms[m.group(0)]:
+                    out[f"{name}:{k}"] = 1.0
+        return out
+
+    return Scorer(name, features, weight)
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    # Longest first, so "reinforcement learning from human feedback" wins over "reinforcement learning".
+    return re.compile("|".join(sorted(patterns, key=len, reverse=True)) or "(?!)")
+
+
 def available_scorers() -> dict[str, Scorer]:
     return dict(SCORERS)
 
@@ -141,20 +201,24 @@ class Aligner:
     extra_scorers: list[Scorer] = field(default_factory=list)
     length_weight: float = 1.0
     length_variance: float = 0.0  # 0: estimate from the texts
-    skip_cost: float = 2.2  # cost of a 1-0 or 0-1 bead
+    skip_cost: float = 2.0  # cost of a 1-0 or 0-1 bead
     type_costs: dict[tuple[int, int], float] = field(
-        default_factory=lambda: {(1, 1): 0.0, (1, 2): 1.6, (2, 1): 1.6, (2, 2): 3.8, (1, 3): 3.4, (3, 1): 3.4}
+        default_factory=lambda: {(1, 1): 0.0, (1, 2): 2.2, (2, 1): 2.2, (2, 2): 4.5, (1, 3): 4.2, (3, 1): 4.2}
     )
-    match_weight: float = 3.0  # cost reduction per log(1 + matched feature weight)
+    match_weight: float = 4.0  # cost reduction per log(1 + matched feature weight)
+    unmatched_weight: float = 1.2  # cost per log(1 + feature weight that finds no partner in its bead)
     cross_block_penalty: float = 12.0  # per block boundary a bead straddles on one side
     block_start_bonus: float = 1.0  # a bead starting a block on both sides
     block_start_mismatch: float = 0.6  # a bead starting a block on one side only
     fragment_penalty: float = 4.0  # a merged bead with a sentence shorter than fragment_length
-    fragment_length: float = 8.0
+    fragment_length: float = 14.0
     ratio_update: float = 0.15  # re-run when 1-1 pairs show a log length ratio this far off
     learn_lexicon: bool = True  # second round with word pairs learned from the first
     lexicon_weight: float = 1.0
     lexicon_sample: int = 3000  # confident beads to learn from (bounds the cost on long texts)
+    lexicon_min_count: int = 3  # co-occurrences a word pair needs
+    lexicon_min_dice: float = 0.3
+    lexicon_rounds: int = 1
     band: int = 24  # half-width of the DP corridor, in sentences
     full_dp_cells: int = 400_000  # below n×m of this, skip pass 1 and search the whole matrix
     max_sentences: int = 150_000  # both sides together; beyond this, refuse rather than risk memory
@@ -195,6 +259,7 @@ class _Problem:
     block_en: np.ndarray
     block_ko: np.ndarray
     _flat: tuple[dict[str, int], tuple[np.ndarray, ...], tuple[np.ndarray, ...]] | None = None
+    _windows: _WindowIndex | None = None
 
     @classmethod
     def build(cls, en: Sequence[Sentence], ko: Sequence[Sentence], cfg: Aligner) -> _Problem:
@@ -208,6 +273,8 @@ class _Problem:
         feats_en = [
             {k: w for k, w in _features(s.text, "en", scorers).items() if k in korean_keys} for s in en
         ]
+        english_keys = {key for f in feats_en for key in f}
+        feats_ko = [{k: w for k, w in f.items() if k in english_keys} for f in feats_ko]
         block_en = np.array([s.block for s in en])
         block_ko = np.array([s.block for s in ko])
         variance = cfg.length_variance or _estimate_variance(le, lk, ratio)
@@ -296,54 +363,73 @@ class _Problem:
 
     # -- pass 2 ---------------------------------------------------------------------------
 
-    def pair_matrix(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cumulative match weights of each English sentence against the Korean positions its
-        beads can reach: row r covers Korean j from base[r]; cum[r, t] sums columns < t.
-
-        A sparse join done with numpy: Korean feature occurrences sorted by (key, position), and
-        for each English occurrence the slice of them inside its corridor found by binary search.
-        """
-        n, m = len(self.en), len(self.ko)
-        # Beads ending in rows r+1..r+3 reach back at most 3 Korean sentences before their row.
-        base = np.maximum(lo[:n] - 3, 0)
-        top = np.minimum(hi[np.minimum(np.arange(n) + 3, n)], m)
-        width = int((top - base).max()) + 2 if n else 1
-        weights = np.zeros((n, width), dtype=np.float32)
-        key_ids, (ko_key, ko_pos, ko_w), (en_key, en_pos, en_w) = self.flat_features()
-        if not len(ko_key) or not len(en_key):
-            return base, np.cumsum(weights, axis=1)
-        # A feature common in this text is weaker evidence than a rare one.
-        df = np.bincount(ko_key, minlength=len(key_ids)) + np.bincount(en_key, minlength=len(key_ids))
-        rarity = np.minimum(1.0, 6.0 / np.maximum(df, 1))
-        stride = m + 2
-        composite = ko_key * stride + ko_pos
-        order = np.argsort(composite, kind="stable")
-        composite, ko_pos, ko_w = composite[order], ko_pos[order], ko_w[order]
-        start = np.searchsorted(composite, en_key * stride + base[en_pos], side="left")
-        stop = np.searchsorted(composite, en_key * stride + top[en_pos], side="right")
-        counts = stop - start
-        total = int(counts.sum())
-        if total == 0:
-            return base, np.cumsum(weights, axis=1)
-        occ = np.repeat(np.arange(len(en_key)), counts)
-        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        hit = start[occ] + offsets
-        rows = en_pos[occ]
-        value = np.minimum(en_w[occ], ko_w[hit]) * rarity[en_key[occ]]
-        np.add.at(weights, (rows, ko_pos[hit] - base[rows] + 1), value)
-        return base, np.cumsum(weights, axis=1)
-
     def flat_features(self) -> tuple[dict[str, int], tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-        """The feature dicts as arrays, built once and extended by later rounds."""
+        """The feature dicts as arrays (key id, sentence, weight), built once, extended by later rounds."""
         if self._flat is None:
             key_ids: dict[str, int] = {}
             self._flat = (key_ids, _flatten(self.feats_ko, key_ids), _flatten(self.feats_en, key_ids))
         return self._flat
 
+    def windows(self) -> _WindowIndex:
+        """Features of every bead-sized window of sentences, for set-based matching (built once per
+        feature set: the lexicon round rebuilds it)."""
+        if self._windows is None:
+            key_ids, flat_ko, flat_en = self.flat_features()
+            structural = np.array([k.startswith("st:") for k in key_ids], dtype=bool)
+            self._windows = _WindowIndex.build(structural, flat_en, flat_ko, len(self.en), len(self.ko))
+        return self._windows
+
+    def match_grid(
+        self, rows: np.ndarray, lo: np.ndarray, width: int, a: int, b: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Matched and unmatched feature weight of the a-b bead ending at (i, lo[i] + t), for every row
+        i in ``rows`` (consecutive) and column t < width.
+
+        A feature counts once per bead however many of its sentences carry it (a headline and the
+        sentence after it both naming Sainsbury's do not make one Korean 세인즈버리 count twice), and
+        features of either side that find no partner inside the bead are "unmatched": evidence that
+        the bead claims a translation that is not there.
+        """
+        win = self.windows()
+        en_e, en_key, en_w = win.en[a]
+        ko_comp, ko_w = win.ko[b]
+        stride = win.stride
+        r0, r1 = int(rows[0]), int(rows[-1]) + 1
+        s0, s1 = np.searchsorted(en_e, [r0, r1])
+        en_e, en_key, en_w = en_e[s0:s1], en_key[s0:s1], en_w[s0:s1]
+        shape = (r1 - r0, width)
+        matched = np.zeros(shape)
+        found_en = np.zeros(shape)
+        found_ko = np.zeros(shape)
+        if len(en_e) and len(ko_comp):
+            start = np.searchsorted(ko_comp, en_key * stride + lo[en_e], side="left")
+            stop = np.searchsorted(
+                ko_comp, en_key * stride + np.minimum(lo[en_e] + width - 1, len(self.ko)), side="right"
+            )
+            counts = stop - start
+            total = int(counts.sum())
+            if total:
+                occ = np.repeat(np.arange(len(en_e)), counts)
+                hit = start[occ] + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+                e = en_e[occ]
+                cell = (e - r0) * width + (ko_comp[hit] - en_key[occ] * stride - lo[e])
+                rarity = win.rarity[en_key[occ]]
+                w_en, w_ko = en_w[occ], ko_w[hit]
+                size = shape[0] * width
+                matched = np.bincount(cell, np.minimum(w_en, w_ko) * rarity, size).reshape(shape)
+                found_en = np.bincount(cell, w_en * rarity, size).reshape(shape)
+                found_ko = np.bincount(cell, w_ko * rarity, size).reshape(shape)
+        total_en = win.total_en[a][r0:r1, None]
+        cols = np.clip(lo[r0:r1, None] + np.arange(width)[None, :], 0, len(self.ko))
+        total_ko = win.total_ko[b][cols]
+        unmatched = np.maximum(total_en - found_en, 0.0) + np.maximum(total_ko - found_ko, 0.0)
+        return matched, unmatched
+
     def bead_costs(
-        self, rows: np.ndarray, cols: np.ndarray, a: int, b: int, base: np.ndarray, cum: np.ndarray
+        self, rows: np.ndarray, cols: np.ndarray, a: int, b: int, matched: np.ndarray, unmatched: np.ndarray
     ) -> np.ndarray:
-        """Cost of the a-b bead ending at every (row i, Korean position j) of a grid (a, b ≥ 1)."""
+        """Cost of the a-b bead ending at every (row i, Korean position j) of a grid (a, b ≥ 1), given
+        the bead's matched and unmatched feature weight (:meth:`match_grid`)."""
         cfg = self.cfg
         m = len(self.ko)
         if b > m:
@@ -355,17 +441,11 @@ class _Problem:
         cost = cfg.type_costs.get((a, b), 2.0 * cfg.skip_cost) + cfg.length_weight * _length_cost(
             le, lk, self.ratio, self.variance
         )
-        matched = np.zeros(j.shape)
-        width = cum.shape[1] - 1
-        for r_off in range(1, a + 1):
-            r = i - r_off
-            hi_t = np.clip(j - base[r], 0, width)
-            lo_t = np.clip(j - b - base[r], 0, width)
-            matched += np.take_along_axis(cum[r[:, 0]], hi_t, axis=1) - np.take_along_axis(
-                cum[r[:, 0]], lo_t, axis=1
-            )
         # Diminishing returns: the fifth shared number adds less certainty than the first.
         cost -= cfg.match_weight * np.log1p(matched)
+        # Features with no partner inside the bead: a sentence absorbed into a pair it does not
+        # belong to brings its own names, numbers and words along.
+        cost += cfg.unmatched_weight * np.log1p(unmatched)
         # Never straddle a block boundary: a heading and the paragraph after it are different units.
         if a > 1:
             cost += cfg.cross_block_penalty * (self.block_en[i - 1] - self.block_en[i - a] > 0)
@@ -389,7 +469,6 @@ class _Problem:
         """Best path through the corridor; returns its beads as (i0, i1, j0, j1) and their costs."""
         n = len(self.en)
         cfg = self.cfg
-        base, cum = self.pair_matrix(lo, hi)
         width = int((hi - lo).max()) + 1
         cols_k = np.arange(width)
         inf = np.inf
@@ -399,56 +478,62 @@ class _Problem:
         pair_types = [(t, a, b) for t, (a, b) in enumerate(BEAD_TYPES) if a and b]
         t_skip_en = BEAD_TYPES.index((1, 0))
         t_skip_ko = BEAD_TYPES.index((0, 1))
-        chunk_costs: dict[int, np.ndarray] = {}
         chunk_start = -1
         chunk = 1024
+        # One row per bead type: the candidates of the current row, and the cost of each bead type
+        # ending at every cell of the current block of rows.
+        cands = np.empty((len(BEAD_TYPES), width))
+        chunk_costs = np.empty((0, 0, 0))
+        moves = [(t_skip_en, 1, 0)] + pair_types
+        offset = cfg.skip_cost * cols_k
         for i in range(n + 1):
             if i >= 1 and (chunk_start < 0 or i >= chunk_start + chunk):
                 # Costs of every pair bead type for a block of rows at once: numpy does the work.
                 chunk_start = i
                 r = np.arange(i, min(i + chunk, n + 1))
                 grid = lo[r][:, None] + cols_k[None, :]
-                chunk_costs = {}
+                chunk_costs = np.full((len(BEAD_TYPES), len(r), width), inf)
+                chunk_costs[t_skip_en] = cfg.skip_cost
                 for t, a, b in pair_types:
                     ok_rows = r >= a
-                    costs = np.full(grid.shape, inf)
                     if ok_rows.any():
-                        costs[ok_rows] = self.bead_costs(r[ok_rows], grid[ok_rows], a, b, base, cum)
-                    chunk_costs[t] = costs
-            valid = cols_k <= hi[i] - lo[i]
-            best = np.full(width, inf)
-            arg = np.full(width, -1, dtype=np.int8)
-            inc = np.zeros(width)
+                        rr = r[ok_rows]
+                        matched, unmatched = self.match_grid(rr, lo, width, a, b)
+                        chunk_costs[t][ok_rows] = self.bead_costs(rr, grid[ok_rows], a, b, matched, unmatched)
+            invalid = cols_k > hi[i] - lo[i]
             if i == 0:
+                best = np.full(width, inf)
                 best[0] = 0.0
+                arg = np.full(width, -1, dtype=np.int8)
+                inc = np.zeros(width)
             else:
-                for t, a, b in [(t_skip_en, 1, 0)] + pair_types:
+                cands.fill(inf)
+                costs_here = chunk_costs[:, i - chunk_start]
+                for t, a, b in moves:
                     if a > i:
                         continue
-                    prev = rows[i - a]
                     shift = int(lo[i] - b - lo[i - a])  # column of (i-a, j-b) minus column of (i, j)
-                    cand = np.full(width, inf)
                     src_lo = max(shift, 0)
                     dst_lo = src_lo - shift
                     count = min(width - dst_lo, width - src_lo)
-                    if count <= 0:
-                        continue
-                    cand[dst_lo : dst_lo + count] = prev[src_lo : src_lo + count]
-                    cost = cfg.skip_cost if b == 0 else chunk_costs[t][i - chunk_start]
-                    cand = cand + cost
-                    better = cand < best
-                    best = np.where(better, cand, best)
-                    arg[better] = t
-                    inc = np.where(better, cost, inc)
-            best[~valid] = inf
+                    if count > 0:
+                        np.add(
+                            rows[i - a][src_lo : src_lo + count],
+                            costs_here[t, dst_lo : dst_lo + count],
+                            out=cands[t, dst_lo : dst_lo + count],
+                        )
+                arg = cands.argmin(axis=0).astype(np.int8)
+                best = cands[arg, cols_k]
+                inc = costs_here[arg, cols_k]
+                arg[~np.isfinite(best)] = -1
+            best[invalid] = inf
             # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + skip).
-            offset = cfg.skip_cost * cols_k
             run = np.minimum.accumulate(best - offset) + offset
             improved = run < best - 1e-9
             best = np.where(improved, run, best)
             arg[improved] = t_skip_ko
-            inc = np.where(improved, cfg.skip_cost, inc)
-            best[~valid] = inf
+            inc[improved] = cfg.skip_cost
+            best[invalid] = inf
             rows[i] = best
             rows.pop(i - 4, None)
             back[i] = arg
@@ -483,15 +568,24 @@ class _Problem:
             if abs(math.log(observed / self.ratio)) > self.cfg.ratio_update:
                 self.ratio = observed
                 path, costs = self._search()
-        if self.cfg.learn_lexicon:
+        for _ in range(self.cfg.learn_lexicon and self.cfg.lexicon_rounds):
             # Second round, as hunalign's realign: word pairs learned from the first round's
             # confident 1-1 beads become features, and the search runs again.
-            lexicon = learn_lexicon(self.en, self.ko, path, costs, self.cfg.lexicon_sample)
-            if lexicon:
-                self.add_lexicon_features(lexicon)
-                # The first path is nearly right: search a narrow corridor around it.
-                lo, hi = self.around(path, max(self.cfg.band // 3, 8))
-                path, costs = self._search(lo, hi)
+            lexicon = learn_lexicon(
+                self.en,
+                self.ko,
+                path,
+                costs,
+                self.cfg.lexicon_sample,
+                self.cfg.lexicon_min_count,
+                self.cfg.lexicon_min_dice,
+            )
+            if not lexicon:
+                break
+            self.add_lexicon_features(lexicon)
+            # The first path is nearly right: search a narrow corridor around it.
+            lo, hi = self.around(path, max(self.cfg.band // 3, 8))
+            path, costs = self._search(lo, hi)
         return self.beads(path, costs)
 
     def around(self, path: list[tuple[int, int, int, int]], width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -534,13 +628,24 @@ class _Problem:
         added_en: list[Features] = []
         added_ko: list[Features] = []
         for f, sentence in zip(self.feats_en, self.en, strict=True):
-            new = {"lx:" + w: weight for w in _content_words(sentence.text) if w in lexicon}
+            new = {
+                "lx:" + w: weight
+                for w in _content_words(sentence.text)
+                if w in lexicon and "lx:" + w not in f
+            }
             f.update(new)
             added_en.append(new)
+        keys_by_stem = {stem: ["lx:" + w for w in words] for stem, words in by_stem.items()}
         for f, sentence in zip(self.feats_ko, self.ko, strict=True):
-            new = {"lx:" + w: weight for stem in _korean_stems(sentence.text) for w in by_stem.get(stem, ())}
+            new = {
+                key: weight
+                for stem in _korean_stems(sentence.text) & keys_by_stem.keys()
+                for key in keys_by_stem[stem]
+                if key not in f
+            }
             f.update(new)
             added_ko.append(new)
+        self._windows = None
         if self._flat is not None:
             key_ids, flat_ko, flat_en = self._flat
             more_ko = _flatten(added_ko, key_ids)
@@ -591,28 +696,25 @@ class _Problem:
     def pair_cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Cost of one bead, computed on its own (for scores of beads next to omissions)."""
         a, b = i1 - i0, j1 - j0
-        lo = np.array([j0] * (len(self.en) + 1))
-        hi = np.array([j1] * (len(self.en) + 1))
-        sub = _Problem(
-            self.en[i0:i1],
-            self.ko[j0:j1],
-            self.cfg,
-            self.len_en[i0 : i1 + 1] - self.len_en[i0],
-            self.len_ko[j0 : j1 + 1] - self.len_ko[j0],
-            self.ratio,
-            self.variance,
-            self.feats_en[i0:i1],
-            self.feats_ko[j0:j1],
-            self.block_start_en[i0:i1].copy(),
-            self.block_start_ko[j0:j1].copy(),
-            self.block_en[i0:i1],
-            self.block_ko[j0:j1],
+        win = self.windows()
+        key_ids, _, _ = self.flat_features()
+        en_keys: dict[int, float] = {}
+        ko_keys: dict[int, float] = {}
+        for feats, sentences, keys in (
+            (self.feats_en, range(i0, i1), en_keys),
+            (self.feats_ko, range(j0, j1), ko_keys),
+        ):
+            for x in sentences:
+                for key, w in feats[x].items():
+                    k = key_ids.get(key)
+                    if k is not None and win.shared[k]:
+                        keys[k] = max(keys.get(k, 0.0), w)
+        matched = sum(min(w, ko_keys[k]) * win.rarity[k] for k, w in en_keys.items() if k in ko_keys)
+        unmatched = sum(w * win.rarity[k] for k, w in en_keys.items() if k not in ko_keys)
+        unmatched += sum(w * win.rarity[k] for k, w in ko_keys.items() if k not in en_keys)
+        cost = self.bead_costs(
+            np.array([i1]), np.array([[j1]]), a, b, np.array([[matched]]), np.array([[unmatched]])
         )
-        # The bead starts a block only where it does in the whole text.
-        lo = np.zeros(a + 1, dtype=np.int64)
-        hi = np.full(a + 1, b, dtype=np.int64)
-        base, cum = sub.pair_matrix(lo, hi)
-        cost = sub.bead_costs(np.array([a]), np.array([[b]]), a, b, base, cum)
         return float(cost[0, 0])
 
     def _skip_confidence(self, path: list[tuple[int, int, int, int]], costs: list[float], k: int) -> float:
@@ -692,21 +794,81 @@ def learn_lexicon(
     return dict(lexicon)
 
 
+@dataclass
+class _WindowIndex:
+    """Features of every window of 1–3 consecutive sentences, deduplicated per window, as sorted
+    arrays ready for a sparse join: English windows by end index, Korean ones by (key, end index)."""
+
+    stride: int
+    rarity: np.ndarray  # per key: a feature common in this text is weaker evidence than a rare one
+    shared: np.ndarray  # per key: occurs on both sides (only those can match, or fail to)
+    en: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # a → (end, key, weight), sorted by end
+    ko: dict[int, tuple[np.ndarray, np.ndarray]]  # b → (key * stride + end, weight), sorted
+    total_en: dict[int, np.ndarray]  # a → rarity-weighted feature weight of each window, by end
+    total_ko: dict[int, np.ndarray]
+
+    @classmethod
+    def build(
+        cls,
+        structural: np.ndarray,
+        flat_en: tuple[np.ndarray, np.ndarray, np.ndarray],
+        flat_ko: tuple[np.ndarray, np.ndarray, np.ndarray],
+        n: int,
+        m: int,
+    ) -> _WindowIndex:
+        n_keys = len(structural)
+        en_key, en_pos, en_w = flat_en
+        ko_key, ko_pos, ko_w = flat_ko
+        df = np.bincount(ko_key, minlength=n_keys) + np.bincount(en_key, minlength=n_keys)
+        rarity = np.minimum(1.0, 6.0 / np.maximum(df, 1))
+        rarity[structural] = 1.0  # a question or a headline is common, yet its shape survives translation
+        shared = (np.bincount(ko_key, minlength=n_keys) > 0) & (np.bincount(en_key, minlength=n_keys) > 0)
+        # A feature in hundreds of sentences weighs next to nothing; dropping it saves the join's work.
+        shared &= (rarity >= 0.03) | structural
+        keep_en, keep_ko = shared[en_key], shared[ko_key]
+        en_key, en_pos, en_w = en_key[keep_en], en_pos[keep_en], en_w[keep_en]
+        ko_key, ko_pos, ko_w = ko_key[keep_ko], ko_pos[keep_ko], ko_w[keep_ko]
+        stride = m + 2
+        index = cls(stride, rarity, shared, {}, {}, {}, {})
+        for size in (1, 2, 3):
+            e, k, w = _window(en_key, en_pos, en_w, size, n, n_keys)
+            index.en[size] = (e, k, w)
+            index.total_en[size] = np.bincount(e, w * rarity[k], n + 1)
+            e, k, w = _window(ko_key, ko_pos, ko_w, size, m, n_keys)
+            comp = k * stride + e
+            order = np.argsort(comp, kind="stable")
+            index.ko[size] = (comp[order], w[order])
+            index.total_ko[size] = np.bincount(e, w * rarity[k], m + 1)
+        return index
+
+
+def _window(
+    keys: np.ndarray, pos: np.ndarray, weights: np.ndarray, size: int, count: int, n_keys: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(end, key, weight) of the features of each window of ``size`` sentences [end-size, end),
+    one entry per key and window with its largest weight, sorted by end."""
+    ends = np.concatenate([pos + d + 1 for d in range(size)])
+    ks = np.tile(keys, size)
+    ws = np.tile(weights, size)
+    ok = (ends >= size) & (ends <= count)
+    comp = ends[ok] * n_keys + ks[ok]
+    ws = ws[ok]
+    order = np.argsort(comp, kind="stable")
+    comp, ws = comp[order], ws[order]
+    first = np.ones(len(comp), dtype=bool)
+    first[1:] = comp[1:] != comp[:-1]
+    starts = np.flatnonzero(first)
+    ws = np.maximum.reduceat(ws, starts) if len(ws) else ws  # a key's largest weight in the window
+    comp = comp[starts]
+    return comp // n_keys, comp % n_keys, ws
+
+
 def _flatten(feats: list[Features], key_ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Feature dicts as parallel arrays: key id, sentence position, weight."""
-    keys: list[int] = []
-    positions: list[int] = []
-    weights: list[float] = []
-    for pos, f in enumerate(feats):
-        for key, w in f.items():
-            keys.append(key_ids.setdefault(key, len(key_ids)))
-            positions.append(pos)
-            weights.append(w)
-    return (
-        np.array(keys, dtype=np.int64),
-        np.array(positions, dtype=np.int64),
-        np.array(weights, dtype=np.float64),
-    )
+    keys = [key_ids.setdefault(key, len(key_ids)) for f in feats for key in f]
+    weights = [w for f in feats for w in f.values()]
+    positions = np.repeat(np.arange(len(feats), dtype=np.int64), [len(f) for f in feats])
+    return np.array(keys, dtype=np.int64), positions, np.array(weights, dtype=np.float64)
 
 
 def _features(text: str, lang: str, scorers: list[Scorer]) -> Features:

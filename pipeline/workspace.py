@@ -75,6 +75,8 @@ def build_article(
     progress("segmenting Korean")
     ko_sentences = segment.split_korean(ko_doc)
     progress("aligning")
+    if aligner is None:
+        aligner = align.Aligner(extra_scorers=[dictionary_scorer(termbase or terms.bundled(), tagger)])
     beads = align.align(en_sentences, ko_sentences, aligner)
     article = Article(slug, en_doc, ko_doc, en_sentences, ko_sentences, beads, provenance)
     progress("tagging vocabulary")
@@ -83,6 +85,16 @@ def build_article(
     progress("checking")
     article.flags = checks.run_checks(article, termbase, usage)
     return article
+
+
+def dictionary_scorer(termbase: terms.TermBase, tagger: vocab.Tagger | None) -> align.Scorer:
+    """The term base and the reader's vocabulary glosses as one alignment signal."""
+    entries = [(t.english_forms, t.accepted) for t in termbase]
+    if tagger is not None:
+        entries += [
+            ([t.term, *t.aliases], vocab.gloss_alternatives(t.glosses)) for t in tagger.terms.values()
+        ]
+    return align.dictionary_scorer(entries)
 
 
 def add_article(
