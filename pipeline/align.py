@@ -93,6 +93,10 @@ _TERMINATED = re.compile(r"[.!?。！？…:;][\"'”’」』)\]]*$|[\"”’�
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<!\w)'|'(?!\w)")
 
 
+def _is_open(text: str) -> bool:
+    return not _TERMINATED.search(text.rstrip())
+
+
 def structure_features(text: str, lang: str) -> Features:
     """Punctuation and structure: questions, exclamations and quotations usually survive translation."""
     out: Features = {}
@@ -103,7 +107,7 @@ def structure_features(text: str, lang: str) -> Features:
         out["st:exclaim"] = 0.3
     if _QUOTE.search(text):
         out["st:quote"] = 0.3
-    if not _TERMINATED.search(stripped):
+    if _is_open(stripped):
         # Headlines, captions and page chrome (이미지: 연합뉴스) end without a full stop.
         out["st:open"] = 0.5
     return out
@@ -111,7 +115,12 @@ def structure_features(text: str, lang: str) -> Features:
 
 def transliteration_features(text: str, lang: str) -> Features:
     """Names and loanwords: 트럼프 ↔ Trump, 웨일스 ↔ Welsh, 토크나이저 ↔ tokenizer (consonant skeletons)."""
-    keys = translit.korean_keys(text) if lang == "ko" else translit.english_keys(text)
+    if lang == "ko":
+        keys = translit.korean_keys(text)
+    else:
+        from pipeline.vocab import english_lemmas  # spaCy's word lists: loaded once, on first use
+
+        keys = translit.english_keys(text, common=english_lemmas().known)
     return {"tr:" + key: 1.0 for key in keys}
 
 
@@ -898,7 +907,15 @@ def _estimate_ratio(le: np.ndarray, lk: np.ndarray) -> float:
     if not len(le) or not len(lk):
         return totals
     medians = float(np.median(lk) / max(np.median(le), 1.0))
-    return totals if 0.5 <= totals / max(medians, 1e-9) <= 2.0 else medians
+    estimate = totals if 0.5 <= totals / max(medians, 1e-9) <= 2.0 else medians
+    # A handful of sentences says little (a headline and three short lines): lean on the usual
+    # en–ko ratio until there are a few dozen of them.
+    weight = min(len(le), len(lk)) / (min(len(le), len(lk)) + PRIOR_SENTENCES)
+    return float(math.exp(weight * math.log(max(estimate, 1e-3)) + (1 - weight) * math.log(PRIOR_RATIO)))
+
+
+PRIOR_RATIO = 0.5  # Korean/English characters without spaces, NTREX en–ko dev (0.506 by totals)
+PRIOR_SENTENCES = 8.0  # how many sentences of evidence the prior is worth
 
 
 def _estimate_variance(le: np.ndarray, lk: np.ndarray, ratio: float) -> float:

@@ -13,6 +13,7 @@ going through its romanisation would only add a second mapping to undo.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from functools import lru_cache
 
 # Consonant class of each Hangul initial (19), in Unicode order: ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ
@@ -110,19 +111,29 @@ def korean_keys(text: str, min_length: int = 3) -> set[str]:
 @lru_cache(maxsize=262_144)
 def _hangul_word_keys(word: str) -> frozenset[str]:
     stems = {word}
-    for particle in _PARTICLES:
-        if word.endswith(particle) and len(word) > len(particle) + 1:
-            stems.add(word[: -len(particle)])
+    # Particles stack (존스 + 에게 + 는): strip up to two, each time every one that fits.
+    frontier = {word}
+    for _ in range(2):
+        frontier = {
+            stem[: -len(particle)]
+            for stem in frontier
+            for particle in _PARTICLES
+            if stem.endswith(particle) and len(stem) > len(particle) + 1
+        }
+        stems |= frontier
     return frozenset(hangul_skeleton(stem) for stem in stems)
 
 
-def english_keys(text: str, min_length: int = 3) -> set[str]:
+def english_keys(text: str, min_length: int = 3, common: Container[str] = frozenset()) -> set[str]:
     """Skeletons of the English words of a text long enough to be distinctive."""
     keys: set[str] = set()
-    for word in _LATIN_WORD.findall(text):
+    for k, m in enumerate(_LATIN_WORD.finditer(text)):
+        word = m.group(0)
         if len(word) < 4:
             continue
-        # Lower-case words are common vocabulary: demand a longer skeleton before trusting it.
-        needed = min_length if word[0].isupper() else min_length + 1
+        # Lower-case words are common vocabulary, and so is a sentence's first word when it is an
+        # English word ("Bars are…", not "Sainsbury's said…"): demand a longer skeleton of them.
+        name = word[0].isupper() and not (k == 0 and word.lower() in common)
+        needed = min_length if name else min_length + 1
         keys.update(key for key in english_skeletons(word) if len(key) >= needed)
     return keys

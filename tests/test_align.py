@@ -139,11 +139,6 @@ def test_presplit_reader_blank_lines_are_blocks():
 
 
 @needs_ntrex
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 3: skip costs are not yet calibrated for partial translations; with 40% coverage the "
-    "DP still spreads the Korean over 2-1/3-1 beads instead of leaving the rest 1-0",
-)
 def test_partial_translation_leaves_the_rest_unaligned():
     wrong = []
     for d in range(0, 10, 2):

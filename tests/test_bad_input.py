@@ -154,12 +154,6 @@ def test_align_presplit_partial_korean_warns_on_stderr_only(tmp_path):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="align.py (issue 3, skip calibration): with 4 Korean lines against a 16-line English paragraph "
-    "the DP takes 3-1 beads (cost 3.4) over two 1-0 beads (2 × 2.2), so the Korean is spread over "
-    "English sentences 0-20 instead of pairing 0-3 one to one",
-)
 def test_align_presplit_partial_korean_pairs_the_first_sentences_one_to_one(tmp_path):
     en, ko = tmp_path / "en.txt", tmp_path / "ko.txt"
     en.write_text(presplit(full(0)), encoding="utf-8")
