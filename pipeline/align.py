@@ -210,7 +210,8 @@ class Aligner:
     extra_scorers: list[Scorer] = field(default_factory=list)
     length_weight: float = 1.0
     length_variance: float = 0.0  # 0: estimate from the texts
-    skip_cost: float = 2.0  # cost of a 1-0 or 0-1 bead
+    skip_cost: float = 1.8  # cost of a 1-0 bead (an English sentence left untranslated)
+    addition_cost: float | None = 2.2  # cost of a 0-1 bead (Korean with no English); None: skip_cost
     type_costs: dict[tuple[int, int], float] = field(
         default_factory=lambda: {(1, 1): 0.0, (1, 2): 2.2, (2, 1): 2.2, (2, 2): 4.5, (1, 3): 4.2, (3, 1): 4.2}
     )
@@ -494,7 +495,8 @@ class _Problem:
         cands = np.empty((len(BEAD_TYPES), width))
         chunk_costs = np.empty((0, 0, 0))
         moves = [(t_skip_en, 1, 0)] + pair_types
-        offset = cfg.skip_cost * cols_k
+        addition = cfg.skip_cost if cfg.addition_cost is None else cfg.addition_cost
+        offset = addition * cols_k
         for i in range(n + 1):
             if i >= 1 and (chunk_start < 0 or i >= chunk_start + chunk):
                 # Costs of every pair bead type for a block of rows at once: numpy does the work.
@@ -541,7 +543,7 @@ class _Problem:
             improved = run < best - 1e-9
             best = np.where(improved, run, best)
             arg[improved] = t_skip_ko
-            inc[improved] = cfg.skip_cost
+            inc[improved] = addition
             best[invalid] = inf
             rows[i] = best
             rows.pop(i - 4, None)
