@@ -131,11 +131,14 @@ class Scorer:
     name: str
     features: FeatureFn
     weight: float = 1.0
+    # A Korean feature of this scorer that the English text lacks altogether (a number, a name in
+    # Latin script) marks a sentence with no counterpart: it counts against any pair it joins.
+    korean_needs_english: bool = False
 
 
 SCORERS: dict[str, Scorer] = {
-    "numbers": Scorer("numbers", number_features, 1.6),
-    "latin": Scorer("latin", latin_features, 1.4),
+    "numbers": Scorer("numbers", number_features, 1.6, korean_needs_english=True),
+    "latin": Scorer("latin", latin_features, 1.4, korean_needs_english=True),
     "structure": Scorer("structure", structure_features, 0.6),
     "translit": Scorer("translit", transliteration_features, 0.8),
 }
@@ -284,7 +287,11 @@ class _Problem:
             {k: w for k, w in _features(s.text, "en", scorers).items() if k in korean_keys} for s in en
         ]
         english_keys = {key for f in feats_en for key in f}
-        feats_ko = [{k: w for k, w in f.items() if k in english_keys} for f in feats_ko]
+        needs_english = [s for s in scorers if s.korean_needs_english]
+        feats_ko = [
+            {k: w for k, w in f.items() if k in english_keys or k in _features(s.text, "ko", needs_english)}
+            for f, s in zip(feats_ko, ko, strict=True)
+        ]
         block_en = np.array([s.block for s in en])
         block_ko = np.array([s.block for s in ko])
         variance = cfg.length_variance or _estimate_variance(le, lk, ratio)
@@ -718,7 +725,7 @@ class _Problem:
             for x in sentences:
                 for key, w in feats[x].items():
                     k = key_ids.get(key)
-                    if k is not None and win.shared[k]:
+                    if k is not None and win.kept[k]:
                         keys[k] = max(keys.get(k, 0.0), w)
         matched = sum(min(w, ko_keys[k]) * win.rarity[k] for k, w in en_keys.items() if k in ko_keys)
         unmatched = sum(w * win.rarity[k] for k, w in en_keys.items() if k not in ko_keys)
@@ -812,7 +819,7 @@ class _WindowIndex:
 
     stride: int
     rarity: np.ndarray  # per key: a feature common in this text is weaker evidence than a rare one
-    shared: np.ndarray  # per key: occurs on both sides (only those can match, or fail to)
+    kept: np.ndarray  # per key: rare enough to be worth the join
     en: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # a → (end, key, weight), sorted by end
     ko: dict[int, tuple[np.ndarray, np.ndarray]]  # b → (key * stride + end, weight), sorted
     total_en: dict[int, np.ndarray]  # a → rarity-weighted feature weight of each window, by end
@@ -833,14 +840,13 @@ class _WindowIndex:
         df = np.bincount(ko_key, minlength=n_keys) + np.bincount(en_key, minlength=n_keys)
         rarity = np.minimum(1.0, 6.0 / np.maximum(df, 1))
         rarity[structural] = 1.0  # a question or a headline is common, yet its shape survives translation
-        shared = (np.bincount(ko_key, minlength=n_keys) > 0) & (np.bincount(en_key, minlength=n_keys) > 0)
         # A feature in hundreds of sentences weighs next to nothing; dropping it saves the join's work.
-        shared &= (rarity >= 0.03) | structural
-        keep_en, keep_ko = shared[en_key], shared[ko_key]
+        kept = (rarity >= 0.03) | structural
+        keep_en, keep_ko = kept[en_key], kept[ko_key]
         en_key, en_pos, en_w = en_key[keep_en], en_pos[keep_en], en_w[keep_en]
         ko_key, ko_pos, ko_w = ko_key[keep_ko], ko_pos[keep_ko], ko_w[keep_ko]
         stride = m + 2
-        index = cls(stride, rarity, shared, {}, {}, {}, {})
+        index = cls(stride, rarity, kept, {}, {}, {}, {})
         for size in (1, 2, 3):
             e, k, w = _window(en_key, en_pos, en_w, size, n, n_keys)
             index.en[size] = (e, k, w)
