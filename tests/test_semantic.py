@@ -302,6 +302,13 @@ def test_add_with_the_extra_missing_and_semantic_asked_for_fails_before_storing(
     assert not (home / "exports" / "karpathy-2025.md").exists()
 
 
+def test_add_with_a_missing_embeddings_folder_fails_before_storing(run, home):
+    result = run("add", "raw/karpathy-2025.en.md", "--embeddings", str(home / "models" / "labse"), ok=False)
+    assert result.exit_code == 1
+    assert "does not exist" in result.output and "Traceback" not in result.output
+    assert not (home / "exports" / "karpathy-2025.md").exists()
+
+
 # -- the real model (the `semantic` extra) -------------------------------------------------------
 
 
