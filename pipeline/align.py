@@ -17,11 +17,13 @@ sparse, and only three DP rows are kept besides the int8 back-pointers.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -117,15 +119,22 @@ def structure_features(text: str, lang: str) -> Features:
     return out
 
 
-def transliteration_features(text: str, lang: str) -> Features:
-    """Names and loanwords: 트럼프 ↔ Trump, 웨일스 ↔ Welsh, 토크나이저 ↔ tokenizer (consonant skeletons)."""
-    if lang == "ko":
-        keys = translit.korean_keys(text)
-    else:
-        from pipeline.vocab import english_lemmas  # spaCy's word lists: loaded once, on first use
-
-        keys = translit.english_keys(text, common=english_lemmas().known)
+def transliteration_features(text: str, lang: str, common: Container[str] = frozenset()) -> Features:
+    """Names and loanwords: 트럼프 ↔ Trump, 웨일스 ↔ Welsh, 토크나이저 ↔ tokenizer (consonant skeletons).
+    ``common``: English words known to be ordinary, so that a sentence's capitalised first word is
+    not taken for a name ("Bars are…")."""
+    keys = translit.korean_keys(text) if lang == "ko" else translit.english_keys(text, common=common)
     return {"tr:" + key: 1.0 for key in keys}
+
+
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+")
+
+
+def transliteration_for(english: Sequence[str]) -> FeatureFn:
+    """The transliteration scorer for one text: its ordinary words are the ones it also writes in
+    lower case somewhere (a word list would do as well, but spaCy's costs 150 MB and 4 s to load)."""
+    common = _STOPWORDS | {w for text in english for w in _LOWER_WORD.findall(text)}
+    return functools.partial(transliteration_features, common=common)
 
 
 @dataclass
@@ -135,6 +144,8 @@ class Scorer:
     name: str
     features: FeatureFn
     weight: float = 1.0
+    # Document-aware scorers: given the English texts, the feature function to use for this pair.
+    prepare: Callable[[Sequence[str]], FeatureFn] | None = None
     # A Korean feature of this scorer that the English text lacks altogether (a number, a name in
     # Latin script) marks a sentence with no counterpart: it counts against any pair it joins.
     korean_needs_english: bool = False
@@ -144,7 +155,7 @@ SCORERS: dict[str, Scorer] = {
     "numbers": Scorer("numbers", number_features, 1.6, korean_needs_english=True),
     "latin": Scorer("latin", latin_features, 1.4, korean_needs_english=True),
     "structure": Scorer("structure", structure_features, 0.6),
-    "translit": Scorer("translit", transliteration_features, 0.8),
+    "translit": Scorer("translit", transliteration_features, 0.8, prepare=transliteration_for),
 }
 
 
@@ -292,17 +303,23 @@ class _Problem:
         lk = np.array([_length(s.text) for s in ko], dtype=np.float64)
         ratio = _estimate_ratio(le, lk)
         scorers = [SCORERS[name] for name in cfg.scorers if name in SCORERS] + list(cfg.extra_scorers)
-        feats_ko = [_features(s.text, "ko", scorers) for s in ko]
+        english = [s.text for s in en]
+        scorers = [replace(s, features=s.prepare(english)) if s.prepare else s for s in scorers]
+        # Korean features of scorers whose keys need an English partner are kept even when the
+        # English lacks them (see Scorer.korean_needs_english); the rest only when it has them.
+        needs_english = [s for s in scorers if s.korean_needs_english]
+        others = [s for s in scorers if not s.korean_needs_english]
+        strict_ko = [_features(s.text, "ko", needs_english) for s in ko]
+        other_ko = [_features(s.text, "ko", others) for s in ko]
         # Only features that also occur on the Korean side can ever match: drop the rest early.
-        korean_keys = {key for f in feats_ko for key in f}
+        korean_keys = {key for f in strict_ko + other_ko for key in f}
         feats_en = [
             {k: w for k, w in _features(s.text, "en", scorers).items() if k in korean_keys} for s in en
         ]
         english_keys = {key for f in feats_en for key in f}
-        needs_english = [s for s in scorers if s.korean_needs_english]
         feats_ko = [
-            {k: w for k, w in f.items() if k in english_keys or k in _features(s.text, "ko", needs_english)}
-            for f, s in zip(feats_ko, ko, strict=True)
+            strict | {k: w for k, w in other.items() if k in english_keys and k not in strict}
+            for strict, other in zip(strict_ko, other_ko, strict=True)
         ]
         block_en = np.array([s.block for s in en])
         block_ko = np.array([s.block for s in ko])
@@ -881,6 +898,7 @@ def learn_lexicon(
     sample: int,
     min_count: int = 3,
     min_dice: float = 0.3,
+    max_partners: int = 2,
 ) -> dict[str, set[str]]:
     """English word → Korean stems that co-occur in confident 1-1 beads (Dice association)."""
     ones = [
@@ -904,11 +922,21 @@ def learn_lexicon(
         for w in words:
             for k in stems:
                 pair_count[(w, k)] += 1
-    lexicon: dict[str, set[str]] = defaultdict(set)
+    scored: list[tuple[float, str, str]] = []
     for (w, k), c in pair_count.items():
-        if c >= min_count and 2 * c / (en_count[w] + ko_count[k]) >= min_dice:
+        dice = 2 * c / (en_count[w] + ko_count[k])
+        if c >= min_count and dice >= min_dice:
+            scored.append((dice, w, k))
+    # The best few partners of each word and each stem: a stem such as 그는 co-occurs with half the
+    # vocabulary, and keeping all of it would only add noise (and memory) to the second round.
+    scored.sort(reverse=True)
+    lexicon: dict[str, set[str]] = defaultdict(set)
+    per_stem: dict[str, int] = defaultdict(int)
+    for _, w, k in scored:
+        if len(lexicon[w]) < max_partners and per_stem[k] < max_partners:
             lexicon[w].add(k)
-    return dict(lexicon)
+            per_stem[k] += 1
+    return {w: stems for w, stems in lexicon.items() if stems}
 
 
 @dataclass
@@ -991,6 +1019,8 @@ def _features(text: str, lang: str, scorers: list[Scorer]) -> Features:
     out: Features = {}
     for scorer in scorers:
         for key, w in scorer.features(text, lang).items():
+            # Interned: the same few thousand keys recur over tens of thousands of sentences.
+            key = sys.intern(key)
             out[key] = max(out.get(key, 0.0), w * scorer.weight)
     return out
 

@@ -104,10 +104,16 @@ def english_quantities(text: str) -> list[Quantity]:
     return out
 
 
-def korean_quantities(text: str) -> list[Quantity]:
+@cache
+def _korean_group_pattern() -> re.Pattern[str]:
     units = unit_tables()["ko"]
     unit_re = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-    group_re = re.compile(rf"({_NUM})\s*({unit_re})?")
+    return re.compile(rf"({_NUM})\s*({unit_re})?")
+
+
+def korean_quantities(text: str) -> list[Quantity]:
+    units = unit_tables()["ko"]
+    group_re = _korean_group_pattern()
     out = []
     for m in _korean_pattern().finditer(text):
         total = 0.0
