@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import sys
 from collections import defaultdict
@@ -268,14 +269,35 @@ def align(en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner | Non
     n, m = len(en), len(ko)
     if n + m > aligner.max_sentences:
         raise AlignmentError(
-            f"{n} English and {m} Korean sentences exceed the limit of {aligner.max_sentences:,}; "
+            f"{n:,} English and {m:,} Korean sentences exceed the limit of {aligner.max_sentences:,}; "
             "split the text into smaller articles"
+        )
+    needed, free = (n + m) * BYTES_PER_SENTENCE, available_memory()
+    if free is not None and needed > 0.8 * free:
+        # Refuse up front rather than be killed by the OOM killer halfway through.
+        raise AlignmentError(
+            f"aligning {n:,} English and {m:,} Korean sentences needs about {needed / 2**20:,.0f} MB, "
+            f"and only {free / 2**20:,.0f} MB of memory is free; split the text into smaller articles "
+            "or free some memory"
         )
     if n == 0 or m == 0:
         beads = [Bead([s.index], [], 0.0, s.text, "") for s in en]
         beads += [Bead([], [s.index], 0.0, "", s.text) for s in ko]
         return beads
     return _Problem.build(en, ko, aligner).align()
+
+
+#: Peak memory of an alignment per sentence (both sides), with room to spare: 10,000 sentences a
+#: side peaked at about 180 MB above the interpreter (benchmarks/README.md).
+BYTES_PER_SENTENCE = 16 * 1024
+
+
+def available_memory() -> int | None:
+    """Bytes of physical memory free now, where the system says (Linux, macOS); else None."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 @dataclass

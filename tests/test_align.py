@@ -284,3 +284,14 @@ def test_max_sentences_limit_raises():
     with pytest.raises(AlignmentError, match="limit"):
         align(en, ko, Aligner(max_sentences=10))
     assert_covers(align(en, ko, Aligner(max_sentences=12)), en, ko)
+
+
+def test_refuses_up_front_when_memory_would_run_out(monkeypatch):
+    """Never killed for memory halfway: a text that would not fit in free memory is refused first."""
+    rng = random.Random(8)
+    en, ko = random_side(rng, "en", 6), random_side(rng, "ko", 6)
+    monkeypatch.setattr("pipeline.align.available_memory", lambda: 12 * 1024)
+    with pytest.raises(AlignmentError, match=r"needs about .* MB, and only 0 MB of memory is free; split"):
+        align(en, ko)
+    monkeypatch.setattr("pipeline.align.available_memory", lambda: None)  # unknown: go ahead
+    assert_covers(align(en, ko), en, ko)
