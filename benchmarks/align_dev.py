@@ -208,14 +208,19 @@ def run_scaling(
     factors: Sequence[int],
     memory: bool,
     encoder: TimedEncoder | None = None,
+    text: str = "repeated",
 ) -> dict[str, Any]:
-    """Time (and trace) the aligner on the joined presplit text repeated ``factor`` times. With an
-    encoder, repeated sentences come from its cache after the first copy: embed_seconds is then the
-    cost of a lookup, not of the model."""
+    """Time (and trace) the aligner on the joined presplit text repeated ``factor`` times, or (text
+    "perturbed") on ``factor`` copies each perturbed with its own seed. With an encoder, repeated
+    sentences come from its cache after the first copy: embed_seconds is then the cost of a lookup,
+    not of the model."""
     joined = data.join_documents(docs)
     rows: list[dict[str, Any]] = []
     for k in factors:
-        case = data.presplit_case(data.Doc(f"joined×{k}", joined.en_rows * k, joined.ko_rows * k))
+        if text == "perturbed":
+            case = data.perturbed_copies(docs, k)
+        else:
+            case = data.presplit_case(data.Doc(f"joined×{k}", joined.en_rows * k, joined.ko_rows * k))
         embedded_before = encoder.seconds if encoder else 0.0
         t0 = time.perf_counter()
         beads = aligner(case.en, case.ko)
@@ -312,6 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="time the readnotes aligner on the joined text repeated 1x, 4x, 16x (skips the conditions)",
     )
     ap.add_argument("--factors", default="1,4,16", help="repetition factors for --scaling")
+    ap.add_argument(
+        "--scaling-text",
+        choices=("repeated", "perturbed"),
+        default="repeated",
+        help="--scaling on the joined text repeated, or on copies each perturbed with its own seed",
+    )
     ap.add_argument("--seed", type=int, default=0, help="seed of the perturbation")
     ap.add_argument(
         "--rates",
@@ -357,7 +368,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, fn in aligners:
             if name.startswith("readnotes"):
                 factors = [int(x) for x in args.factors.split(",")]
-                out["scaling"] = run_scaling(fn, docs, factors, memory=not args.no_memory, encoder=encoder)
+                out["scaling"] = run_scaling(
+                    fn, docs, factors, memory=not args.no_memory, encoder=encoder, text=args.scaling_text
+                )
     else:
         conditions = CONDITIONS if not args.condition or "all" in args.condition else tuple(args.condition)
         for cond in conditions:

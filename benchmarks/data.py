@@ -312,3 +312,30 @@ def joined_perturbed_presplit(
     docs: Sequence[Doc], seed: int = 0, rates: PerturbRates | None = None
 ) -> list[Case]:
     return [perturb_korean(presplit_case(join_documents(docs)), seed=seed, rates=rates)]
+
+
+def concatenate(cases: Sequence[Case], name: str) -> Case:
+    """One case made of several, one after another, with sentence indices and gold shifted."""
+    en_texts: list[str] = []
+    ko_texts: list[str] = []
+    gold: list[BeadT] = []
+    en_row: list[int] = []
+    ko_row: list[int] = []
+    for case in cases:
+        e0, k0, r0 = len(en_texts), len(ko_texts), len(gold)
+        en_texts += [s.text for s in case.en]
+        ko_texts += [s.text for s in case.ko]
+        gold += [(tuple(i + e0 for i in en), tuple(j + k0 for j in ko)) for en, ko in case.gold]
+        en_row += [r + r0 for r in case.en_row]
+        ko_row += [r + r0 for r in case.ko_row]
+    return Case(name, make_sentences(en_texts), make_sentences(ko_texts), gold, en_row, ko_row)
+
+
+def perturbed_copies(docs: Sequence[Doc], copies: int, rates: PerturbRates | None = None) -> Case:
+    """The joined text ``copies`` times, each copy's Korean perturbed with its own seed (0, 1, …): a
+    long text without the exact repetition that makes the plain repeated text a pathological case
+    for anchors (every rare feature occurs once per copy)."""
+    base = presplit_case(join_documents(docs))
+    return concatenate(
+        [perturb_korean(base, seed=k, rates=rates) for k in range(copies)], f"perturbed×{copies}"
+    )
