@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from workspace_state import dump, outputs
 
 from pipeline import align
 from pipeline.cli import cli
@@ -29,19 +29,6 @@ TRANSLATED = 4  # rows of Korean given: the headline and three sentences of the 
 
 def invoke(*args: str):
     return CliRunner().invoke(cli, list(args))
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
-
-def outputs(home: Path) -> dict[str, bytes]:
-    files = sorted((home / "aligned").glob("*")) + sorted((home / "exports").glob("*"))
-    return {str(p.relative_to(home)): p.read_bytes() for p in files}
 
 
 def bead_lines(text: str) -> list[dict]:

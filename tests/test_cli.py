@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
+from workspace_state import dump, outputs
 
 from pipeline import db
 from pipeline.cli import cli
@@ -24,19 +24,6 @@ SLUG = "karpathy-2025"
 
 def invoke(*args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(cli, list(args), env=env)
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
-
-def outputs(home: Path) -> dict[str, bytes]:
-    files = sorted((home / "aligned").glob("*")) + sorted((home / "exports").glob("*"))
-    return {str(p.relative_to(home)): p.read_bytes() for p in files}
 
 
 @pytest.fixture(scope="module")
