@@ -100,10 +100,6 @@ _TERMINATED = re.compile(r"[.!?。！？…:;][\"'”’」』)\]]*$|[\"”’�
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<!\w)'|'(?!\w)")
 
 
-def _is_open(text: str) -> bool:
-    return not _TERMINATED.search(text.rstrip())
-
-
 def structure_features(text: str, lang: str) -> Features:
     """Punctuation and structure: questions, exclamations and quotations usually survive translation."""
     out: Features = {}
@@ -114,7 +110,7 @@ def structure_features(text: str, lang: str) -> Features:
         out["st:exclaim"] = 0.3
     if _QUOTE.search(text):
         out["st:quote"] = 0.3
-    if _is_open(stripped):
+    if not _TERMINATED.search(stripped):
         # Headlines, captions and page chrome (이미지: 연합뉴스) end without a full stop.
         out["st:open"] = 0.5
     return out
@@ -245,9 +241,6 @@ class Aligner:
     learn_lexicon: bool = True  # second round with word pairs learned from the first
     lexicon_weight: float = 1.0
     lexicon_sample: int = 3000  # confident beads to learn from (bounds the cost on long texts)
-    lexicon_min_count: int = 3  # co-occurrences a word pair needs
-    lexicon_min_dice: float = 0.3
-    lexicon_rounds: int = 1
     band: int = 24  # half-width of the DP corridor, in sentences
     full_dp_cells: int = 400_000  # below n×m of this, skip pass 1 and search the whole matrix
     max_sentences: int = 150_000  # both sides together; beyond this, refuse rather than risk memory
@@ -642,24 +635,15 @@ class _Problem:
             if abs(math.log(observed / self.ratio)) > self.cfg.ratio_update:
                 self.ratio = observed
                 path, costs = self._search()
-        for _ in range(self.cfg.learn_lexicon and self.cfg.lexicon_rounds):
+        if self.cfg.learn_lexicon:
             # Second round, as hunalign's realign: word pairs learned from the first round's
             # confident 1-1 beads become features, and the search runs again.
-            lexicon = learn_lexicon(
-                self.en,
-                self.ko,
-                path,
-                costs,
-                self.cfg.lexicon_sample,
-                self.cfg.lexicon_min_count,
-                self.cfg.lexicon_min_dice,
-            )
-            if not lexicon:
-                break
-            self.add_lexicon_features(lexicon)
-            # The first path is nearly right: search a narrow corridor around it.
-            lo, hi = self.around(path, max(self.cfg.band // 3, 8))
-            path, costs = self._search(lo, hi)
+            lexicon = learn_lexicon(self.en, self.ko, path, costs, self.cfg.lexicon_sample)
+            if lexicon:
+                self.add_lexicon_features(lexicon)
+                # The first path is nearly right: search a narrow corridor around it.
+                lo, hi = self.around(path, max(self.cfg.band // 3, 8))
+                path, costs = self._search(lo, hi)
         return self.beads(path, costs)
 
     def around(self, path: list[tuple[int, int, int, int]], width: int) -> tuple[np.ndarray, np.ndarray]:
