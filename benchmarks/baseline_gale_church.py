@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pipeline.document import Bead, Sentence
+from pipeline.models import Bead, Sentence
 
 PRIORS: dict[tuple[int, int], float] = {
     (1, 1): 0.89,

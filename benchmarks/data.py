@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.scoring import BeadT, rows_to_beads
-from pipeline.document import Sentence
+from pipeline.models import Sentence
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PAIRS = REPO_ROOT.parent / "shared" / "data" / "ntrex-en-ko-dev" / "pairs.tsv"
@@ -134,7 +134,7 @@ def own_split_case(
 ) -> Case:
     """Each row split by our own segmenters; gold is the row-level bead of the split sentences."""
     if en_splitter is None or ko_splitter is None:
-        from pipeline.segment import split_english_text, split_korean_text
+        from pipeline.stages.segment import split_english_text, split_korean_text
 
         en_splitter = en_splitter or split_english_text
         ko_splitter = ko_splitter or split_korean_text

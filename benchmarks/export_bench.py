@@ -17,8 +17,8 @@ import time
 from itertools import cycle, islice
 from pathlib import Path
 
-from pipeline import export, sheet_html
-from pipeline.document import Article, Bead, Block, Document, Flag, Sentence, VocabHit
+from pipeline.models import Article, Bead, Block, Document, Flag, Sentence, VocabHit
+from pipeline.output import export, sheet_html
 
 PAIRS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ntrex-en-ko-dev" / "pairs.tsv"
 

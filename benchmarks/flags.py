@@ -46,8 +46,9 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks import data  # noqa: E402
-from pipeline import align, checks, ingest, numbers, terms  # noqa: E402
-from pipeline.document import Article, Block, Document, Flag  # noqa: E402
+from pipeline.lang import numbers  # noqa: E402
+from pipeline.models import Article, Block, Document, Flag  # noqa: E402
+from pipeline.stages import align, checks, ingest, terms  # noqa: E402
 
 SAMPLE_EN = REPO_ROOT / "raw" / "karpathy-2025.en.md"
 SAMPLE_KO = REPO_ROOT / "raw" / "karpathy-2025.ko.md"
@@ -71,7 +72,7 @@ KINDS = ("acronym-gloss", "number", "omission", "addition", "term", "untranslate
 
 
 def sample_report(termbase: terms.TermBase | None) -> dict[str, Any]:
-    from pipeline.workspace import build_article
+    from pipeline.app import build_article
 
     en = ingest.read_document(SAMPLE_EN, "en")
     ko = ingest.read_document(SAMPLE_KO, "ko")

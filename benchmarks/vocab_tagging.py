@@ -55,7 +55,7 @@ def real_words(
     from spacy.lookups import registry
     from spacy.util import load_language_data
 
-    from pipeline import vocab
+    from pipeline.stages import vocab
 
     data = registry.lookups.get("en")
     probs = load_language_data(data["lexeme_prob"])
@@ -115,7 +115,7 @@ def make_corpus(n_terms: int, n_sentences: int, seed: int = 4) -> Corpus:
 
 
 def run(n_terms: int, n_sentences: int, seed: int) -> dict[str, float | int]:
-    from pipeline import segment, vocab
+    from pipeline.stages import segment, vocab
 
     started = time.perf_counter()
     segment.english_nlp()

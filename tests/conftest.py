@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import segment
 from pipeline.cli import cli
+from pipeline.stages import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

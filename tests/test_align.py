@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ingest, segment
-from pipeline.align import Aligner, AlignmentError, align, presplit_sentences
-from pipeline.document import Bead, Sentence
+from pipeline.models import Bead, Sentence
+from pipeline.stages import ingest, segment
+from pipeline.stages.align import Aligner, AlignmentError, align, presplit_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EN, SAMPLE_KO = ROOT / "raw/karpathy-2025.en.md", ROOT / "raw/karpathy-2025.ko.md"
@@ -290,8 +290,8 @@ def test_refuses_up_front_when_memory_would_run_out(monkeypatch):
     """Never killed for memory halfway: a text that would not fit in free memory is refused first."""
     rng = random.Random(8)
     en, ko = random_side(rng, "en", 6), random_side(rng, "ko", 6)
-    monkeypatch.setattr("pipeline.align.available_memory", lambda: 12 * 1024)
+    monkeypatch.setattr("pipeline.stages.align.available_memory", lambda: 12 * 1024)
     with pytest.raises(AlignmentError, match=r"needs about .* MB, and only 0 MB of memory is free; split"):
         align(en, ko)
-    monkeypatch.setattr("pipeline.align.available_memory", lambda: None)  # unknown: go ahead
+    monkeypatch.setattr("pipeline.stages.align.available_memory", lambda: None)  # unknown: go ahead
     assert_covers(align(en, ko), en, ko)

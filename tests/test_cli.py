@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from workspace_state import dump, outputs
 
-from pipeline import db
+from pipeline import store as db
 from pipeline.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent

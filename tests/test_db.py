@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import db, ingest
-from pipeline.document import Article, Bead, Block, Document, Sentence
-from pipeline.workspace import build_article
+from pipeline import store as db
+from pipeline.app import build_article
+from pipeline.models import Article, Bead, Block, Document, Sentence
+from pipeline.stages import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 

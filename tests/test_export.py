@@ -8,8 +8,9 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_runs import inline_runs
 
-from pipeline import export, ingest
-from pipeline.document import Article, Bead, Sentence
+from pipeline.models import Article, Bead, Sentence
+from pipeline.output import export
+from pipeline.stages import ingest
 
 TRICKY = [
     "*Not emphasis* and _not italic_ either.",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ingest
+from pipeline.stages import ingest
 
 KOREAN = "이것은 한국어 문장입니다. 두 번째 문장도 있습니다.\n"
 

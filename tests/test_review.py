@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import checks, db, review, segment, terms
+from pipeline import store as db
 from pipeline.cli import cli
+from pipeline.stages import checks, review, segment, terms
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import ingest, segment
-from pipeline.document import Block, Document
+from pipeline.models import Block, Document
+from pipeline.stages import ingest, segment
 
 
 def english(text: str) -> list[str]:

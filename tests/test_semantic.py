@@ -19,10 +19,10 @@ import pytest
 from click.testing import CliRunner
 from test_align import UNRELATED_KO, assert_covers, needs_ntrex, ntrex_documents, pairs
 
-from pipeline import semantic
-from pipeline.align import BEAD_TYPES, Aligner, _Problem, _Semantic, align, presplit_sentences
 from pipeline.cli import cli
-from pipeline.document import Sentence
+from pipeline.models import Sentence
+from pipeline.stages import semantic
+from pipeline.stages.align import BEAD_TYPES, Aligner, _Problem, _Semantic, align, presplit_sentences
 
 DIM = 256
 

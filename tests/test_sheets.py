@@ -14,8 +14,9 @@ from markdown_it import MarkdownIt
 from markdown_runs import inline_runs
 from mdit_py_plugins.footnote import footnote_plugin
 
-from pipeline import export, ingest, sheet_html
-from pipeline.document import Article, Bead, Flag, Sentence, VocabHit
+from pipeline.models import Article, Bead, Flag, Sentence, VocabHit
+from pipeline.output import export, sheet_html
+from pipeline.stages import ingest
 
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = DATA / "sheet-test.golden.md"
@@ -400,7 +401,7 @@ def test_export_cli_tmx_tsv_and_all(run, home):
 
 
 def test_korean_query_terms_match_inside_longer_forms(kiwi):
-    from pipeline import search
+    from pipeline.stages import search
 
     indexed = search.index_terms("코딩이라는 말을 처음 들었다.", "ko").split()
     assert "코딩" in indexed and "이라는" not in indexed
@@ -411,8 +412,8 @@ def test_korean_query_terms_match_inside_longer_forms(kiwi):
 
 
 def test_search_finds_korean_substrings_and_english_lemmas(run, home):
-    from pipeline import db as dbmod
-    from pipeline.workspace import Workspace
+    from pipeline import store as dbmod
+    from pipeline.app import Workspace
 
     run("add", "raw/karpathy-2025.en.md")
     matches = json.loads(run("search", "연구소", "--json").stdout)

@@ -21,10 +21,12 @@ import requests
 import responses
 from click.testing import CliRunner
 
-from pipeline import db, export, segment, translate
+from pipeline import store as db
 from pipeline.cli import cli
-from pipeline.document import Article, Bead, Document
-from pipeline.translate import (
+from pipeline.models import Article, Bead, Document
+from pipeline.output import export
+from pipeline.stages import segment, translate
+from pipeline.stages.translate import (
     PROVIDERS,
     MissingApiKey,
     ProviderError,
@@ -570,7 +572,7 @@ def test_provenance_reads_well_on_the_sheet():
 
 
 def test_translate_document_reports_blocks_done_and_copies_the_rest(http, post):
-    from pipeline import ingest
+    from pipeline.stages import ingest
 
     http.add_callback(responses.GET, GOOGLE, callback=FakeGoogle())
     doc = ingest.read_document(post, "en")

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import db, segment, vocab
+from pipeline import store as db
 from pipeline.cli import cli
-from pipeline.document import Sentence
-from pipeline.vocab import Tagger, VocabTerm, parse_notes
+from pipeline.models import Sentence
+from pipeline.stages import segment, vocab
+from pipeline.stages.vocab import Tagger, VocabTerm, parse_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

@@ -14,22 +14,11 @@ from typing import Any
 
 import click
 
-from pipeline import (
-    align,
-    checks,
-    db,
-    export,
-    ingest,
-    review,
-    search,
-    semantic,
-    sheet_html,
-    terms,
-    translate,
-    vocab,
-    workspace,
-)
-from pipeline.workspace import MissingKorean, Workspace, add_article, check_article
+from pipeline import app as workspace
+from pipeline import store as db
+from pipeline.app import MissingKorean, Workspace, add_article, check_article
+from pipeline.output import export, sheet_html
+from pipeline.stages import align, checks, ingest, review, search, semantic, terms, translate, vocab
 
 #: What to do next, per kind of bad input.
 INGEST_HINTS: dict[type, str] = {
@@ -298,7 +287,7 @@ def align_command(
         readnotes align en.txt ko.txt --presplit
         readnotes align en.txt ko.txt --presplit --no-semantic
     """
-    from pipeline import segment
+    from pipeline.stages import segment
 
     _check_semantic_options(use_semantic, embeddings)
     _existing_file(en_file, "English")

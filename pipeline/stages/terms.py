@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from pipeline.document import Article
+    from pipeline.models import Article
 
 TSV_COLUMNS: tuple[str, ...] = ("term", "aliases", "acronym", "accepted", "forbidden", "note", "ambiguous")
 LIST_SEP = "|"
@@ -604,7 +604,7 @@ _NP_TAGS = ("NN", "NR", "NP", "XSN", "XPN", "XR", "SL", "SN", "SH", "MM")
 
 def _korean_gloss_text(part: str) -> bool:
     """A gloss is Korean words, not a date or a number with a counter (2024년 말, ~2022년)."""
-    from pipeline import numbers
+    from pipeline.lang import numbers
 
     stripped = part
     for q in sorted(numbers.quantities(part, "ko"), key=lambda q: -q.start):
@@ -654,7 +654,7 @@ def preceding_noun_phrase(text: str, end: int, max_words: int = 6) -> tuple[int,
 
 @functools.lru_cache(maxsize=4096)
 def _kiwi_tokens(text: str) -> tuple:
-    from pipeline.segment import kiwi
+    from pipeline.stages.segment import kiwi
 
     return tuple(kiwi().tokenize(text))
 
@@ -767,7 +767,7 @@ def harvest_text(text: str, base: TermBase, definitions: dict[str, str] | None =
     `definitions` maps an acronym to its English long form (from the English article), so that
     ``검증 가능한 보상 기반 강화 학습(RLVR)`` pairs with "Reinforcement Learning from Verifiable Rewards".
     """
-    from pipeline.segment import split_korean_text
+    from pipeline.stages.segment import split_korean_text
 
     definitions = definitions or {}
     out: list[Candidate] = []
@@ -810,7 +810,7 @@ def harvest_article(article: Article, base: TermBase) -> list[Candidate]:
 
 
 def _row(t: Term) -> dict[str, object]:
-    from pipeline.db import now
+    from pipeline.store import now
 
     return {
         "key": t.key,

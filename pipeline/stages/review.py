@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
 
-from pipeline import db as store
-from pipeline import terms
+from pipeline import store
+from pipeline.stages import terms
 
 #: action → the status it gives a flag ("note" leaves the status alone).
 ACTIONS: dict[str, str] = {**store.DECISION_STATUS, "note": ""}

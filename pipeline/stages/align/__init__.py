@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline import numbers, translit
-from pipeline.document import Bead, Sentence
+from pipeline.lang import numbers, translit
+from pipeline.models import Bead, Sentence
 
 if TYPE_CHECKING:
-    from pipeline.semantic import Encoder
+    from pipeline.stages.semantic import Encoder
 
 #: (English count, Korean count) of every bead type the DP may use.
 BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))

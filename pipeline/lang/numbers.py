@@ -232,7 +232,7 @@ def english_spelled(text: str) -> list[Quantity]:
 
 def korean_spelled(text: str) -> list[Quantity]:
     """Native Korean numerals (두 명, 다섯 개, 스무 살), found by Kiwi's numeral tags; soft."""
-    from pipeline.segment import kiwi
+    from pipeline.stages.segment import kiwi
 
     words = word_tables()["ko"]
     out = []

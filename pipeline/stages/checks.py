@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline import numbers, terms
-from pipeline.document import Article, Bead, Flag
-from pipeline.semantic import SEMANTIC_EXTRA_HINT, MissingExtra, default_encoder
+from pipeline.lang import numbers
+from pipeline.models import Article, Bead, Flag
+from pipeline.stages import terms
+from pipeline.stages.semantic import SEMANTIC_EXTRA_HINT, MissingExtra, default_encoder
 
 if TYPE_CHECKING:
-    from pipeline.terms import Term, TermBase, TermHit
+    from pipeline.stages.terms import Term, TermBase, TermHit
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 

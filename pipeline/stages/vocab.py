@@ -29,8 +29,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pipeline import ingest, segment
-from pipeline.document import Article, Sentence, VocabHit
+from pipeline.models import Article, Sentence, VocabHit
+from pipeline.stages import ingest, segment
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher, PhraseMatcher

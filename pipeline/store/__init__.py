@@ -17,8 +17,8 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 from sqlite_utils.migrations import Migrations
 
-from pipeline.document import Article, Bead, Block, Document, Flag, Sentence, VocabHit
-from pipeline.vocab import VocabTerm, term_key
+from pipeline.models import Article, Bead, Block, Document, Flag, Sentence, VocabHit
+from pipeline.stages.vocab import VocabTerm, term_key
 
 migrations = Migrations("readnotes")
 
@@ -520,7 +520,7 @@ def m040_search_terms(db: Database) -> None:
     db["search_terms"].enable_fts(["terms"], fts_version="FTS5", create_triggers=True)
     # Articles stored before this migration: index their sentences now.
     if db["sentences"].exists() and db["sentences"].count:
-        from pipeline import search
+        from pipeline.stages import search
 
         db["search_terms"].insert_all(
             {
@@ -539,7 +539,7 @@ ARTICLE_TABLES.insert(0, "search_terms")  # references sentences: deleted before
 
 @article_saver
 def save_search_terms(db: Database, article: Article) -> None:
-    from pipeline import search  # Kiwi and spaCy load on first use
+    from pipeline.stages import search  # Kiwi and spaCy load on first use
 
     rows = []
     for lang, sentences in (("en", article.en_sentences), ("ko", article.ko_sentences)):
@@ -773,7 +773,7 @@ def load_flags(db: Database, slug: str) -> list[Flag]:
 @article_saver
 def save_term_uses(db: Database, article: Article) -> None:
     """How this article renders term-base terms, for the cross-article `inconsistent` check."""
-    from pipeline import checks, terms  # checks import db's callers; import late to avoid a cycle
+    from pipeline.stages import checks, terms  # checks import db's callers; import late to avoid a cycle
 
     uses = checks.term_uses(checks.gather(article, terms.load(db), semantic=False))
     replace_term_uses(db, article.slug, uses)

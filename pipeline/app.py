@@ -13,9 +13,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from pipeline import align, checks, db, export, ingest, review, segment, semantic, terms, translate, vocab
-from pipeline import search as search_module
-from pipeline.document import Article, Document
+from pipeline import store as db
+from pipeline.models import Article, Document
+from pipeline.output import export
+from pipeline.stages import align, checks, ingest, review, segment, semantic, terms, translate, vocab
+from pipeline.stages import search as search_module
 
 Progress = Callable[[str], None]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.document import Article, Bead, Flag, VocabHit
+from pipeline.models import Article, Bead, Flag, VocabHit
 
 if TYPE_CHECKING:
-    from pipeline.vocab import VocabTerm
+    from pipeline.stages.vocab import VocabTerm
 
 NO_KOREAN = "*(no Korean translation)*"
 ADDED = "*(added by the translation; no English)*"
@@ -493,7 +493,7 @@ Exporter = Callable[[ExportJob], ExportResult]
 
 def export_anki(job: ExportJob) -> ExportResult:
     """exports/<slug>.apkg and exports/<slug>.anki.tsv: one card per vocabulary term found."""
-    from pipeline import anki  # genanki loads only for this format
+    from pipeline.output import anki  # genanki loads only for this format
 
     cards = anki.cards(job.article, job.vocabulary)
     if not cards:

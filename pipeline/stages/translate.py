@@ -34,8 +34,8 @@ from urllib.parse import urlsplit
 import requests
 from sqlite_utils import Database
 
-from pipeline import segment
-from pipeline.document import Article, Bead, Document, Flag, Lang
+from pipeline.models import Article, Bead, Document, Flag, Lang
+from pipeline.stages import segment
 
 #: Progress while translating a document: (blocks done, blocks in total).
 BlockProgress = Callable[[int, int], None]

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from pipeline.document import Block, Document, Lang
+from pipeline.models import Block, Document, Lang
 
 #: Articles are a few thousand sentences; 50 MB of text is far past any real article and
 #: protects the machine from a mistaken path (a dump, a log) before we parse it.

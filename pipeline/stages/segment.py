@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from pipeline.document import Document, Sentence
+from pipeline.models import Document, Sentence
 
 if TYPE_CHECKING:
     import pysbd

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipeline import segment
+from pipeline.stages import segment
 
 #: Kiwi tag prefixes kept as search terms: nouns, numerals, pronouns, verb and adjective stems,
 #: adverbs, determiners, roots, and foreign, Chinese-character and number tokens. Particles (J*),

@@ -1,0 +1,1 @@
+"""Everything language-specific, each once: English, Korean, transliteration, numbers."""

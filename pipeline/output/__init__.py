@@ -1,0 +1,1 @@
+"""Study sheets and export formats, written from stored data."""
