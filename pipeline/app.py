@@ -157,7 +157,7 @@ def add_article(
         provenance,
         progress=progress,
         tagger=tagger,
-        termbase=terms.load(ws.db),
+        termbase=load_termbase(ws),
         usage=db.term_usage(ws.db, exclude=slug),
         use_semantic=use_semantic,
         embeddings=embeddings,
@@ -290,8 +290,35 @@ def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Mat
 def check_article(ws: Workspace, slug: str) -> Article:
     """Re-run the checks on a stored article with the current term base; store its new flags."""
     article = db.load_article(ws.db, slug)
-    article.flags = checks.run_checks(article, terms.load(ws.db), db.term_usage(ws.db, exclude=slug))
+    article.flags = checks.run_checks(article, load_termbase(ws), db.term_usage(ws.db, exclude=slug))
     with ws.db.atomic():
         db.replace_flags(ws.db, slug, article.flags)
         db.save_term_uses(ws.db, article)
     return article
+
+
+# --- the term base ---------------------------------------------------------------------------------
+
+
+def load_termbase(ws: Workspace) -> terms.TermBase:
+    """The bundled glossary with the reader's own entries laid over it."""
+    return terms.bundled().merged(db.user_terms(ws.db))
+
+
+def add_term(ws: Workspace, term: terms.Term) -> terms.Term:
+    """Add an entry, or extend the existing one (bundled or user) with the new forms and renderings."""
+    entry = terms.merged_entry(load_termbase(ws), term)
+    db.save_terms(ws.db, [entry])
+    return entry
+
+
+def import_terms(ws: Workspace, text: str) -> int:
+    """Import a whole TSV or nothing: every line is checked before anything is written."""
+    return db.save_terms(ws.db, terms.parse_tsv(text, source="import"))
+
+
+def promote_term(ws: Workspace, name: str, accepted: list[str], forbidden: list[str]) -> terms.Term:
+    """Record a reviewed rendering in the term base: accept it, or forbid it, for term `name`."""
+    entry = terms.promoted_entry(load_termbase(ws), name, accepted, forbidden)
+    db.save_terms(ws.db, [entry])
+    return entry

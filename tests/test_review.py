@@ -107,7 +107,7 @@ def test_queue_walk_with_fix_and_promotion(home: Path):
     result = review.run_queue(store, queue, script.console())
     assert (result.decided, result.left, result.interrupted) == (3, len(queue) - 3, False)
     assert result.fixed_slugs == ("karpathy-2025",) and result.promoted == ("large language model",)
-    llm = terms.load(store).get("LLM")
+    llm = terms.bundled().merged(db.user_terms(store)).get("LLM")
     assert "학습 모델" in llm.forbidden and "대형 언어 모델" in llm.accepted and llm.source == "review"
     views = {v.evidence: v for v in review.flag_views(store)}
     assert views["LLM(학습 모델)"].status == "fixed" and views["LLM(학습 모델)"].fix == "LLM(대형 언어 모델)"

@@ -100,7 +100,7 @@ def test_terms_add_extends_a_bundled_entry(home: Path, kiwi):
         home, "terms", "add", "SFT", "--ko", "지도 학습 기반 파인튜닝", "--forbid", "감독형 미세 조정"
     ).output
     assert "supervised fine-tuning (SFT)" in out and "✗" in out
-    entry = terms.load(db.open_db(home / "notes.db")).get("SFT")
+    entry = terms.bundled().merged(db.user_terms(db.open_db(home / "notes.db"))).get("SFT")
     assert "지도 미세 조정" in entry.accepted and "지도 학습 기반 파인튜닝" in entry.accepted
     assert "감독형 미세 조정" in entry.forbidden
 

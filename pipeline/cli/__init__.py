@@ -848,7 +848,7 @@ def terms_add(
     """
     entry = terms.Term(term, list(aliases), acronym, list(accepted), list(forbidden), note, ambiguous, "add")
     with user_errors():
-        saved = terms.add_term(ws.db, entry)
+        saved = workspace.add_term(ws, entry)
     click.echo(_term_line(saved))
 
 
@@ -863,7 +863,7 @@ def terms_list(ws: Workspace, query: str | None, user_only: bool, as_json: bool)
     \b
         readnotes terms list fine-tuning
     """
-    entries = terms.user_terms(ws.db) if user_only else list(terms.load(ws.db))
+    entries = db.user_terms(ws.db) if user_only else list(workspace.load_termbase(ws))
     if query:
         q = query.casefold()
         entries = [
@@ -894,7 +894,7 @@ def terms_import(ws: Workspace, tsv_file: Path) -> None:
     _existing_file(tsv_file, "term-base TSV")
     with user_errors(tsv_file):
         text, _ = ingest.read_text(tsv_file)
-        n = terms.import_tsv(ws.db, text)
+        n = workspace.import_terms(ws, text)
     click.echo(f"Imported {n} terms from {tsv_file}.")
 
 
@@ -908,7 +908,7 @@ def terms_export(ws: Workspace, out: Path | None, user_only: bool) -> None:
     \b
         readnotes terms export --user --out my-terms.tsv
     """
-    text = terms.to_tsv(terms.user_terms(ws.db) if user_only else terms.load(ws.db))
+    text = terms.to_tsv(db.user_terms(ws.db) if user_only else workspace.load_termbase(ws))
     if out:
         export.write_atomically(out, text)
         click.echo(f"{text.count(chr(10)) - 1} terms written to {out}", err=True)
@@ -929,7 +929,7 @@ def terms_harvest(ws: Workspace, source: str, add_all: bool, as_json: bool) -> N
         readnotes terms harvest karpathy-2025
         readnotes terms harvest notes.ko.md --json
     """
-    base = terms.load(ws.db)
+    base = workspace.load_termbase(ws)
     path = Path(source)
     with user_errors(path):
         if path.is_file():
@@ -967,6 +967,6 @@ def terms_harvest(ws: Workspace, source: str, add_all: bool, as_json: bool) -> N
             break
         if answer == "y":
             with user_errors():
-                terms.add_term(ws.db, c.to_term())
+                workspace.add_term(ws, c.to_term())
             added += 1
     click.echo(f"{added} terms added to the term base.")

@@ -180,12 +180,14 @@ def promotion_for(view: FlagView, fix: str) -> Promotion | None:
 
 
 def promote(db: Database, promotion: Promotion, accept: bool, forbid: bool) -> terms.Term:
-    return terms.promote(
-        db,
+    entry = terms.promoted_entry(
+        terms.bundled().merged(store.user_terms(db)),
         promotion.term,
         accepted=[promotion.accepted] if accept else [],
         forbidden=[promotion.forbidden] if forbid and promotion.forbidden else [],
     )
+    store.save_terms(db, [entry])
+    return entry
 
 
 # ---------------------------------------------------------------------------------------------

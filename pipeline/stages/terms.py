@@ -19,7 +19,6 @@ morpheme boundaries, so ``지도 미세 조정을`` contains ``지도 미세 조
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,8 +26,6 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from pipeline.models import Article
 
 TSV_COLUMNS: tuple[str, ...] = ("term", "aliases", "acronym", "accepted", "forbidden", "note", "ambiguous")
@@ -805,63 +802,12 @@ def harvest_article(article: Article, base: TermBase) -> list[Candidate]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Storage: user entries in the `terms` table, merged over the bundled glossary
+# Editing: pure functions over a TermBase; the store persists what they return
 # ---------------------------------------------------------------------------------------------
 
 
-def _row(t: Term) -> dict[str, object]:
-    from pipeline.store import now
-
-    return {
-        "key": t.key,
-        "term": t.term,
-        "aliases": json.dumps(t.aliases, ensure_ascii=False),
-        "acronym": t.acronym,
-        "accepted": json.dumps(t.accepted, ensure_ascii=False),
-        "forbidden": json.dumps(t.forbidden, ensure_ascii=False),
-        "note": t.note,
-        "ambiguous": int(t.ambiguous),
-        "source": t.source,
-        "updated_at": now(),
-    }
-
-
-def user_terms(db: Database) -> list[Term]:
-    return [
-        Term(
-            term=r["term"],
-            aliases=json.loads(r["aliases"] or "[]"),
-            acronym=r["acronym"] or "",
-            accepted=json.loads(r["accepted"] or "[]"),
-            forbidden=json.loads(r["forbidden"] or "[]"),
-            note=r["note"] or "",
-            ambiguous=bool(r["ambiguous"]),
-            source=r["source"] or "user",
-        )
-        for r in db["terms"].rows_where(order_by="key")
-    ]
-
-
-def load(db: Database) -> TermBase:
-    """The bundled glossary with the user's entries laid over it."""
-    return bundled().merged(user_terms(db))
-
-
-def save_terms(db: Database, terms: Iterable[Term]) -> int:
-    rows = [_row(t) for t in terms]
-    with db.atomic():
-        db["terms"].upsert_all(rows, pk="key")
-    return len(rows)
-
-
-def import_tsv(db: Database, text: str) -> int:
-    """Import a whole TSV or nothing: every line is checked before anything is written."""
-    return save_terms(db, parse_tsv(text, source="import"))
-
-
-def add_term(db: Database, term: Term) -> Term:
-    """Add an entry, or extend the existing one (bundled or user) with the new forms and renderings."""
-    base = load(db)
+def merged_entry(base: TermBase, term: Term) -> Term:
+    """A new entry, or the existing one (bundled or user) extended with the new forms and renderings."""
     existing = base.get(term.term) or (base.get(term.acronym) if term.acronym else None)
     if existing is not None:
         merged = existing.extended(term.accepted, term.forbidden, source=term.source)
@@ -872,13 +818,13 @@ def add_term(db: Database, term: Term) -> Term:
         term = merged
     if not term.accepted and not term.forbidden:
         raise TermError(f"{term.term!r} needs at least one accepted (--ko) or forbidden (--forbid) rendering")
-    save_terms(db, [term])
     return term
 
 
-def promote(db: Database, name: str, accepted: Sequence[str] = (), forbidden: Sequence[str] = ()) -> Term:
-    """Record a reviewed rendering in the term base: accept it, or forbid it, for term `name`."""
-    base = load(db)
+def promoted_entry(
+    base: TermBase, name: str, accepted: Sequence[str] = (), forbidden: Sequence[str] = ()
+) -> Term:
+    """A reviewed rendering recorded for term `name`: accepted, or forbidden."""
     existing = base.get(name)
     if existing is None:
         entry = Term(
@@ -892,5 +838,4 @@ def promote(db: Database, name: str, accepted: Sequence[str] = (), forbidden: Se
         entry = existing.extended(accepted, forbidden, source="review")
     if not entry.accepted and not entry.forbidden:
         raise TermError("nothing to record: give a rendering to accept or to forbid")
-    save_terms(db, [entry])
     return entry

@@ -18,6 +18,7 @@ from sqlite_utils.db import NotFoundError
 from sqlite_utils.migrations import Migrations
 
 from pipeline.models import Article, Bead, Block, Document, Flag, Sentence, VocabHit
+from pipeline.stages.terms import Term
 from pipeline.stages.vocab import VocabTerm, term_key
 
 migrations = Migrations("readnotes")
@@ -775,7 +776,7 @@ def save_term_uses(db: Database, article: Article) -> None:
     """How this article renders term-base terms, for the cross-article `inconsistent` check."""
     from pipeline.stages import checks, terms  # checks import db's callers; import late to avoid a cycle
 
-    uses = checks.term_uses(checks.gather(article, terms.load(db), semantic=False))
+    uses = checks.term_uses(checks.gather(article, terms.bundled().merged(user_terms(db)), semantic=False))
     replace_term_uses(db, article.slug, uses)
 
 
@@ -795,3 +796,44 @@ def term_usage(db: Database, exclude: str = "") -> dict[str, dict[str, set[str]]
     for r in db["term_uses"].rows_where("slug != ?", [exclude]):
         out.setdefault(r["term"], {}).setdefault(r["rendering"], set()).add(r["slug"])
     return out
+
+
+# --- the term base: user entries in the `terms` table, laid over the bundled glossary -------------
+
+
+def _term_row(t: Term) -> dict[str, object]:
+    return {
+        "key": t.key,
+        "term": t.term,
+        "aliases": json.dumps(t.aliases, ensure_ascii=False),
+        "acronym": t.acronym,
+        "accepted": json.dumps(t.accepted, ensure_ascii=False),
+        "forbidden": json.dumps(t.forbidden, ensure_ascii=False),
+        "note": t.note,
+        "ambiguous": int(t.ambiguous),
+        "source": t.source,
+        "updated_at": now(),
+    }
+
+
+def user_terms(db: Database) -> list[Term]:
+    return [
+        Term(
+            term=r["term"],
+            aliases=json.loads(r["aliases"] or "[]"),
+            acronym=r["acronym"] or "",
+            accepted=json.loads(r["accepted"] or "[]"),
+            forbidden=json.loads(r["forbidden"] or "[]"),
+            note=r["note"] or "",
+            ambiguous=bool(r["ambiguous"]),
+            source=r["source"] or "user",
+        )
+        for r in db["terms"].rows_where(order_by="key")
+    ]
+
+
+def save_terms(db: Database, terms: Iterable[Term]) -> int:
+    rows = [_term_row(t) for t in terms]
+    with db.atomic():
+        db["terms"].upsert_all(rows, pk="key")
+    return len(rows)
