@@ -8,49 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from pipeline import store as db
 from pipeline.models import Article, Document
 from pipeline.output import export
 from pipeline.stages import align, checks, ingest, review, segment, semantic, terms, translate, vocab
 from pipeline.stages import search as search_module
+from pipeline.workspace import Workspace
 
 Progress = Callable[[str], None]
 
 
 class MissingKorean(FileNotFoundError):
     "No Korean side was given, found beside the English, or requested from a translator"
-
-
-@dataclass
-class Workspace:
-    home: Path
-    db_path: Path = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.home = Path(self.home)
-        self.db_path = self.home / "notes.db"
-
-    @property
-    def raw(self) -> Path:
-        return self.home / "raw"
-
-    @property
-    def aligned(self) -> Path:
-        return self.home / "aligned"
-
-    @property
-    def exports(self) -> Path:
-        return self.home / "exports"
-
-    @cached_property
-    def db(self) -> Database:
-        self.home.mkdir(parents=True, exist_ok=True)
-        return db.open_db(self.db_path)
 
 
 def _no_progress(_stage: str) -> None:
@@ -145,7 +116,10 @@ def add_article(
         if ko_path is None:
             ko_path = ingest.find_korean_sibling(en_path)
         if ko_path is None:
-            raise MissingKorean(f"no Korean file for {en_path}")
+            raise MissingKorean(
+                f"no Korean file for {en_path}. Pass it with --ko KO_FILE, put "
+                f"{ingest.korean_sibling_name(en_path)} beside it, or translate it with --translate google."
+            )
         ko_doc = ingest.read_document(ko_path, "ko")
         provenance = f"file:{ko_path}"
     slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
@@ -200,6 +174,13 @@ def import_vocab(ws: Workspace, notes: Path) -> tuple[vocab.ImportReport, RetagS
     parsed = vocab.read_notes(notes)
     report = vocab.merge_terms(db.load_vocab(ws.db), parsed)
     return report, _save_and_retag(ws, report)
+
+
+def add_vocab(
+    ws: Workspace, term: str, gloss: str = "", note: str = "", example: str = ""
+) -> tuple[vocab.ImportReport, RetagSummary | None]:
+    """`readnotes vocab add`: one term, or another gloss for a term already on the list."""
+    return add_vocab_term(ws, vocab.new_term(term, gloss, note, example))
 
 
 def add_vocab_term(ws: Workspace, term: vocab.VocabTerm) -> tuple[vocab.ImportReport, RetagSummary | None]:
@@ -322,3 +303,182 @@ def promote_term(ws: Workspace, name: str, accepted: list[str], forbidden: list[
     entry = terms.promoted_entry(load_termbase(ws), name, accepted, forbidden)
     db.save_terms(ws.db, [entry])
     return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# One function per command: what the CLI calls (it prints; these compute and store)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleReport:
+    """What `add` and `check` tell the reader about one article."""
+
+    slug: str
+    title: str
+    provenance: str
+    counts: export.SheetCounts
+    flags: dict[str, int]  # severity → number of flags
+    open_flags: int  # errors and warnings not yet reviewed
+    coverage_text: str  # the untranslated runs, "" when everything is paired
+    untranslated_share: float
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def coverage_warnings(self) -> list[str]:
+        return self.counts.coverage_warnings()
+
+
+def article_report(ws: Workspace, article: Article, paths: dict[str, Path] | None = None) -> ArticleReport:
+    summary = checks.coverage_summary(article)
+    open_flags = review.flag_views(ws.db, article.slug, status="open", severities=["error", "warning"])
+    return ArticleReport(
+        article.slug,
+        article.title,
+        article.provenance,
+        export.SheetCounts.of(article),
+        checks.counts(article.flags),
+        len(open_flags),
+        summary.text if summary.untranslated else "",
+        summary.untranslated_share,
+        paths or {},
+    )
+
+
+def add(ws: Workspace, en_path: Path, ko_path: Path | None = None, **options) -> ArticleReport:
+    """`readnotes add`: process one article pair into the workspace (see add_article)."""
+    article, paths = add_article(ws, en_path, ko_path, **options)
+    return article_report(ws, article, paths)
+
+
+def translator(provider: str) -> translate.Translator:
+    """The machine translator for `add --translate PROVIDER`."""
+    return translate.Translator(provider)
+
+
+def check(ws: Workspace, slug: str | None) -> list[ArticleReport]:
+    """`readnotes check`: re-run the checks on one stored article, or all of them."""
+    return [article_report(ws, check_article(ws, s)) for s in slugs(ws, slug)]
+
+
+def slugs(ws: Workspace, slug: str | None = None) -> list[str]:
+    """[slug] when it is stored (else UnknownArticle), or every stored slug."""
+    if slug:
+        db.get_article_row(ws.db, slug)
+        return [slug]
+    return [r["slug"] for r in db.article_rows(ws.db)]
+
+
+@dataclass
+class Alignment:
+    beads: list
+    counts: export.SheetCounts
+
+
+def align_files(
+    en_path: Path,
+    ko_path: Path,
+    presplit: bool = False,
+    use_semantic: bool | None = None,
+    embeddings: Path | None = None,
+) -> Alignment:
+    """`readnotes align`: two files to beads, no workspace. `presplit`: one sentence per line."""
+    aligner = align.Aligner(
+        encoder=semantic.resolve_encoder(use_semantic, embeddings),
+        extra_scorers=[dictionary_scorer(terms.bundled(), None)],
+    )
+    if presplit:
+        en_sentences, ko_sentences = (
+            align.presplit_sentences(ingest.read_language_text(path, lang))
+            for path, lang in ((en_path, "en"), (ko_path, "ko"))
+        )
+    else:
+        en_sentences = segment.split_english(ingest.read_document(en_path, "en"))
+        ko_sentences = segment.split_korean(ingest.read_document(ko_path, "ko"))
+    beads = align.align(en_sentences, ko_sentences, aligner)
+    return Alignment(beads, export.SheetCounts.of_beads(beads, len(en_sentences), len(ko_sentences)))
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write an output file atomically, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    export.write_atomically(path, text)
+    return path
+
+
+def render_sheet(
+    ws: Workspace, slug: str, fmt: str = "md", paper: str = "a4", layout: str = "interleaved"
+) -> str:
+    """`readnotes sheet`: the study sheet of a stored article, Markdown or printable HTML."""
+    from pipeline.output import sheet_html
+
+    article = load_full_article(ws, slug)
+    text = export.sheet_md(article, sheet_notes(ws, article))
+    if fmt == "html":
+        text = sheet_html.study_sheet_html(text, article.title, paper=paper, layout=layout)
+    return text
+
+
+def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict]:
+    """`readnotes list` (all) and `readnotes show` (one slug)."""
+    return db.article_summaries(ws.db, slug)
+
+
+def vocab_list(ws: Workspace, status: str | None = None) -> list[tuple[vocab.VocabTerm, int]]:
+    """`readnotes vocab list`: the terms with the number of English sentences each was found in."""
+    counts = db.vocab_hit_counts(ws.db)
+    return [(t, counts.get(t.key, 0)) for t in db.load_vocab(ws.db, status)]
+
+
+def vocab_occurrences(ws: Workspace, term: str | None = None) -> list[dict]:
+    """`readnotes vocab hits`: every sentence holding a term (or any term), with its Korean pair."""
+    key = vocab.find_term(db.load_vocab(ws.db), term).key if term is not None else None
+    return db.vocab_occurrences(ws.db, key)
+
+
+def flag_views(ws: Workspace, slug: str | None = None, **filters) -> list[review.FlagView]:
+    """`readnotes flags`: stored flags with their review status (filters: status, severities, check)."""
+    if slug:
+        db.get_article_row(ws.db, slug)
+    return review.flag_views(ws.db, slug, **filters)
+
+
+def review_queue(ws: Workspace, slug: str | None, include_info: bool) -> list[review.FlagView]:
+    """`readnotes review`: the open flags to go through, most severe first."""
+    return review.queue(ws.db, slug, include_info)
+
+
+def user_terms(ws: Workspace) -> list[terms.Term]:
+    return db.user_terms(ws.db)
+
+
+def find_terms(ws: Workspace, query: str | None = None, user_only: bool = False) -> list[terms.Term]:
+    """`readnotes terms list`: the term base (or the reader's own entries), optionally those whose
+    English, acronym or Korean contains `query`."""
+    entries = db.user_terms(ws.db) if user_only else list(load_termbase(ws))
+    if not query:
+        return entries
+    q = query.casefold()
+    forms = lambda t: (*t.english_forms, *t.accepted, *t.forbidden)  # noqa: E731
+    return [t for t in entries if any(q in x.casefold() for x in forms(t))]
+
+
+def import_terms_file(ws: Workspace, path: Path) -> int:
+    """`readnotes terms import`: a whole TSV file or nothing."""
+    text, _ = ingest.read_text(path)
+    return import_terms(ws, text)
+
+
+def terms_tsv(ws: Workspace, user_only: bool = False) -> str:
+    """`readnotes terms export`: the term base (or the reader's own entries) as TSV."""
+    return terms.to_tsv(db.user_terms(ws.db) if user_only else load_termbase(ws))
+
+
+def harvest(ws: Workspace, source: Path | str) -> list[terms.Candidate]:
+    """`readnotes terms harvest`: 한국어(English) pairs in a Korean file or a stored article."""
+    base = load_termbase(ws)
+    path = Path(source)
+    if path.is_file():
+        text, _ = ingest.read_text(path)
+        return terms.harvest_text(text, base)
+    return terms.harvest_article(db.load_article(ws.db, str(source)), base)

@@ -12,6 +12,13 @@ from typing import Any, Literal
 Lang = Literal["en", "ko"]
 BlockKind = Literal["heading", "paragraph", "list_item", "blockquote", "code", "image", "html"]
 
+#: How bad a flag is: errors and warnings are for the reader to review, info is context.
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+#: A flag's review status: its latest accept, dismiss or fix decision ("open" before any).
+FLAG_STATUSES: tuple[str, ...] = ("open", "accepted", "dismissed", "fixed")
+#: A vocabulary term's place on the learning ladder.
+VOCAB_STATUSES: tuple[str, ...] = ("new", "learning", "known", "ignored")
+
 #: Block kinds whose text is split into sentences and aligned.
 ALIGNABLE_KINDS: frozenset[str] = frozenset({"heading", "paragraph", "list_item", "blockquote"})
 

@@ -141,7 +141,7 @@ def test_review_refuses_non_interactive_stdin(home: Path):
 
 
 def test_review_cli_single_keys_and_ctrl_c(home: Path, monkeypatch):
-    monkeypatch.setattr("pipeline.cli._stdin_is_interactive", lambda: True)
+    monkeypatch.setattr("pipeline.cli.common.stdin_is_interactive", lambda: True)
     out = invoke(home, "review", "karpathy-2025", input="dq").output
     assert "1 decisions saved" in out and "EN  " in out and "KO  " in out
     # Ctrl-C after one more decision: exit 130, both decisions kept.
@@ -174,7 +174,7 @@ def test_decisions_are_not_deleted_with_the_article(home: Path):
 
 def test_review_fix_rewrites_the_whole_sheet(home: Path, monkeypatch):
     """The sheet written after a review keeps its flags, footnotes and appendix, and shows the fix."""
-    monkeypatch.setattr("pipeline.cli._stdin_is_interactive", lambda: True)
+    monkeypatch.setattr("pipeline.cli.common.stdin_is_interactive", lambda: True)
     out = invoke(home, "review", input="fLLM(대형 언어 모델)\nnq").output
     assert "Study sheet with your fixes:" in out and "1 decisions saved" in out
     sheet = (home / "exports" / "karpathy-2025.md").read_text(encoding="utf-8")

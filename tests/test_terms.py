@@ -239,7 +239,7 @@ def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
     # Non-interactive without --all or --json: refused with a hint.
     refused = invoke(home, "terms", "harvest", str(notes), ok=False)
     assert refused.exit_code == 1 and "--json" in refused.output
-    monkeypatch.setattr("pipeline.cli._stdin_is_interactive", lambda: True)
+    monkeypatch.setattr("pipeline.cli.common.stdin_is_interactive", lambda: True)
     result = invoke(home, "terms", "harvest", str(notes), input="y\nn\n")
     assert "1 terms added" in result.output
     listed = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)

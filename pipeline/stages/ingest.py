@@ -282,6 +282,17 @@ def read_document(path: Path, lang: Lang) -> Document:
     return doc
 
 
+def read_language_text(path: Path, lang: Lang) -> str:
+    """A whole file's text (for --presplit input), checked to be in `lang`; errors name the file."""
+    try:
+        text, _ = read_text(path)
+        check_language(text, lang)
+    except IngestError as e:
+        e.path = e.path or Path(path)
+        raise
+    return text
+
+
 def slug_for(path: Path) -> str:
     """Slug from the file stem: raw/karpathy-2025.en.md → karpathy-2025."""
     stem = Path(path).name

