@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import (
+    RegistryChoice,
+    echo_json,
     existing_file,
     json_option,
     plural,
@@ -17,11 +19,29 @@ from pipeline.cli.common import (
 )
 from pipeline.cli.root import cli
 
-# Static choices, kept here so that --help needs no stage (checked by tests/test_cli_imports.py).
-PROVIDERS = ("baidu", "deepl", "google", "libre", "microsoft", "mymemory")
-EXPORT_FORMATS = ("anki", "tmx", "tsv")
-PAPERS = ("a4", "letter")
-LAYOUTS = ("interleaved", "side")
+
+def _providers() -> list[str]:
+    from pipeline.stages.translate import PROVIDERS
+
+    return sorted(PROVIDERS)
+
+
+def _export_formats() -> list[str]:
+    from pipeline.output.export import EXPORTERS
+
+    return sorted(EXPORTERS)
+
+
+def _papers() -> list[str]:
+    from pipeline.output.sheet_html import PAPERS
+
+    return sorted(PAPERS)
+
+
+def _layouts() -> list[str]:
+    from pipeline.output.sheet_html import LAYOUTS
+
+    return list(LAYOUTS)
 
 
 def semantic_options(command):
@@ -71,8 +91,9 @@ def flag_line(report) -> str:
 @click.option(
     "--translate",
     "provider",
-    type=click.Choice(PROVIDERS),
-    help="Machine-translate the English instead of reading a Korean file (cached in notes.db).",
+    type=RegistryChoice(_providers, "PROVIDER"),
+    help="Machine-translate the English instead of reading a Korean file (cached in notes.db): "
+    "google, mymemory, deepl, microsoft, libre or baidu.",
 )
 @click.option(
     "--refresh", is_flag=True, help="With --translate: ask the provider again, bypassing the cache."
@@ -190,10 +211,12 @@ def align_command(
     show_default=True,
     help="Markdown, or HTML to print (to PDF from the browser).",
 )
-@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="HTML only.")
+@click.option(
+    "--paper", type=RegistryChoice(_papers, "a4|letter"), default="a4", show_default=True, help="HTML only."
+)
 @click.option(
     "--layout",
-    type=click.Choice(LAYOUTS),
+    type=RegistryChoice(_layouts, "interleaved|side"),
     default="interleaved",
     show_default=True,
     help="HTML only: Korean under the English, or side by side (two columns).",
@@ -231,7 +254,7 @@ def list_articles(ws, as_json: bool) -> None:
     with user_errors():
         rows = app.article_summaries(ws)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     if not rows:
         click.echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
@@ -257,7 +280,7 @@ def show(ws, slug: str, as_json: bool) -> None:
     with user_errors():
         (row,) = app.article_summaries(ws, slug)
     if as_json:
-        click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        echo_json(row)
         return
     click.echo(row["title"])
     for label, value in (
@@ -276,7 +299,13 @@ def show(ws, slug: str, as_json: bool) -> None:
 
 @cli.command("export")
 @click.argument("slug", required=False)
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="What to export.")
+@click.option(
+    "--format",
+    "fmt",
+    type=RegistryChoice(_export_formats, "anki|tmx|tsv"),
+    required=True,
+    help="What to export: Anki cards, TMX translation memory, or TSV pairs.",
+)
 @click.option("--all", "every", is_flag=True, help="Export every article in the workspace.")
 @click.pass_obj
 def export_command(ws, slug: str | None, fmt: str, every: bool) -> None:
@@ -336,7 +365,7 @@ def search_command(ws, query: str, limit: int, as_json: bool) -> None:
     with user_errors():
         matches = app.search(ws, query, limit)
     if as_json:
-        click.echo(json.dumps([m.to_json() for m in matches], ensure_ascii=False, indent=2))
+        echo_json([m.to_json() for m in matches])
         return
     if not matches:
         click.echo(f"No sentence matches {query!r}.")

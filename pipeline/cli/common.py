@@ -53,6 +53,26 @@ def json_option(command: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(command)
 
 
+class RegistryChoice(click.Choice):
+    """A choice among the names of a registry (checks, exporters, translators) that is imported
+    only when a value is checked, so that `--help` stays light; the registry stays the one list."""
+
+    def __init__(self, load: Callable[[], Any], metavar: str) -> None:
+        self._load, self._metavar = load, metavar
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._load())
+
+    @choices.setter
+    def choices(self, _value: Any) -> None:  # click.Choice.__init__ assigns it
+        pass
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return self._metavar
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

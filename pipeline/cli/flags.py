@@ -6,23 +6,15 @@ import click
 
 from pipeline.cli import common
 from pipeline.cli.articles import flag_line
-from pipeline.cli.common import echo_json, json_option, user_errors
+from pipeline.cli.common import RegistryChoice, echo_json, json_option, user_errors
 from pipeline.cli.root import cli
 from pipeline.models import FLAG_STATUSES, SEVERITIES
 
-# The names of the checks (pipeline.stages.checks.CHECKS), static so --help needs no stage; a test
-# keeps the two in step.
-CHECK_NAMES = (
-    "acronym-gloss",
-    "term",
-    "number",
-    "omission",
-    "addition",
-    "untranslated",
-    "inconsistent",
-    "length",
-    "low-confidence",
-)
+
+def _check_names() -> list[str]:
+    from pipeline.stages.checks import CHECKS
+
+    return list(CHECKS)
 
 
 @cli.command("check")
@@ -60,7 +52,12 @@ def check_command(ws, slug: str | None, as_json: bool) -> None:
 @click.argument("slug", required=False)
 @json_option
 @click.option("--status", type=click.Choice(FLAG_STATUSES), help="Only flags with this status.")
-@click.option("--check", "check_name", type=click.Choice(CHECK_NAMES), help="Only this check.")
+@click.option(
+    "--check",
+    "check_name",
+    type=RegistryChoice(_check_names, "CHECK"),
+    help="Only this check (acronym-gloss, term, number, omission, addition, …).",
+)
 @click.option(
     "--severity",
     type=click.Choice(SEVERITIES),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from pipeline.cli import common
-from pipeline.cli.common import existing_file, json_option, user_errors
+from pipeline.cli.common import echo_json, existing_file, json_option, user_errors
 from pipeline.cli.root import ReadnotesGroup, cli
 
 
@@ -71,7 +70,7 @@ def terms_list(ws, query: str | None, user_only: bool, as_json: bool) -> None:
     with user_errors():
         entries = app.find_terms(ws, query, user_only)
     if as_json:
-        click.echo(json.dumps([t.__dict__ for t in entries], ensure_ascii=False, indent=2))
+        echo_json([t.__dict__ for t in entries])
         return
     for t in entries:
         click.echo(_term_line(t))
@@ -138,7 +137,7 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
     with user_errors(Path(source)):
         found = app.harvest(ws, source)
     if as_json:
-        click.echo(json.dumps([c.__dict__ for c in found], ensure_ascii=False, indent=2))
+        echo_json([c.__dict__ for c in found])
         return
     new = [c for c in found if c.status != "known"]
     if not new:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from pipeline.cli.common import existing_file, json_option, user_errors
+from pipeline.cli.common import echo_json, existing_file, json_option, user_errors
 from pipeline.cli.root import ReadnotesGroup, cli
 from pipeline.models import VOCAB_STATUSES
 
@@ -16,7 +15,7 @@ def _echo_report(report, retagged, as_json: bool, what: str) -> None:
     if as_json:
         summary = report.to_json()
         summary["retagged"] = retagged.__dict__ if retagged else None
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        echo_json(summary)
         return
     click.echo(
         f"{what}: {report.count('added')} added, {report.count('updated')} updated, "
@@ -101,7 +100,7 @@ def vocab_list(ws, status: str | None, as_json: bool) -> None:
     with user_errors():
         listed = app.vocab_list(ws, status)
     if as_json:
-        click.echo(json.dumps([t.to_json() | {"hits": n} for t, n in listed], ensure_ascii=False, indent=2))
+        echo_json([t.to_json() | {"hits": n} for t, n in listed])
         return
     if not listed:
         click.echo("No terms yet. Import your notes with: readnotes vocab import NOTES.md")
@@ -144,7 +143,7 @@ def vocab_hits(ws, term: str | None, as_json: bool) -> None:
     with user_errors():
         rows = app.vocab_occurrences(ws, term)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     if not rows:
         click.echo("No hits. Add an article (readnotes add) or run: readnotes vocab retag")

@@ -1,0 +1,136 @@
+"""What each command costs a user: wall time and peak memory of fresh `readnotes` processes.
+
+Every figure is a ratio to two references measured in the same run, because these machines are
+shared and noisy:
+
+- bare Python: `python -c pass`, the least any Python CLI can cost;
+- the analyzer floor: a fresh Python that builds Kiwi lean and splits one line (what any command
+  that must analyse Korean pays at least).
+
+The commands run on a temporary copy of the bundled sample workspace, through the installed entry
+point, exactly as a user types them (startup, reading, term-base scoring and output included).
+
+    python -m benchmarks.cli_latency                 # 5 runs each, a table
+    python -m benchmarks.cli_latency --repeat 3 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SLUG = "karpathy-2025"
+
+FLOOR = (
+    "from kiwipiepy import Kiwi\n"
+    "kiwi = Kiwi(model_type='cong', load_typo_dict=False, load_multi_dict=False)\n"
+    "kiwi.split_into_sents('2025년 초, 모든 연구소의 LLM 생산 스택은 다음과 같았습니다.')\n"
+)
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: float  # median wall time
+    peak_mb: float  # median peak RSS of the process
+    runs: int
+    ok: bool
+
+
+def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit status of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KB on Linux
+
+
+def measure(name: str, argv: list[str], cwd: Path, env: dict[str, str], repeat: int) -> Measure:
+    runs = [run_once(argv, cwd, env) for _ in range(repeat)]
+    print(f"  {name}: " + ", ".join(f"{s:.2f}s" for s, _, _ in runs), file=sys.stderr)
+    return Measure(
+        name,
+        statistics.median(s for s, _, _ in runs),
+        statistics.median(m for _, m, _ in runs),
+        repeat,
+        all(code == 0 for _, _, code in runs),
+    )
+
+
+def readnotes_commands() -> list[tuple[str, list[str]]]:
+    """(label, arguments) of the commands a reader runs, cheapest first."""
+    return [
+        ("readnotes --help", ["--help"]),
+        ("readnotes list", ["list"]),
+        ("readnotes show", ["show", SLUG]),
+        ("readnotes flags", ["flags", SLUG]),
+        ("readnotes sheet", ["sheet", SLUG, "--out", "sheet.md"]),
+        ("readnotes export tmx", ["export", SLUG, "--format", "tmx"]),
+        ("readnotes search 연구소", ["search", "연구소"]),
+        ("readnotes vocab import (12 notes)", ["vocab", "import", f"raw/{SLUG}.vocab.md"]),
+        ("readnotes add (2 KB sample)", ["add", f"raw/{SLUG}.en.md"]),
+    ]
+
+
+def workspace_copy(root: Path) -> Path:
+    home = root / "ws"
+    (home / "raw").mkdir(parents=True)
+    for path in (REPO / "raw").glob(f"{SLUG}.*"):
+        shutil.copy(path, home / "raw" / path.name)
+    return home
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per command (median reported)")
+    parser.add_argument("--json", action="store_true", help="print the measures as JSON")
+    args = parser.parse_args(argv)
+
+    python = sys.executable
+    readnotes = [python, "-m", "pipeline"]
+    env = dict(os.environ, READNOTES_HOME="")
+    env.pop("READNOTES_HOME")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = workspace_copy(Path(tmp))
+        # The workspace needs the article stored once before the read commands mean anything.
+        subprocess.run(
+            [*readnotes, "-q", "add", f"raw/{SLUG}.en.md"], cwd=home, env=env, check=True, capture_output=True
+        )
+        print("measuring (median of each):", file=sys.stderr)
+        bare = measure("bare python", [python, "-c", "pass"], home, env, args.repeat)
+        floor = measure("analyzer floor", [python, "-c", FLOOR], home, env, args.repeat)
+        results = [bare, floor] + [
+            measure(label, [*readnotes, *cmd], home, env, args.repeat) for label, cmd in readnotes_commands()
+        ]
+    if args.json:
+        ratios = [
+            asdict(m) | {"x_bare": m.seconds / bare.seconds, "x_floor": m.seconds / floor.seconds}
+            for m in results
+        ]
+        print(json.dumps(ratios, indent=2))
+        return 0
+    print("| command | median s | × bare Python | × analyzer floor | peak RSS MB |")
+    print("| --- | --- | --- | --- | --- |")
+    for m in results:
+        flag = "" if m.ok else " (failed)"
+        print(
+            f"| {m.name}{flag} | {m.seconds:.2f} | {m.seconds / bare.seconds:.1f} | "
+            f"{m.seconds / floor.seconds:.2f} | {m.peak_mb:.0f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
