@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -18,6 +18,7 @@ from pipeline.models import Article, Document
 from pipeline.output import export
 from pipeline.stages import align, checks, ingest, review, segment, semantic, terms, translate, vocab
 from pipeline.stages import search as search_module
+from pipeline.store import translations
 
 Progress = Callable[[str], None]
 
@@ -136,7 +137,9 @@ def add_article(
     en_doc = ingest.read_document(en_path, "en")
     if translator is not None and ko_path is None:
         progress("translating")
-        cache = translate.TranslationCache(ws.db)
+        cache = translate.TranslationCache(
+            lookup=partial(translations.lookup, ws.db), save=partial(translations.put, ws.db)
+        )
         ko_doc = translate.translate_document(
             en_doc, translator, cache, refresh, on_block or translate.no_block_progress
         )

@@ -7,6 +7,7 @@ and parsing code runs for real. One test uses a real local server on 127.0.0.1 t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import socket
@@ -36,6 +37,7 @@ from pipeline.stages.translate import (
     TranslationCache,
     Translator,
 )
+from pipeline.store import translations
 
 GOOGLE = "https://translate.google.com/m"
 MYMEMORY = "http://api.mymemory.translated.net/get"
@@ -143,7 +145,11 @@ def fast(**overrides) -> Settings:
 
 
 def memory_cache() -> TranslationCache:
-    return TranslationCache(db.open_db(":memory:"))
+    """The cache as the app builds it, on an in-memory notes.db (so the store's SQL runs too)."""
+    store = db.open_db(":memory:")
+    return TranslationCache(
+        lookup=functools.partial(translations.lookup, store), save=functools.partial(translations.put, store)
+    )
 
 
 # --- readnotes add --translate ---------------------------------------------------------------------
@@ -583,3 +589,30 @@ def test_translate_document_reports_blocks_done_and_copies_the_rest(http, post):
     assert seen == [(i, 5) for i in range(6)]
     assert ko.lang == "ko" and ko.title == "작은 글" and ko.path == ""
     assert [b.index for b in ko.blocks] == [b.index for b in doc.blocks]
+
+
+# --- the cache and its table -----------------------------------------------------------------------
+
+
+def test_cache_rows_are_keyed_by_provider_direction_and_text(tmp_path):
+    path = tmp_path / "notes.db"
+    store = db.open_db(path)
+    cache = TranslationCache(
+        lookup=functools.partial(translations.lookup, store), save=functools.partial(translations.put, store)
+    )
+    forward = Translator("google", "en", "ko", settings=fast())
+    backward = forward.reversed()
+    assert cache.get(forward, "Hello") is None
+    cache.put(forward, "Hello", "안녕")
+    cache.put(backward, "Hello", "Hi")  # same text, other direction: another row
+    cache.put(forward, "Hello", "안녕하세요")  # same key again (--refresh): replaced
+    assert cache.get(forward, "Hello") == "안녕하세요"
+    assert cache.get(backward, "Hello") == "Hi"
+    assert cache.get(Translator("mymemory", settings=fast()), "Hello") is None
+    # Each put is committed at once: another connection sees it, as a resumed run would.
+    rows = list(db.open_db(path)["translation_cache"].rows_where(order_by="source"))
+    assert [(r["source"], r["target"], r["text"], r["translation"]) for r in rows] == [
+        ("en", "ko", "Hello", "안녕하세요"),
+        ("ko", "en", "Hello", "Hi"),
+    ]
+    assert rows[0]["sha256"] == translate.text_hash("Hello") and rows[0]["created_at"]

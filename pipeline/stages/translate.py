@@ -6,11 +6,11 @@ item stays a list item); code, images, tables and raw HTML are copied, never sen
 sentence are masked before sending. A block longer than the provider accepts is split at sentence
 boundaries.
 
-Every text sent is cached in notes.db (``translation_cache``), keyed by provider, languages and the
-SHA-256 of the text, and committed as soon as it arrives: a re-run costs no request and an
-interrupted run resumes where it stopped. Every request has a timeout (deep-translator sets none),
-transient failures (timeouts, no connection, HTTP 429, 5xx) are retried with exponential backoff
-within a bounded budget, and requests are spaced by a rate limit.
+Every text sent is cached in notes.db (``translation_cache``, whose SQL is the store's), keyed by
+provider, languages and the SHA-256 of the text, and committed as soon as it arrives: a re-run costs
+no request and an interrupted run resumes where it stopped. Every request has a timeout
+(deep-translator sets none), transient failures (timeouts, no connection, HTTP 429, 5xx) are retried
+with exponential backoff within a bounded budget, and requests are spaced by a rate limit.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
-from sqlite_utils import Database
 
 from pipeline.models import Article, Bead, Document, Flag, Lang
 from pipeline.stages import segment
@@ -477,46 +476,42 @@ def _preview(text: str) -> str:
 # --- the cache ------------------------------------------------------------------------------------
 
 
+class Lookup(Protocol):
+    """The stored translation of the text with this SHA-256, or None."""
+
+    def __call__(self, provider: str, source: str, target: str, sha256: str) -> str | None: ...
+
+
+class Save(Protocol):
+    """Store (or replace) a translation at once, so an interrupted run keeps it."""
+
+    def __call__(
+        self, provider: str, source: str, target: str, sha256: str, text: str, translation: str
+    ) -> None: ...
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
 class TranslationCache:
-    """Translations in notes.db, keyed by (provider, source, target, sha256 of the text sent).
+    """Translations keyed by (provider, source, target, sha256 of the text sent).
 
-    Each ``put`` commits at once, so a run that dies keeps every answer it got. The table is not an
-    article table: it survives re-processing and is shared by all articles.
+    The rows live in notes.db, but reading and writing them is the store's job: the app hands the
+    cache a ``lookup`` and a ``save`` bound to the workspace database. ``save`` is expected to
+    commit each answer as it arrives: a run that dies keeps every answer it got. The cache is not
+    per article: it survives re-processing and is shared by all articles.
     """
 
-    TABLE = "translation_cache"
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    lookup: Lookup
+    save: Save
 
     def get(self, translator: Translator, text: str) -> str | None:
-        rows = self.db.execute(
-            f"select translation from {self.TABLE} where provider = ? and source = ? and target = ? "
-            "and sha256 = ?",
-            [translator.name, translator.source, translator.target, text_hash(text)],
-        ).fetchall()
-        return rows[0][0] if rows else None
+        return self.lookup(translator.name, translator.source, translator.target, text_hash(text))
 
     def put(self, translator: Translator, text: str, translation: str) -> None:
-        self.db[self.TABLE].upsert(
-            {
-                "provider": translator.name,
-                "source": translator.source,
-                "target": translator.target,
-                "sha256": text_hash(text),
-                "text": text,
-                "translation": translation,
-                "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            },
-            pk=("provider", "source", "target", "sha256"),
-        )
-
-    def __len__(self) -> int:
-        return self.db[self.TABLE].count
+        self.save(translator.name, translator.source, translator.target, text_hash(text), text, translation)
 
 
 # --- texts and documents --------------------------------------------------------------------------
