@@ -11,6 +11,8 @@ import functools
 import html
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -616,3 +618,14 @@ def test_cache_rows_are_keyed_by_provider_direction_and_text(tmp_path):
         ("ko", "en", "Hello", "Hi"),
     ]
     assert rows[0]["sha256"] == translate.text_hash("Hello") and rows[0]["created_at"]
+
+
+def test_importing_the_stage_loads_no_http_retry_or_scoring_library():
+    """`readnotes --help` and read-only commands should not pay for what only a translation needs."""
+    heavy = ["requests", "urllib3", "deep_translator", "tenacity", "sacrebleu", "sqlite_utils", "sqlite3"]
+    code = (
+        "import json, sys; import pipeline.stages.translate; "
+        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []
