@@ -146,12 +146,16 @@ def fast(**overrides) -> Settings:
     return Settings(**({"backoff": 0.0, "min_interval": 0.0} | overrides))
 
 
-def memory_cache() -> TranslationCache:
-    """The cache as the app builds it, on an in-memory notes.db (so the store's SQL runs too)."""
-    store = db.open_db(":memory:")
+def sql_cache(database) -> TranslationCache:
+    """The cache as the app builds it: the store's lookup and put, bound to a notes.db."""
     return TranslationCache(
-        lookup=functools.partial(translations.lookup, store), save=functools.partial(translations.put, store)
+        lookup=functools.partial(translations.lookup, database),
+        save=functools.partial(translations.put, database),
     )
+
+
+def memory_cache() -> TranslationCache:
+    return sql_cache(db.open_db(":memory:"))
 
 
 # --- readnotes add --translate ---------------------------------------------------------------------
@@ -598,10 +602,7 @@ def test_translate_document_reports_blocks_done_and_copies_the_rest(http, post):
 
 def test_cache_rows_are_keyed_by_provider_direction_and_text(tmp_path):
     path = tmp_path / "notes.db"
-    store = db.open_db(path)
-    cache = TranslationCache(
-        lookup=functools.partial(translations.lookup, store), save=functools.partial(translations.put, store)
-    )
+    cache = sql_cache(db.open_db(path))
     forward = Translator("google", "en", "ko", settings=fast())
     backward = forward.reversed()
     assert cache.get(forward, "Hello") is None
