@@ -23,6 +23,7 @@ import pytest
 import requests
 import responses
 from click.testing import CliRunner
+from sqlite_utils import Database
 
 from pipeline import store as db
 from pipeline.cli import cli
@@ -146,7 +147,7 @@ def fast(**overrides) -> Settings:
     return Settings(**({"backoff": 0.0, "min_interval": 0.0} | overrides))
 
 
-def sql_cache(database) -> TranslationCache:
+def sql_cache(database: Database) -> TranslationCache:
     """The cache as the app builds it: the store's lookup and put, bound to a notes.db."""
     return TranslationCache(
         lookup=functools.partial(translations.lookup, database),
@@ -628,5 +629,6 @@ def test_importing_the_stage_loads_no_http_retry_or_scoring_library():
         "import json, sys; import pipeline.stages.translate; "
         f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert json.loads(out) == []
+    root = Path(__file__).resolve().parent.parent  # this checkout, not another installed copy
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
