@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from pipeline import store as db
@@ -15,6 +16,7 @@ from pipeline.models import Article, Document
 from pipeline.output import export
 from pipeline.stages import align, checks, ingest, review, segment, semantic, terms, translate, vocab
 from pipeline.stages import search as search_module
+from pipeline.store import translations
 from pipeline.workspace import Workspace
 
 Progress = Callable[[str], None]
@@ -107,7 +109,9 @@ def add_article(
     en_doc = ingest.read_document(en_path, "en")
     if translator is not None and ko_path is None:
         progress("translating")
-        cache = translate.TranslationCache(ws.db)
+        cache = translate.TranslationCache(
+            lookup=partial(translations.lookup, ws.db), save=partial(translations.put, ws.db)
+        )
         ko_doc = translate.translate_document(
             en_doc, translator, cache, refresh, on_block or translate.no_block_progress
         )

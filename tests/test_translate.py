@@ -7,9 +7,12 @@ and parsing code runs for real. One test uses a real local server on 127.0.0.1 t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -20,6 +23,7 @@ import pytest
 import requests
 import responses
 from click.testing import CliRunner
+from sqlite_utils import Database
 
 from pipeline import store as db
 from pipeline.cli import cli
@@ -36,6 +40,7 @@ from pipeline.stages.translate import (
     TranslationCache,
     Translator,
 )
+from pipeline.store import translations
 
 GOOGLE = "https://translate.google.com/m"
 MYMEMORY = "http://api.mymemory.translated.net/get"
@@ -142,8 +147,16 @@ def fast(**overrides) -> Settings:
     return Settings(**({"backoff": 0.0, "min_interval": 0.0} | overrides))
 
 
+def sql_cache(database: Database) -> TranslationCache:
+    """The cache as the app builds it: the store's lookup and put, bound to a notes.db."""
+    return TranslationCache(
+        lookup=functools.partial(translations.lookup, database),
+        save=functools.partial(translations.put, database),
+    )
+
+
 def memory_cache() -> TranslationCache:
-    return TranslationCache(db.open_db(":memory:"))
+    return sql_cache(db.open_db(":memory:"))
 
 
 # --- readnotes add --translate ---------------------------------------------------------------------
@@ -583,3 +596,39 @@ def test_translate_document_reports_blocks_done_and_copies_the_rest(http, post):
     assert seen == [(i, 5) for i in range(6)]
     assert ko.lang == "ko" and ko.title == "작은 글" and ko.path == ""
     assert [b.index for b in ko.blocks] == [b.index for b in doc.blocks]
+
+
+# --- the cache and its table -----------------------------------------------------------------------
+
+
+def test_cache_rows_are_keyed_by_provider_direction_and_text(tmp_path):
+    path = tmp_path / "notes.db"
+    cache = sql_cache(db.open_db(path))
+    forward = Translator("google", "en", "ko", settings=fast())
+    backward = forward.reversed()
+    assert cache.get(forward, "Hello") is None
+    cache.put(forward, "Hello", "안녕")
+    cache.put(backward, "Hello", "Hi")  # same text, other direction: another row
+    cache.put(forward, "Hello", "안녕하세요")  # same key again (--refresh): replaced
+    assert cache.get(forward, "Hello") == "안녕하세요"
+    assert cache.get(backward, "Hello") == "Hi"
+    assert cache.get(Translator("mymemory", settings=fast()), "Hello") is None
+    # Each put is committed at once: another connection sees it, as a resumed run would.
+    rows = list(db.open_db(path)["translation_cache"].rows_where(order_by="source"))
+    assert [(r["source"], r["target"], r["text"], r["translation"]) for r in rows] == [
+        ("en", "ko", "Hello", "안녕하세요"),
+        ("ko", "en", "Hello", "Hi"),
+    ]
+    assert rows[0]["sha256"] == translate.text_hash("Hello") and rows[0]["created_at"]
+
+
+def test_importing_the_stage_loads_no_http_retry_or_scoring_library():
+    """`readnotes --help` and read-only commands should not pay for what only a translation needs."""
+    heavy = ["requests", "urllib3", "deep_translator", "tenacity", "sacrebleu", "sqlite_utils", "sqlite3"]
+    code = (
+        "import json, sys; import pipeline.stages.translate; "
+        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
+    )
+    root = Path(__file__).resolve().parent.parent  # this checkout, not another installed copy
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
