@@ -147,6 +147,8 @@ def test_glossary_key_folds_case_space_and_hyphen_only():
         ("JAY-Z", "제이-지", True),
         ("Merriweather", "메리웨더", True),
         ("Christine", "크리스틴", True),
+        ("Rapper", "래퍼", True),
+        ("The Guardian", "가디언", True),
         ("FBI", "연방수사국", False),
         ("SFT", "스위칭 함수 이론", False),
         ("LLM", "학습 모델", False),

@@ -8,6 +8,10 @@ key keeps consonant classes (voiced and voiceless merged, l = r) and drops vowel
 Hangul syllables are decomposed arithmetically (Unicode §3.12): a romaniser such as
 korean-romanizer would give readable Latin, but we need consonant classes, not readable text, and
 going through its romanisation would only add a second mapping to undo.
+
+The same skeletons answer the checks' question, ``transliterates(latin, hangul)``: is the Hangul
+just the sound of the Latin (트럼프 = Trump, 에프비아이 = FBI), which is a reading and not a gloss?
+The aligner looks skeletons up exactly; the checks compare one pair, so they allow a near match.
 """
 
 from __future__ import annotations
@@ -161,6 +165,7 @@ def transliterates(latin: str, hangul: str) -> bool:
     A word reading compares consonant skeletons, which keep the order of sounds but forgive the
     vowels and spellings that loanwords change: close enough (difflib ratio ≥ 0.75) is a reading.
     """
+    latin = re.sub(r"^the\s+", "", latin.strip(), flags=re.IGNORECASE)  # The Guardian is 가디언
     squashed = re.sub(r"[\s\-·]", "", hangul)
     if not squashed or not HANGUL_WORD.fullmatch(squashed):
         return False
