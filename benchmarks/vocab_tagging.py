@@ -55,7 +55,7 @@ def real_words(
     from spacy.lookups import registry
     from spacy.util import load_language_data
 
-    from pipeline.stages import vocab
+    from pipeline.lang import en
 
     data = registry.lookups.get("en")
     probs = load_language_data(data["lexeme_prob"])
@@ -67,7 +67,7 @@ def real_words(
     index = load_language_data(data["lemma_index"])
     words = {pos: sorted(w for w in index[pos] if w in rarer) for pos in index}
     forms: dict[str, list[str]] = {}
-    for form, lemma in sorted(vocab.english_lemmas().lookup.items()):
+    for form, lemma in sorted(en.lemmatizer().lookup.items()):
         if form in common:
             forms.setdefault(lemma, []).append(form)
     return words, [(w, math.exp(p)) for w, p in frequent], forms
@@ -115,12 +115,13 @@ def make_corpus(n_terms: int, n_sentences: int, seed: int = 4) -> Corpus:
 
 
 def run(n_terms: int, n_sentences: int, seed: int) -> dict[str, float | int]:
-    from pipeline.stages import segment, vocab
+    from pipeline.lang import en
+    from pipeline.stages import vocab
 
     started = time.perf_counter()
-    segment.english_nlp()
-    vocab.english_lemmas()
-    vocab.closed_words()
+    en.nlp()
+    en.lemmatizer()
+    en.word_classes()
     load = time.perf_counter() - started
     corpus = make_corpus(n_terms, n_sentences, seed)
     entries = [vocab.VocabTerm(term=t) for t in corpus.terms]

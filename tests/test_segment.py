@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.lang import en, ko
 from pipeline.models import Block, Document
 from pipeline.stages import ingest, segment
 
@@ -242,7 +243,7 @@ def test_korean_sample_paragraph_splits_into_its_sentences(kiwi):
 
 def test_english_lemmas(nlp):
     text = "It gobbled up the compute. Gobbled it! GOBBLED. Models were running."
-    tokens = segment.english_tokens(text)
+    tokens = en.tokens(text)
     lemmas = {t.text: t.lemma for t in tokens}
     # The lookup table is lower-case: capitalised and upper-case forms must find it too.
     assert lemmas["gobbled"] == "gobble"
@@ -256,7 +257,7 @@ def test_english_lemmas(nlp):
 
 def test_korean_morphemes(kiwi):
     text = "모델이 컴퓨팅 자원을 먹었습니다."
-    morphemes = segment.korean_morphemes(text)
+    morphemes = ko.morphemes(text)
     by_form = {m.text: m for m in morphemes}
     assert by_form["모델"].tag.startswith("NN")
     assert by_form["컴퓨팅"].lemma == "컴퓨팅"

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from pipeline import store as db
 from pipeline.cli import cli
+from pipeline.lang import en, ko
 from pipeline.models import Sentence
-from pipeline.stages import segment, vocab
+from pipeline.stages import vocab
 from pipeline.stages.vocab import Tagger, VocabTerm, parse_notes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +31,9 @@ SAMPLE_VOCAB = RAW / "karpathy-2025.vocab.md"
 
 @pytest.fixture(scope="session")
 def warm():
-    segment.english_nlp()
-    segment.kiwi()
-    vocab.english_lemmas()
+    en.nlp()
+    ko.kiwi()
+    en.lemmatizer()
 
 
 def invoke(home: Path, *args: str, ok: bool = True):
@@ -384,7 +385,7 @@ def test_ignored_terms_are_not_tagged(sample_terms):
     ],
 )
 def test_korean_gloss_spans(warm, glosses, korean, surfaces):
-    morphemes = segment.korean_morphemes(korean)
+    morphemes = ko.morphemes(korean)
     assert [korean[s:e] for s, e in vocab.korean_spans(glosses, morphemes)] == surfaces
 
 

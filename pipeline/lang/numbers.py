@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from pipeline.lang import ko
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -232,11 +234,9 @@ def english_spelled(text: str) -> list[Quantity]:
 
 def korean_spelled(text: str) -> list[Quantity]:
     """Native Korean numerals (두 명, 다섯 개, 스무 살), found by Kiwi's numeral tags; soft."""
-    from pipeline.stages.segment import kiwi
-
     words = word_tables()["ko"]
     out = []
-    for tok in kiwi().tokenize(text):
+    for tok in ko.analyse(text):
         if tok.tag in ("MM", "NR") and tok.form in words:
             out.append(Quantity(words[tok.form], "n", tok.start, tok.end, tok.form, soft=True))
     return out

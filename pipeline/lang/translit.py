@@ -8,13 +8,20 @@ key keeps consonant classes (voiced and voiceless merged, l = r) and drops vowel
 Hangul syllables are decomposed arithmetically (Unicode §3.12): a romaniser such as
 korean-romanizer would give readable Latin, but we need consonant classes, not readable text, and
 going through its romanisation would only add a second mapping to undo.
+
+The same skeletons answer the checks' question, ``transliterates(latin, hangul)``: is the Hangul
+just the sound of the Latin (트럼프 = Trump, 에프비아이 = FBI), which is a reading and not a gloss?
+The aligner looks skeletons up exactly; the checks compare one pair, so they allow a near match.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Container
 from functools import lru_cache
+
+from pipeline.lang.ko import HANGUL_WORD
 
 # Consonant class of each Hangul initial (19), in Unicode order: ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ
 _INITIAL = ["K", "K", "N", "T", "T", "R", "M", "P", "P", "S", "S", "", "S", "S", "S", "K", "T", "P", ""]
@@ -26,7 +33,6 @@ _FINAL = [
     "M", "P", "PS", "T", "T", "N", "S", "S", "K", "T", "P", "",
 ]  # fmt: skip
 
-_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 #: Particles and endings that follow a loanword inside one Korean word (트럼프는, 웨일스의).
@@ -103,7 +109,7 @@ def _collapse(s: str) -> str:
 def korean_keys(text: str, min_length: int = 3) -> set[str]:
     """Skeletons of the Hangul words in a text, with and without a trailing particle."""
     keys: set[str] = set()
-    for word in _HANGUL_WORD.findall(text):
+    for word in HANGUL_WORD.findall(text):
         keys.update(key for key in _hangul_word_keys(word) if len(key) >= min_length)
     return keys
 
@@ -137,3 +143,50 @@ def english_keys(text: str, min_length: int = 3, common: Container[str] = frozen
         needed = min_length if name else min_length + 1
         keys.update(key for key in english_skeletons(word) if len(key) >= needed)
     return keys
+
+
+# --- is a Hangul word the sound of a Latin one? ---------------------------------------------------
+
+#: How Korean spells the English letter names, for acronyms read letter by letter (에프비아이 = FBI).
+_LETTER_NAMES = dict(
+    zip(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "에이 비 씨 디 이 에프 지 에이치 아이 제이 케이 엘 엠 엔 오 피 큐 알 에스 티 유 브이 "
+        "더블유 엑스 와이 지".split(),
+        strict=True,
+    )
+)
+_CONSONANT_LETTERS = re.compile(r"[BCDFGJKLMNPQRSTVXZ]")
+
+
+def transliterates(latin: str, hangul: str) -> bool:
+    """Is the Hangul the Latin word read aloud: letter by letter (에프비아이) or as a word (피메일)?
+
+    A word reading compares consonant skeletons, which keep the order of sounds but forgive the
+    vowels and spellings that loanwords change: close enough (difflib ratio ≥ 0.75) is a reading.
+    """
+    latin = re.sub(r"^the\s+", "", latin.strip(), flags=re.IGNORECASE)  # The Guardian is 가디언
+    squashed = re.sub(r"[\s\-·]", "", hangul)
+    if not squashed or not HANGUL_WORD.fullmatch(squashed):
+        return False
+    letters = re.sub(r"[^A-Z]", "", latin.upper())
+    if squashed == "".join(_LETTER_NAMES.get(c, "?") for c in letters):
+        return True
+    if re.search(r"\s", hangul.strip()):
+        return False  # a reading of one Latin word is one Korean word
+    if latin.isupper() and not re.search(r"[AEIOUY]", letters):
+        return False  # PBS, MSNBC: with no vowel to say, an acronym is only ever spelled out
+    # Two consonants of a letter acronym (FBI) match too much by chance; a word (NASA, JAY-Z) may.
+    shortest = 2 if len(letters) >= 4 and re.search(r"[AEIOU]", letters) else 3
+    if len(_CONSONANT_LETTERS.findall(letters)) < shortest:
+        return False
+    korean = hangul_skeleton(squashed)
+    word = re.sub(r"[^A-Za-z]", "", latin)
+    english = set(english_skeletons(word))
+    if word.lower().startswith("ch"):  # Greek ch is k: Christine 크리스틴, Chrome 크롬
+        english |= english_skeletons("k" + word[2:])
+    # A reading keeps the first consonant (Trump 트럼프, Yorkshire 요크셔): checking it keeps short
+    # skeletons from matching by chance (There ~ 그들의).
+    return any(
+        e[:1] == korean[:1] and difflib.SequenceMatcher(None, e, korean).ratio() >= 0.75 for e in english
+    )

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from pipeline.lang.ko import HANGUL_ANY
 from pipeline.models import Block, Document, Lang
 
 #: Articles are a few thousand sentences; 50 MB of text is far past any real article and
@@ -105,7 +106,7 @@ def read_text(path: Path) -> tuple[str, str]:
     return text, encoding
 
 
-HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+HANGUL = HANGUL_ANY  # any Hangul: syllables and jamo
 LATIN = re.compile(r"[A-Za-z]")
 
 

@@ -9,17 +9,11 @@ every one of its terms must match.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipeline.stages import segment
-
-#: Kiwi tag prefixes kept as search terms: nouns, numerals, pronouns, verb and adjective stems,
-#: adverbs, determiners, roots, and foreign, Chinese-character and number tokens. Particles (J*),
-#: endings (E*), affixes and the copula 이다 (VCP) are what the default tokenizer chokes on.
-KOREAN_CONTENT_TAGS = ("NN", "NR", "NP", "VV", "VA", "MA", "MM", "XR", "SL", "SH", "SN")
-HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+from pipeline.lang import en, ko
+from pipeline.lang.spans import Span, mark_spans
 
 
 class EmptyQuery(ValueError):
@@ -28,8 +22,8 @@ class EmptyQuery(ValueError):
 
 def _korean_terms(text: str) -> list[tuple[str, int, int]]:
     out = []
-    for t in segment.korean_morphemes(text):
-        if t.tag.startswith(KOREAN_CONTENT_TAGS):
+    for t in ko.morphemes(text):
+        if t.tag.startswith(ko.SEARCHABLE_TAG_PREFIXES):
             # A verb's lemma is its stem + 다 (먹었다 → 먹다): index the stem, as a query analyses it.
             term = t.lemma[:-1] if t.tag[:2] in ("VV", "VA") else t.lemma
             out.append((term.lower(), t.start, t.end))
@@ -38,7 +32,7 @@ def _korean_terms(text: str) -> list[tuple[str, int, int]]:
 
 def _english_terms(text: str) -> list[tuple[str, int, int]]:
     out = []
-    for t in segment.english_tokens(text):
+    for t in en.tokens(text):
         if any(c.isalnum() for c in t.text):
             out.append((t.lemma, t.start, t.end))
             if t.text.lower() != t.lemma:
@@ -58,11 +52,11 @@ def index_terms(text: str, lang: str) -> str:
 
 def query_terms(query: str) -> list[str]:
     """A query analysed as the index was: Korean when it holds Hangul, English otherwise."""
-    lang = "ko" if HANGUL.search(query) else "en"
+    lang = "ko" if ko.has_hangul(query) else "en"
     if lang == "en":
         terms = [t for t, _, _ in _english_terms(query)]
         # "models" indexes as model and models; the lemma alone matches both.
-        lemmas = [t.lemma for t in segment.english_tokens(query) if any(c.isalnum() for c in t.text)]
+        lemmas = [t.lemma for t in en.tokens(query) if any(c.isalnum() for c in t.text)]
         terms = lemmas or terms
     else:
         terms = [t for t, _, _ in _korean_terms(query)]
@@ -76,7 +70,8 @@ def fts_query(terms: Iterable[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def matched_spans(text: str, lang: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+def matched_spans(text: str, lang: str, terms: Iterable[str]) -> list[Span]:
+    """Where the query's terms occur in a sentence, analysed as the index was."""
     wanted = set(terms)
     return sorted({(s, e) for term, s, e in terms_with_spans(text, lang) if term in wanted})
 
@@ -88,17 +83,11 @@ class Match:
     lang: str
     sentence: int
     text: str
-    spans: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
     paired: list[dict[str, object]] = field(default_factory=list)  # {lang, sentence, text}
 
     def marked(self, left: str = "[", right: str = "]") -> str:
-        out, cursor = [], 0
-        for start, end in self.spans:
-            if start < cursor:
-                continue
-            out += [self.text[cursor:start], left, self.text[start:end], right]
-            cursor = end
-        return "".join(out) + self.text[cursor:]
+        return mark_spans(self.text, self.spans, (left, right))
 
     def to_json(self) -> dict[str, object]:
         return {

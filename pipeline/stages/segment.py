@@ -1,54 +1,24 @@
-"""segment: sentences for both sides, English lemmas, Korean morphemes.
+"""segment: the sentences of both sides, located in their blocks and repaired.
 
-English boundaries come from pysbd (10/10 on our tricky paragraph, against 7/10 for spaCy's
-small model; see design.md), tokens and lemmas from spaCy ``blank("en")`` with the lookup
-lemmatizer. Korean boundaries and morphemes come from kiwipiepy. Sentences never cross blocks:
-each alignable block is split on its own.
+The splitters themselves are language data (``pipeline.lang``): pysbd for English (10/10 on our
+tricky paragraph, against 7/10 for spaCy's small model; see design.md), Kiwi for Korean. This stage
+locates their pieces in each block, rejoins what they cut wrongly (a closing quote, a URL, a Korean
+quotative tail, an enumeration) and numbers the sentences. Sentences never cross blocks: each
+alignable block is split on its own.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING
 
+from pipeline.lang import en, ko
+from pipeline.lang.en import nlp as english_nlp  # noqa: F401  (tests share one through a fixture)
+from pipeline.lang.ko import kiwi  # noqa: F401  (tests share one through a fixture)
 from pipeline.models import Document, Sentence
-
-if TYPE_CHECKING:
-    import pysbd
-    from kiwipiepy import Kiwi
-    from spacy.language import Language
 
 _WORD = re.compile(r"\w", re.UNICODE)
 _ENUMERATION = re.compile(r"^\s*(\(?[0-9]{1,3}[.)]|\(?[A-Za-z][.)]|[ivxIVX]{1,4}[.)])\s*$")
-
-
-@cache
-def english_splitter() -> pysbd.Segmenter:
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False)
-
-
-@cache
-def english_nlp() -> Language:
-    """spaCy blank English with the lookup lemmatizer (offline, from spacy-lookups-data)."""
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
-
-
-@cache
-def kiwi() -> Kiwi:
-    """One Kiwi per process: it takes about 2 s to warm up."""
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
 
 
 def _locate(block_text: str, pieces: Iterable[str]) -> Iterator[tuple[int, int]]:
@@ -66,9 +36,6 @@ def _locate(block_text: str, pieces: Iterable[str]) -> Iterator[tuple[int, int]]
         yield start, end
 
 
-_KO_CONTINUATION = re.compile(r"^(?:라고|이라고|라며|이라며|라는|이라는|하고|고\s|며\s|란\s)")
-
-
 def _merge_fragments(spans: list[tuple[int, int]], text: str, lang: str = "en") -> list[tuple[int, int]]:
     """Repair splitter output: a piece with no word (a closing quote) or a Korean quotative tail
     ("…했다.” 라고 그가 말했다") belongs to the sentence before it; an enumeration ("1.") belongs to
@@ -81,7 +48,7 @@ def _merge_fragments(spans: list[tuple[int, int]], text: str, lang: str = "en") 
             start, carry = carry, None
         if (
             merged
-            and (not _WORD.search(piece) or (lang == "ko" and _KO_CONTINUATION.match(piece)))
+            and (not _WORD.search(piece) or (lang == "ko" and ko.CONTINUATION.match(piece)))
             and not _ENUMERATION.match(piece)
         ):
             merged[-1] = (merged[-1][0], end)
@@ -114,7 +81,7 @@ def _sentences(doc: Document, split) -> list[Sentence]:
 
 def split_english_text(text: str) -> list[tuple[int, int]]:
     """Sentence spans of one block of English (pysbd, then URL and fragment repair)."""
-    spans = _keep_urls_whole(list(_locate(text, english_splitter().segment(text))), text)
+    spans = _keep_urls_whole(list(_locate(text, en.sentence_pieces(text))), text)
     return _merge_fragments(spans, text, "en")
 
 
@@ -138,7 +105,7 @@ def _keep_urls_whole(spans: list[tuple[int, int]], text: str) -> list[tuple[int,
 
 def split_korean_text(text: str) -> list[tuple[int, int]]:
     """Sentence spans of one block of Korean (Kiwi, then fragment repair)."""
-    return _merge_fragments([(s.start, s.end) for s in kiwi().split_into_sents(text)], text, "ko")
+    return _merge_fragments(ko.sentence_spans(text), text, "ko")
 
 
 def split_english(doc: Document) -> list[Sentence]:
@@ -153,43 +120,3 @@ def split_korean(doc: Document) -> list[Sentence]:
 
 def split_document(doc: Document) -> list[Sentence]:
     return split_english(doc) if doc.lang == "en" else split_korean(doc)
-
-
-@dataclass(frozen=True)
-class Token:
-    """A word with its lemma (English) or a morpheme with its tag (Korean), and its span."""
-
-    text: str
-    lemma: str
-    tag: str
-    start: int
-    end: int
-
-
-def english_tokens(text: str) -> list[Token]:
-    """spaCy tokens with lower-cased lookup lemmas (the lookup table is case-sensitive)."""
-    doc = english_nlp()(text)
-    out = []
-    for tok in doc:
-        lemma = tok.lemma_ or tok.text
-        lower = tok.text.lower()
-        if lemma == tok.text and lower != tok.text:
-            # "Gobbled" is not in the table but "gobbled" is: retry in lower case.
-            lemma = _lemma_table().get(lower, lower)
-        out.append(Token(tok.text, lemma.lower(), tok.pos_ or "", tok.idx, tok.idx + len(tok.text)))
-    return out
-
-
-@cache
-def _lemma_table():
-    # The lookup tables live on the lemmatizer component, not on the shared vocab.
-    return english_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-
-
-def korean_morphemes(text: str) -> list[Token]:
-    """Kiwi morphemes: form, lemma (verbs get 다), POS tag and span."""
-    out = []
-    for tok in kiwi().tokenize(text):
-        lemma = tok.form + "다" if tok.tag.startswith(("VV", "VA", "VX")) else tok.form
-        out.append(Token(text[tok.start : tok.end], lemma, tok.tag, tok.start, tok.end))
-    return out

@@ -1,0 +1,150 @@
+"""English: sentence boundaries, the tokenizer, the one lemmatizer and the closed word classes.
+
+Boundaries come from pysbd (10/10 on our tricky paragraph, against 7/10 for spaCy's small model;
+see design.md), tokens from spaCy ``blank("en")``, lemmas from the spacy-lookups-data tables. Each
+backend is built once, on first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
+
+from pipeline.lang import Token
+
+if TYPE_CHECKING:
+    import pysbd
+    from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
+
+# --- sentences and tokens ------------------------------------------------------------------------
+
+
+@cache
+def sentence_splitter() -> pysbd.Segmenter:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """pysbd's sentences of one block, as strings (segment locates and repairs them)."""
+    return sentence_splitter().segment(text)
+
+
+@cache
+def nlp() -> Language:
+    """spaCy's blank English: its tokenizer and vocab. Lemmas come from ``lemmatizer()``, which needs
+    no pipeline component (and no tagger: blank("en") has none)."""
+    import spacy
+
+    return spacy.blank("en")
+
+
+def tokenizer() -> Tokenizer:
+    """The one English tokenizer, for terms, sentences and queries alike."""
+    return nlp().tokenizer
+
+
+# --- the lemmatizer ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lemmatizer:
+    """Context-free English lemmas from spacy-lookups-data.
+
+    The lookup table maps inflected forms only ("gobbled" → "gobble") and is case-sensitive, so
+    words are lower-cased first. Rare forms ("jaggies", "exfiltrated") are missing from it, so the
+    rule lemmatizer's suffix rules and exceptions supply candidates, kept when the candidate is a
+    known base form. There is no tagger in blank("en"), so every part of speech is tried.
+    """
+
+    lookup: dict[str, str]
+    exceptions: dict[str, str]
+    rules: tuple[tuple[str, str], ...]
+    known: frozenset[str]  # base forms of every part of speech
+    verbs: frozenset[str]
+
+    def candidates(self, word: str) -> list[str]:
+        return [word[: -len(old)] + new for old, new in self.rules if word.endswith(old) and word != old]
+
+    def looked_up(self, word: str) -> str:
+        """The lookup table alone, no guessing, lower-cased: any case finds the table's entry
+        ("Gobbled" → "gobble", "Olympics" → "olympic").
+
+        Search indexes and queries use this: the rule guesses that help vocabulary matching also
+        invent lemmas ("her" → "h", "Becker" → "beck") that would cost search its precision, and
+        the search terms are stored in notes.db, so changing them means re-indexing.
+        """
+        found = self.lookup.get(word, word)
+        if found == word:  # the table is case-sensitive: "Gobbled" is missing, "gobbled" is there
+            found = self.lookup.get(word.lower(), word.lower())
+        return found.lower()
+
+    def __call__(self, word: str) -> str:
+        """Lemma of a lower-cased word, guessed by the rules when the table lacks it (the word itself
+        when nothing better is known). Vocabulary matching uses this."""
+        if word in self.lookup:
+            return self.lookup[word]
+        if word in self.known:
+            return word
+        if word in self.exceptions:
+            return self.exceptions[word]
+        return next((c for c in self.candidates(word) if c in self.known), word)
+
+
+@cache
+def lemmatizer() -> Lemmatizer:
+    from spacy.lookups import registry
+    from spacy.util import load_language_data
+
+    data = registry.lookups.get("en")
+    lookup = load_language_data(data["lemma_lookup"])
+    index = load_language_data(data["lemma_index"])
+    exc = load_language_data(data["lemma_exc"])
+    rules = load_language_data(data["lemma_rules"])
+    exceptions = {form: lemmas[0] for pos in ("noun", "verb", "adj") for form, lemmas in exc[pos].items()}
+    ordered_rules: list[tuple[str, str]] = []
+    for pos in ("noun", "verb", "adj"):
+        for old, new in rules[pos]:
+            if (old, new) not in ordered_rules:
+                ordered_rules.append((old, new))
+    known = frozenset(w for words in index.values() for w in words)
+    return Lemmatizer(lookup, exceptions, tuple(ordered_rules), known, frozenset(index["verb"]))
+
+
+def tokens(text: str) -> list[Token]:
+    """spaCy tokens with their looked-up lemmas, lower-cased; the tag is empty (no tagger)."""
+    looked_up = lemmatizer().looked_up
+    return [
+        Token(tok.text, looked_up(tok.text), "", tok.idx, tok.idx + len(tok.text))
+        for tok in tokenizer()(text)
+    ]
+
+
+# --- closed word classes -------------------------------------------------------------------------
+
+
+@cache
+def word_classes() -> dict[str, frozenset[str]]:
+    """kind → words, from pipeline/data/english_words.tsv. One list per purpose:
+
+    - ``subject``: a personal pronoun that opens a noted phrase and is not part of the term;
+    - ``determiner``: may change or disappear inside a phrase ("coin the term" ~ "coined a term");
+    - ``noun_linker``: after a verb-like first word it makes a noun phrase ("point of inflection");
+    - ``gap_stop``: a separable phrase's gap never runs through these;
+    - ``acronym_skip``: skipped when initials spell an acronym (Learning from Human Feedback);
+    - ``function``: words with no content for sentence alignment and never a transliterated name.
+    """
+    kinds: dict[str, set[str]] = {}
+    for line in files("pipeline.data").joinpath("english_words.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, word = line.split("\t")
+            kinds.setdefault(kind, set()).add(word)
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+def word_class(kind: str) -> frozenset[str]:
+    return word_classes()[kind]

@@ -1,0 +1,107 @@
+"""Korean: the one Kiwi, cached morpheme analysis, sentence spans, Hangul patterns and tag sets.
+
+Kiwi takes about 2 s to warm up and ~100 MB of model, so there is exactly one per process:
+``kiwi()``. Every Korean analysis in readnotes goes through ``analyse()`` (raw Kiwi tokens) or
+``morphemes()`` (``Token`` with a lemma), which share one cache, so a sentence analysed by the
+term matcher is not analysed again by the vocabulary tagger or the search index.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+from pipeline.lang import Token
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+# --- Hangul patterns -----------------------------------------------------------------------------
+
+#: One precomposed Hangul syllable (가-힣): what words, skeletons and glosses are made of.
+HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+#: A run of precomposed syllables: one Korean word without punctuation or spaces.
+HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+#: Any Hangul at all, jamo and compatibility jamo included (ㅋㅋ, ㄱ): for "is this Korean?" tests.
+HANGUL_ANY = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+def has_hangul(text: str) -> bool:
+    return HANGUL_ANY.search(text) is not None
+
+
+# --- Kiwi tag sets, named by what they are for ----------------------------------------------------
+# Kiwi's tags are the Sejong set: N* nouns, V* predicates, M* modifiers, J* particles, E* endings,
+# X* affixes and roots, S* symbols and foreign script. Irregular conjugations carry a suffix
+# (VA-I, XSA-I): compare ``base_tag(tag)`` with an exact set, or use ``startswith`` with prefixes.
+
+#: Prefixes of morphemes indexed for full-text search: nouns, numerals, pronouns, verb and
+#: adjective stems, adverbs, determiners, roots, and foreign, Chinese-character and number tokens.
+#: Particles (J*), endings (E*), affixes and the copula 이다 (VCP) are what FTS5 chokes on.
+SEARCHABLE_TAG_PREFIXES = ("NN", "NR", "NP", "VV", "VA", "MA", "MM", "XR", "SL", "SH", "SN")
+
+#: Exact base tags of morphemes that carry the meaning of a vocabulary gloss. Pronouns (NP),
+#: determiners (MM), bound nouns, auxiliaries, copulas, particles, endings and affixes vary freely
+#: between a dictionary gloss and a running translation, so they are left out of the comparison.
+GLOSS_CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "MAG", "SL", "SH", "SN"})
+
+#: Prefixes of morphemes that stay attached to a matched stem in a highlighted span (자라+었+다).
+ATTACHED_TAG_PREFIXES = ("XSA", "XSV", "EP", "EF", "EC", "ETM", "ETN")
+
+#: Prefixes of morphemes a Korean noun phrase is built from (before a parenthesis: 지도 미세 조정):
+#: nouns, numerals, pronouns, noun prefixes and suffixes, roots, foreign and number tokens, determiners.
+NOUN_PHRASE_TAG_PREFIXES = ("NN", "NR", "NP", "XSN", "XPN", "XR", "SL", "SN", "SH", "MM")
+
+#: Exact tags of case and auxiliary particles, ignored when a rendering is looked up (모델을 = 모델).
+PARTICLE_TAGS = ("JKS", "JKC", "JKG", "JKO", "JKB", "JKV", "JKQ", "JX", "JC")
+
+#: Prefixes of predicate stems whose lemma is the stem + 다 (먹 → 먹다).
+PREDICATE_TAG_PREFIXES = ("VV", "VA", "VX")
+
+
+def base_tag(tag: str) -> str:
+    """VA-I → VA: Kiwi marks irregular conjugation with a suffix."""
+    return tag.split("-")[0]
+
+
+# --- Kiwi ----------------------------------------------------------------------------------------
+
+
+@cache
+def kiwi() -> Kiwi:
+    """The one Kiwi of the process, in its default configuration (the bundled base model).
+
+    About 2 s to warm up, so it is built once, on first use; tests share it through a
+    session-scoped fixture.
+    """
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+@lru_cache(maxsize=8192)
+def analyse(text: str) -> tuple:
+    """Kiwi's tokens of a text (form, tag, start, end, …), cached: sentences are analysed by the
+    term matcher, the checks, the vocabulary tagger and the search index in turn."""
+    return tuple(kiwi().tokenize(text))
+
+
+@lru_cache(maxsize=8192)
+def morphemes(text: str) -> tuple[Token, ...]:
+    """Morphemes with their surface, lemma (predicate stems get 다), tag and span."""
+    out = []
+    for tok in analyse(text):
+        lemma = tok.form + "다" if tok.tag.startswith(PREDICATE_TAG_PREFIXES) else tok.form
+        out.append(Token(text[tok.start : tok.end], lemma, tok.tag, tok.start, tok.end))
+    return tuple(out)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Kiwi's sentence boundaries in one block of text, as character spans (not yet repaired)."""
+    return [(s.start, s.end) for s in kiwi().split_into_sents(text)]
+
+
+#: A quotative or connective tail that Kiwi cuts off as a sentence of its own (…했다.” 라고 그가
+#: 말했다): it continues the sentence before it.
+CONTINUATION = re.compile(r"^(?:라고|이라고|라며|이라며|라는|이라는|하고|고\s|며\s|란\s)")

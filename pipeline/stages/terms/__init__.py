@@ -1,0 +1,81 @@
+"""terms: the term base (English term → accepted and forbidden Korean renderings) and term extraction.
+
+- ``base``: the entries, their TSV form, the English matcher and the pure edits the store persists;
+- ``korean``: renderings found in Korean after Kiwi analysis, and ``한국어(ACR)``-style glosses;
+- ``definitions``: ``Long Form (ACR)`` definitions in English (Schwartz & Hearst 2003);
+- ``harvest``: candidate pairs from a Korean text, classified against the term base.
+
+Everything is pure: the store reads and writes the user's entries. Whether a Hangul word is the
+sound of a Latin one (트럼프 = Trump) is ``pipeline.lang.translit.transliterates``.
+"""
+
+from pipeline.lang.translit import transliterates
+from pipeline.stages.terms.base import (
+    LIST_SEP,
+    TSV_COLUMNS,
+    Term,
+    TermBase,
+    TermError,
+    TermFileError,
+    TermHit,
+    acronym_key,
+    bundled,
+    is_acronym,
+    latin_forms_in,
+    merged_entry,
+    parse_tsv,
+    promoted_entry,
+    term_key,
+    to_tsv,
+)
+from pipeline.stages.terms.definitions import (
+    Definition,
+    english_definitions,
+    english_supports,
+    initials_spell,
+    schwartz_hearst,
+)
+from pipeline.stages.terms.harvest import Candidate, article_definitions, harvest_article, harvest_text
+from pipeline.stages.terms.korean import (
+    KoreanIndex,
+    Parenthetical,
+    korean_index,
+    korean_parentheticals,
+    preceding_noun_phrase,
+    squash,
+)
+
+__all__ = [
+    "LIST_SEP",
+    "TSV_COLUMNS",
+    "Candidate",
+    "Definition",
+    "KoreanIndex",
+    "Parenthetical",
+    "Term",
+    "TermBase",
+    "TermError",
+    "TermFileError",
+    "TermHit",
+    "acronym_key",
+    "article_definitions",
+    "bundled",
+    "english_definitions",
+    "english_supports",
+    "harvest_article",
+    "harvest_text",
+    "initials_spell",
+    "is_acronym",
+    "korean_index",
+    "korean_parentheticals",
+    "latin_forms_in",
+    "merged_entry",
+    "parse_tsv",
+    "preceding_noun_phrase",
+    "promoted_entry",
+    "schwartz_hearst",
+    "squash",
+    "term_key",
+    "to_tsv",
+    "transliterates",
+]
