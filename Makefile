@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo install test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/readnotes add raw/karpathy-2025.en.md
+	@echo
+	@echo "readnotes is installed in .venv. To run it, either:"
+	@echo "  source .venv/bin/activate      # then: readnotes --help"
+	@echo "  .venv/bin/readnotes --help"
+	@echo "  make install                   # puts readnotes on your PATH (pipx)"
+
+# readnotes on PATH for every shell, in its own venv: pipx (or `uv tool install --editable .`).
+install:
+	@command -v pipx >/dev/null || { echo "make install needs pipx: apt-get install pipx (or: uv tool install --editable .)"; exit 1; }
+	pipx install --force --editable .
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
@@ -31,4 +41,5 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.vocab_tagging
 
 clean:
-	rm -rf $(VENV) notes.db aligned/*.jsonl aligned/*.tsv exports/*.md exports/*.html
+	rm -rf $(VENV) notes.db notes.db-* aligned/*.jsonl aligned/*.tsv \
+		exports/*.md exports/*.html exports/*.tmx exports/*.tsv exports/*.apkg exports/*.pdf
