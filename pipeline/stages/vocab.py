@@ -22,14 +22,14 @@ from __future__ import annotations
 import functools
 import html
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pipeline.models import Article, Sentence, VocabHit
+from pipeline.models import Article, Sentence, VocabHit, VocabTerm  # VocabTerm re-exported
+from pipeline.models import vocab_key as term_key  # re-exported
 from pipeline.stages import ingest, segment
 
 if TYPE_CHECKING:
@@ -55,31 +55,6 @@ class UnknownTerm(LookupError):
 
 class BadStatus(VocabError):
     "Not one of new, learning, known, ignored"
-
-
-@dataclass
-class VocabTerm:
-    """One entry of the word list. ``key`` (derived from ``term``) identifies it across imports."""
-
-    term: str  # citation form: "gobble up", "coin the term", "Byte-Pair Encoding"
-    glosses: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)  # "BPE", "Too Long; Didn't Read"
-    note: str = ""
-    examples: list[str] = field(default_factory=list)
-    status: str = "new"
-    written: str = ""  # the term as first written in the notes ("i coined the term")
-    source: str = ""  # where it was first noted: "notes.md:7" or "cli"
-
-    @property
-    def key(self) -> str:
-        return term_key(self.term)
-
-    @property
-    def gloss(self) -> str:
-        return "; ".join(self.glosses)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key} | asdict(self)
 
 
 # --- word data -----------------------------------------------------------------------------------
@@ -167,17 +142,6 @@ def _term_tokens(text: str) -> list[str]:
 # --- terms: citation form and key ----------------------------------------------------------------
 
 _INNER_PUNCT = re.compile(r"(?<=\w)[^\w\s]+(?=\w)")
-
-
-def term_key(term: str) -> str:
-    """The normalised term: re-importing "Gobbled up" or "gobble up" finds the same entry.
-
-    Case-folded, NFKC, hyphens and slashes as spaces, other punctuation dropped ("TL;DR" → "tldr").
-    """
-    text = unicodedata.normalize("NFKC", term).casefold()
-    text = re.sub(r"[-‐‑–—/]", " ", text)
-    text = re.sub(r"[^\w\s]", "", text)
-    return " ".join(text.split())
 
 
 def citation_form(written: str) -> str:
