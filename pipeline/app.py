@@ -11,12 +11,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from pipeline import store as db
-from pipeline.models import Article, Document
+from pipeline import store
+from pipeline.models import Article, Document, FlagCounts
 from pipeline.output import export
-from pipeline.stages import align, checks, ingest, review, segment, semantic, terms, translate, vocab
+from pipeline.stages import align, checks, ingest, segment, semantic, terms, translate, vocab
 from pipeline.stages import search as search_module
 
 Progress = Callable[[str], None]
@@ -48,9 +46,9 @@ class Workspace:
         return self.home / "exports"
 
     @cached_property
-    def db(self) -> Database:
+    def db(self) -> store.Database:
         self.home.mkdir(parents=True, exist_ok=True)
-        return db.open_db(self.db_path)
+        return store.open_db(self.db_path)
 
 
 def _no_progress(_stage: str) -> None:
@@ -149,7 +147,7 @@ def add_article(
         ko_doc = ingest.read_document(ko_path, "ko")
         provenance = f"file:{ko_path}"
     slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
-    tagger = vocab.Tagger(db.load_vocab(ws.db))
+    tagger = vocab.Tagger(store.load_vocab(ws.db))
     article = build_article(
         en_doc,
         ko_doc,
@@ -158,15 +156,49 @@ def add_article(
         progress=progress,
         tagger=tagger,
         termbase=load_termbase(ws),
-        usage=db.term_usage(ws.db, exclude=slug),
+        usage=store.term_usage(ws.db, exclude=slug),
         use_semantic=use_semantic,
         embeddings=embeddings,
     )
+    index_article(article, load_termbase(ws))
     progress("storing")
-    db.save_article(ws.db, article)
+    store.save_article(ws.db, article)
+    article.flags = store.load_flags(ws.db, slug)  # with the reader's earlier decisions on them
+    index_unindexed(ws)  # articles stored before the search index existed
     progress("writing the study sheet")
     paths = export.write_outputs(article, ws.aligned, ws.exports, sheet_notes(ws, article))
     return article, paths
+
+
+def index_article(article: Article, termbase: terms.TermBase) -> None:
+    """Attach what the store indexes: term renderings (for the cross-article check) and search terms.
+
+    Kiwi and spaCy run here, before the save, never inside its transaction."""
+    article.term_uses = term_uses(article, termbase)
+    article.search_terms = {
+        lang: [search_module.index_terms(s.text, lang) for s in sentences]
+        for lang, sentences in (("en", article.en_sentences), ("ko", article.ko_sentences))
+    }
+
+
+def term_uses(article: Article, termbase: terms.TermBase) -> dict[str, dict[str, int]]:
+    """How the article renders term-base terms: term key → rendering → uses."""
+    uses = checks.term_uses(checks.gather(article, termbase, semantic=False))
+    return {key: dict(counter) for key, counter in uses.items()}
+
+
+def index_unindexed(ws: Workspace) -> int:
+    """Give search terms to stored sentences that have none; returns how many were indexed."""
+    rows = store.unindexed_sentences(ws.db)
+    store.add_search_terms(
+        ws.db,
+        (
+            {k: r[k] for k in ("id", "slug", "lang", "idx")}
+            | {"terms": search_module.index_terms(r["text"], r["lang"])}
+            for r in rows
+        ),
+    )
+    return len(rows)
 
 
 # --- vocabulary (issue 4) ------------------------------------------------------------------------
@@ -181,13 +213,13 @@ class RetagSummary:
 
 def retag(ws: Workspace, progress: Progress = _no_progress) -> RetagSummary:
     """Tag every stored article again with the current word list (after it changed)."""
-    tagger = vocab.Tagger(db.load_vocab(ws.db))
+    tagger = vocab.Tagger(store.load_vocab(ws.db))
     summary = RetagSummary()
-    for row in list(db.article_rows(ws.db)):
+    for row in list(store.article_rows(ws.db)):
         progress(row["slug"])
-        article = db.load_article(ws.db, row["slug"])
+        article = store.load_article(ws.db, row["slug"])
         hits = vocab.tag_article(article, tagger) if len(tagger) else []
-        db.replace_vocab_hits(ws.db, article.slug, hits)
+        store.replace_vocab_hits(ws.db, article.slug, hits)
         n = sum(1 for h in hits if h.lang == "en")
         summary.articles += 1
         summary.hits += n
@@ -198,36 +230,41 @@ def retag(ws: Workspace, progress: Progress = _no_progress) -> RetagSummary:
 def import_vocab(ws: Workspace, notes: Path) -> tuple[vocab.ImportReport, RetagSummary | None]:
     """Import a notes file into the word list; re-tag the stored articles if anything changed."""
     parsed = vocab.read_notes(notes)
-    report = vocab.merge_terms(db.load_vocab(ws.db), parsed)
+    report = vocab.merge_terms(store.load_vocab(ws.db), parsed)
     return report, _save_and_retag(ws, report)
 
 
 def add_vocab_term(ws: Workspace, term: vocab.VocabTerm) -> tuple[vocab.ImportReport, RetagSummary | None]:
-    report = vocab.merge_terms(db.load_vocab(ws.db), vocab.ParsedNotes([vocab.NoteEntry(0, term)]))
+    report = vocab.merge_terms(store.load_vocab(ws.db), vocab.ParsedNotes([vocab.NoteEntry(0, term)]))
     return report, _save_and_retag(ws, report)
 
 
 def _save_and_retag(ws: Workspace, report: vocab.ImportReport) -> RetagSummary | None:
     if not report.changed:
         return None
-    db.save_vocab_terms(ws.db, report.terms)
+    store.save_vocab_terms(ws.db, report.terms)
     return retag(ws)
 
 
 def set_vocab_status(ws: Workspace, query: str, status: str) -> tuple[vocab.VocabTerm, RetagSummary | None]:
     """Move a term on the status ladder; ignoring (or un-ignoring) it re-tags the articles."""
     vocab.check_status(status)
-    term = vocab.find_term(db.load_vocab(ws.db), query)
+    term = vocab.find_term(store.load_vocab(ws.db), query)
     previous, term.status = term.status, status
-    db.set_vocab_status(ws.db, term.key, status)
+    store.set_vocab_status(ws.db, term.key, status)
     retagged = retag(ws) if "ignored" in (previous, status) and previous != status else None
     return term, retagged
 
 
-def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
-    """Run one exporter (export.EXPORTERS) on a stored article, its vocabulary hits included."""
+def export_article(
+    ws: Workspace, slug: str, fmt: str, out: Path | None = None, **options: str
+) -> export.ExportResult:
+    """Run one exporter (export.EXPORTERS: sheets and formats) on a stored article, with its
+    vocabulary hits and its flags (status and fix included). `options`: the HTML sheet's paper and
+    layout."""
     article = load_full_article(ws, slug)
-    job = export.ExportJob(article, ws.exports, db.load_vocab(ws.db))
+    notes = sheet_notes(ws, article)
+    job = export.ExportJob(article, ws.exports, store.load_vocab(ws.db), notes, out, options)
     return export.EXPORTERS[fmt](job)
 
 
@@ -235,41 +272,49 @@ def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
 
 
 def sheet_notes(ws: Workspace, article: Article) -> export.SheetNotes:
-    """Glosses, term statuses, review decisions (flag statuses, fixes) and the date read, for the
-    sheet of a stored article."""
-    vocab_terms = db.load_vocab(ws.db)
-    row = db.get_article_row(ws.db, article.slug)
-    views = review.flag_views(ws.db, article.slug)
+    """Glosses, term statuses and the date read, for the sheet of a stored article (flags carry
+    their own review state)."""
+    vocab_terms = store.load_vocab(ws.db)
+    row = store.get_article_row(ws.db, article.slug)
     return export.SheetNotes(
         glosses={t.term: t.gloss for t in vocab_terms if t.gloss},
         term_status={t.term: t.status for t in vocab_terms},
-        flag_status={v.id: v.status for v in views},
-        fixes={v.id: v.fix for v in views if v.fix},
         read_on=(row.get("added_at") or "")[:10],
     )
 
 
+def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, object]]:
+    """`list` and `show`: each article's row, vocabulary hits and open flags (FlagCounts.open)."""
+    rows = store.article_summaries(ws.db, slug)
+    flags: dict[str, list] = {}
+    for flag in store.load_flags(ws.db, slug):
+        flags.setdefault(flag.slug, []).append(flag)
+    return [r | {"open_flags": FlagCounts.of(flags.get(r["slug"], [])).open} for r in rows]
+
+
 def load_full_article(ws: Workspace, slug: str) -> Article:
     """A stored article with everything later stages attached: vocabulary hits and flags."""
-    article = db.load_article(ws.db, slug)
-    article.hits = db.load_vocab_hits(ws.db, slug)
-    article.flags = db.load_flags(ws.db, slug)
+    article = store.load_article(ws.db, slug)
+    article.hits = store.load_vocab_hits(ws.db, slug)
+    article.flags = store.load_flags(ws.db, slug)  # with their review status and fix
     return article
 
 
 def write_sheet(ws: Workspace, slug: str) -> Path:
     """Rewrite exports/<slug>.md from the stored article, with the current review decisions."""
-    article = load_full_article(ws, slug)
-    out = ws.exports / f"{slug}.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    export.write_atomically(out, export.sheet_md(article, sheet_notes(ws, article)))
-    return out
+    return _write_sheet(ws, load_full_article(ws, slug))
+
+
+def _write_sheet(ws: Workspace, article: Article) -> Path:
+    job = export.ExportJob(article, ws.exports, notes=sheet_notes(ws, article))
+    return export.EXPORTERS["md"](job).paths[0]
 
 
 def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
     """Sentences of every stored article matching the query (either language), best first."""
     query_terms = search_module.query_terms(query)
-    rows = db.search_sentences(ws.db, search_module.fts_query(query_terms), limit)
+    index_unindexed(ws)
+    rows = store.search_sentences(ws.db, search_module.fts_query(query_terms), limit)
     return [
         search_module.Match(
             r["slug"],
@@ -288,12 +333,15 @@ def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Mat
 
 
 def check_article(ws: Workspace, slug: str) -> Article:
-    """Re-run the checks on a stored article with the current term base; store its new flags."""
-    article = db.load_article(ws.db, slug)
-    article.flags = checks.run_checks(article, load_termbase(ws), db.term_usage(ws.db, exclude=slug))
-    with ws.db.atomic():
-        db.replace_flags(ws.db, slug, article.flags)
-        db.save_term_uses(ws.db, article)
+    """Re-run the checks on a stored article with the current term base; store its new flags and
+    rewrite its study sheet. The returned flags carry the reader's decisions (status, fix)."""
+    article = load_full_article(ws, slug)
+    termbase = load_termbase(ws)
+    article.flags = checks.run_checks(article, termbase, store.term_usage(ws.db, exclude=slug))
+    article.term_uses = term_uses(article, termbase)
+    store.replace_checks(ws.db, article)
+    article.flags = store.load_flags(ws.db, slug)
+    _write_sheet(ws, article)
     return article
 
 
@@ -302,23 +350,23 @@ def check_article(ws: Workspace, slug: str) -> Article:
 
 def load_termbase(ws: Workspace) -> terms.TermBase:
     """The bundled glossary with the reader's own entries laid over it."""
-    return terms.bundled().merged(db.user_terms(ws.db))
+    return terms.bundled().merged(store.user_terms(ws.db))
 
 
 def add_term(ws: Workspace, term: terms.Term) -> terms.Term:
     """Add an entry, or extend the existing one (bundled or user) with the new forms and renderings."""
     entry = terms.merged_entry(load_termbase(ws), term)
-    db.save_terms(ws.db, [entry])
+    store.save_terms(ws.db, [entry])
     return entry
 
 
 def import_terms(ws: Workspace, text: str) -> int:
     """Import a whole TSV or nothing: every line is checked before anything is written."""
-    return db.save_terms(ws.db, terms.parse_tsv(text, source="import"))
+    return store.save_terms(ws.db, terms.parse_tsv(text, source="import"))
 
 
 def promote_term(ws: Workspace, name: str, accepted: list[str], forbidden: list[str]) -> terms.Term:
     """Record a reviewed rendering in the term base: accept it, or forbid it, for term `name`."""
     entry = terms.promoted_entry(load_termbase(ws), name, accepted, forbidden)
-    db.save_terms(ws.db, [entry])
+    store.save_terms(ws.db, [entry])
     return entry

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import store as db
-from pipeline.cli import cli
+from pipeline.cli import cli, review_queue
 from pipeline.stages import checks, review, segment, terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,8 +67,8 @@ class Script:
     def read_line(self, prompt: str, default: str) -> str:
         return self.lines.pop(0)
 
-    def console(self) -> review.Console:
-        return review.Console(self.read_key, self.read_line, self.out.append)
+    def console(self) -> review_queue.Console:
+        return review_queue.Console(self.read_key, self.read_line, self.out.append)
 
 
 def test_decisions_survive_reprocessing(home: Path):
@@ -104,7 +104,7 @@ def test_queue_walk_with_fix_and_promotion(home: Path):
     assert first.evidence == "LLM(학습 모델)"
     # LLM: fix it and put the fix into the term base both ways; SFT: dismiss; RLHF: note; then quit.
     script = Script("fbdnq", ["LLM(대형 언어 모델)", "checked against the paper"])
-    result = review.run_queue(store, queue, script.console())
+    result = review_queue.run_queue(store, queue, script.console())
     assert (result.decided, result.left, result.interrupted) == (3, len(queue) - 3, False)
     assert result.fixed_slugs == ("karpathy-2025",) and result.promoted == ("large language model",)
     llm = terms.bundled().merged(db.user_terms(store)).get("LLM")
@@ -128,7 +128,7 @@ def test_queue_walk_with_fix_and_promotion(home: Path):
 def test_interrupted_walk_keeps_decisions(home: Path):
     store = db.open_db(home / "notes.db")
     queue = review.queue(store)
-    result = review.run_queue(store, queue, Script("da^").console())
+    result = review_queue.run_queue(store, queue, Script("da^").console())
     assert result.interrupted and result.decided == 2 and result.left == len(queue) - 2
     statuses = [v.status for v in review.flag_views(store) if v.id in {q.id for q in queue[:3]}]
     assert sorted(statuses) == ["accepted", "dismissed", "open"]
@@ -194,13 +194,16 @@ def test_open_flag_counts_follow_decisions(home: Path):
     assert row["open_flags"] == 4
 
 
-def test_flag_status_migration_backfills_decisions(home: Path):
+def test_a_status_column_from_an_old_notes_db_is_dropped(home: Path):
+    """flags.status (m020_flag_status) copied the latest decision; m060 drops it, and the status is
+    read from flag_decisions alone."""
     store = db.open_db(home / "notes.db")
     first = review.queue(store)[0]
     review.decide(store, first, "accept")
-    # A notes.db from before the status column: the column and the migration record are gone.
-    store["flags"].transform(drop={"status"})
-    store["_sqlite_migrations"].delete_where("name = ?", ["m020_flag_status"])
+    # A notes.db from before m060: the column is back, holding a stale copy.
+    store["flags"].add_column("status", str, not_null_default="open")
+    store["_sqlite_migrations"].delete_where("name = ?", ["m060_flag_status_from_decisions"])
     store = db.open_db(home / "notes.db")
-    statuses = {r["fingerprint"]: r["status"] for r in store["flags"].rows}
+    assert "status" not in store["flags"].columns_dict
+    statuses = {f.id: f.status for f in review.flag_views(store)}
     assert statuses[first.id] == "accepted" and set(statuses.values()) == {"accepted", "open"}

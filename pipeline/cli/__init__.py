@@ -17,6 +17,8 @@ import click
 from pipeline import app as workspace
 from pipeline import store as db
 from pipeline.app import MissingKorean, Workspace, add_article, check_article
+from pipeline.cli import review_queue
+from pipeline.models import FlagCounts
 from pipeline.output import export, sheet_html
 from pipeline.stages import align, checks, ingest, review, search, semantic, terms, translate, vocab
 
@@ -244,7 +246,7 @@ def add(
         ) from e
     counts = export.SheetCounts.of(article)
     _warn_coverage(counts)
-    flag_counts = checks.counts(article.flags)
+    flag_counts = FlagCounts.of(article.flags).by_severity()
     if as_json:
         summary = {"slug": article.slug, "title": article.title, "provenance": article.provenance}
         summary |= counts.__dict__ | {"flags": flag_counts}
@@ -350,16 +352,10 @@ def sheet(ws: Workspace, slug: str, fmt: str, paper: str, layout: str, out: Path
         readnotes sheet karpathy-2025 --out sheet.md
         readnotes sheet karpathy-2025 --format html --paper letter --layout side
     """
+    options = {"paper": paper, "layout": layout} if fmt == "html" else {}
     with user_errors():
-        article = workspace.load_full_article(ws, slug)
-        notes = workspace.sheet_notes(ws, article)
-    text = export.sheet_md(article, notes)
-    if fmt == "html":
-        text = sheet_html.study_sheet_html(text, article.title, paper=paper, layout=layout)
-    out = out or ws.exports / f"{slug}.{fmt}"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    export.write_atomically(out, text)
-    click.echo(f"Study sheet: {out}")
+        result = workspace.export_article(ws, slug, fmt, out, **options)
+    click.echo(f"Study sheet: {result.paths[0]}")
 
 
 @cli.command("list")
@@ -371,7 +367,7 @@ def list_articles(ws: Workspace, as_json: bool) -> None:
     \b
         readnotes list --json
     """
-    rows = db.article_summaries(ws.db)
+    rows = workspace.article_summaries(ws)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -395,7 +391,7 @@ def show(ws: Workspace, slug: str, as_json: bool) -> None:
         readnotes show karpathy-2025
     """
     with user_errors():
-        (row,) = db.article_summaries(ws.db, slug)
+        (row,) = workspace.article_summaries(ws, slug)
     if as_json:
         click.echo(json.dumps(row, ensure_ascii=False, indent=2))
         return
@@ -659,9 +655,12 @@ def search_command(ws: Workspace, query: str, limit: int, as_json: bool) -> None
 
 
 def _flag_line(article) -> str:
-    c = checks.counts(article.flags)
-    line = f"Flags: {_n(c['error'], 'error')}, {_n(c['warning'], 'warning')}, {c['info']} info"
-    if c["error"] or c["warning"]:
+    c = FlagCounts.of(article.flags)  # the flags carry their review status
+    line = f"Flags: {_n(c.error, 'error')}, {_n(c.warning, 'warning')}, {c.info} info"
+    reviewed = c.accepted + c.fixed + c.dismissed
+    if reviewed:
+        line += f"; {c.open} open, {reviewed} reviewed"
+    if c.open:
         line += f" (`readnotes review {article.slug}` or `readnotes flags {article.slug}`)"
     summary = checks.coverage_summary(article)
     if summary.untranslated:
@@ -700,10 +699,10 @@ def check_command(ws: Workspace, slug: str | None, as_json: bool) -> None:
     with user_errors():
         for s in _slugs(ws, slug):
             article = check_article(ws, s)
-            open_flags = review.flag_views(ws.db, s, status="open", severities=["error", "warning"])
+            counts = FlagCounts.of(article.flags)
             summary = checks.coverage_summary(article)
             out.append(
-                {"slug": s, "flags": checks.counts(article.flags), "open": len(open_flags)}
+                {"slug": s, "flags": counts.by_severity(), "open": counts.open, "status": counts.by_status()}
                 | {"coverage": summary.text, "untranslated_share": round(summary.untranslated_share, 4)}
             )
             if not as_json:
@@ -795,15 +794,16 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> 
         more = "" if include_info else " (--info includes info flags)"
         click.echo(f"Nothing to review: no open flags.{more}")
         return
-    console = review.Console(
+    console = review_queue.Console(
         read_key=_read_key,
         read_line=_read_line,
         echo=click.echo,
         mark=lambda s: click.style(s, fg="red", bold=True, reverse=True),
     )
-    result = review.run_queue(ws.db, views, console)
-    for s in result.fixed_slugs:
-        click.echo(f"Study sheet with your fixes: {workspace.write_sheet(ws, s)}")
+    result = review_queue.run_queue(ws.db, views, console)
+    for s in result.decided_slugs:
+        what = "fixes" if s in result.fixed_slugs else "decisions"
+        click.echo(f"Study sheet with your {what}: {workspace.write_sheet(ws, s)}")
     stopped = "Stopped. " if result.interrupted else ""
     click.echo(f"{stopped}{result.decided} decisions saved, {result.skipped} skipped, {result.left} left.")
     if result.interrupted:
