@@ -246,10 +246,10 @@ def add(
         ) from e
     counts = export.SheetCounts.of(article)
     _warn_coverage(counts)
-    flag_counts = FlagCounts.of(article.flags).by_severity()
+    flag_counts = FlagCounts.of(article.flags)  # the flags carry the reader's earlier decisions
     if as_json:
         summary = {"slug": article.slug, "title": article.title, "provenance": article.provenance}
-        summary |= counts.__dict__ | {"flags": flag_counts}
+        summary |= counts.__dict__ | {"flags": flag_counts.by_severity(), "open_flags": flag_counts.open}
         click.echo(json.dumps(summary | {k: str(v) for k, v in paths.items()}, ensure_ascii=False))
         return
     click.echo(
