@@ -148,6 +148,7 @@ def add_article(
         provenance = f"file:{ko_path}"
     slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
     tagger = vocab.Tagger(store.load_vocab(ws.db))
+    termbase = load_termbase(ws)
     article = build_article(
         en_doc,
         ko_doc,
@@ -155,12 +156,12 @@ def add_article(
         provenance,
         progress=progress,
         tagger=tagger,
-        termbase=load_termbase(ws),
+        termbase=termbase,
         usage=store.term_usage(ws.db, exclude=slug),
         use_semantic=use_semantic,
         embeddings=embeddings,
     )
-    index_article(article, load_termbase(ws))
+    index_article(article, termbase)
     progress("storing")
     store.save_article(ws.db, article)
     article.flags = store.load_flags(ws.db, slug)  # with the reader's earlier decisions on them
@@ -189,15 +190,14 @@ def term_uses(article: Article, termbase: terms.TermBase) -> dict[str, dict[str,
 
 def index_unindexed(ws: Workspace) -> int:
     """Give search terms to stored sentences that have none; returns how many were indexed."""
-    rows = store.unindexed_sentences(ws.db)
-    store.add_search_terms(
-        ws.db,
-        (
-            {k: r[k] for k in ("id", "slug", "lang", "idx")}
-            | {"terms": search_module.index_terms(r["text"], r["lang"])}
-            for r in rows
-        ),
-    )
+    # A list, not a generator: the terms are computed before the store's transaction opens.
+    rows = [
+        {k: r[k] for k in ("id", "slug", "lang", "idx")}
+        | {"terms": search_module.index_terms(r["text"], r["lang"])}
+        for r in store.unindexed_sentences(ws.db)
+    ]
+    if rows:
+        store.add_search_terms(ws.db, rows)
     return len(rows)
 
 

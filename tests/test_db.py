@@ -172,3 +172,21 @@ def test_sentences_without_search_terms_are_indexed_on_search(tmp_path, kiwi, nl
     [match] = app.search(ws, "둘")
     assert (match.slug, match.lang, match.sentence) == ("tiny", "ko", 1)
     assert db.unindexed_sentences(ws.db) == []
+
+
+def test_kiwi_and_spacy_never_run_inside_a_write_transaction(tmp_path, monkeypatch, kiwi, nlp):
+    from pipeline.stages import checks, search
+
+    ws = app.Workspace(tmp_path)
+    db.save_article(ws.db, tiny_article())  # no search terms: the next add backfills them
+    calls = []
+
+    def index_terms(text: str, lang: str, _real=search.index_terms) -> str:
+        calls.append(ws.db.conn.in_transaction)
+        return _real(text, lang)
+
+    monkeypatch.setattr(search, "index_terms", index_terms)
+    monkeypatch.setattr(checks, "embedder", lambda: None)
+    app.add_article(ws, ROOT / "raw/karpathy-2025.en.md")
+    assert calls and not any(calls)
+    assert db.unindexed_sentences(ws.db) == []

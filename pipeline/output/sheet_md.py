@@ -179,9 +179,8 @@ class _Sheet:
             parts.append(f"Evidence: “{md_escape(flag.evidence, line_start=False)}”")
         if flag.fix:
             parts.append(f"Fix: “{md_escape(flag.fix, line_start=False)}”")
-        return self._footnote(
-            f"f:{flag.fingerprint or flag.check + ':' + flag.evidence}", "f", ". ".join(parts) + "."
-        )
+        key = flag.fingerprint or f"{flag.check}:{flag.evidence}"  # one footnote per finding
+        return self._footnote(f"f:{key}", "f", ". ".join(parts) + ".")
 
     # --- inline text -----------------------------------------------------------------------------
 
