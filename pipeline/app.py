@@ -6,13 +6,13 @@ wires them together for one article, so the CLI stays a thin layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from pipeline import store as db
-from pipeline.models import Article, Document
+from pipeline import store
+from pipeline.models import REVIEWED_SEVERITIES, Article, Document, Flag, FlagCounts
 from pipeline.output import export
 from pipeline.stages import align, checks, ingest, review, segment, semantic, terms, translate, vocab
 from pipeline.stages import search as search_module
@@ -127,7 +127,8 @@ def add_article(
         ko_doc = ingest.read_document(ko_path, "ko")
         provenance = f"file:{ko_path}"
     slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
-    tagger = vocab.Tagger(db.load_vocab(ws.db))
+    tagger = vocab.Tagger(store.load_vocab(ws.db))
+    termbase = load_termbase(ws)
     article = build_article(
         en_doc,
         ko_doc,
@@ -135,16 +136,49 @@ def add_article(
         provenance,
         progress=progress,
         tagger=tagger,
-        termbase=load_termbase(ws),
-        usage=db.term_usage(ws.db, exclude=slug),
+        termbase=termbase,
+        usage=store.term_usage(ws.db, exclude=slug),
         use_semantic=use_semantic,
         embeddings=embeddings,
     )
+    index_article(article, termbase)
     progress("storing")
-    db.save_article(ws.db, article)
+    store.save_article(ws.db, article)
+    article.flags = store.load_flags(ws.db, slug)  # with the reader's earlier decisions on them
+    index_unindexed(ws)  # articles stored before the search index existed
     progress("writing the study sheet")
     paths = export.write_outputs(article, ws.aligned, ws.exports, sheet_notes(ws, article))
     return article, paths
+
+
+def index_article(article: Article, termbase: terms.TermBase) -> None:
+    """Attach what the store indexes: term renderings (for the cross-article check) and search terms.
+
+    Kiwi and spaCy run here, before the save, never inside its transaction."""
+    article.term_uses = term_uses(article, termbase)
+    article.search_terms = {
+        lang: [search_module.index_terms(s.text, lang) for s in sentences]
+        for lang, sentences in (("en", article.en_sentences), ("ko", article.ko_sentences))
+    }
+
+
+def term_uses(article: Article, termbase: terms.TermBase) -> dict[str, dict[str, int]]:
+    """How the article renders term-base terms: term key → rendering → uses."""
+    uses = checks.term_uses(checks.gather(article, termbase, semantic=False))
+    return {key: dict(counter) for key, counter in uses.items()}
+
+
+def index_unindexed(ws: Workspace) -> int:
+    """Give search terms to stored sentences that have none; returns how many were indexed."""
+    # A list, not a generator: the terms are computed before the store's transaction opens.
+    rows = [
+        {k: r[k] for k in ("id", "slug", "lang", "idx")}
+        | {"terms": search_module.index_terms(r["text"], r["lang"])}
+        for r in store.unindexed_sentences(ws.db)
+    ]
+    if rows:
+        store.add_search_terms(ws.db, rows)
+    return len(rows)
 
 
 # --- vocabulary (issue 4) ------------------------------------------------------------------------
@@ -159,13 +193,13 @@ class RetagSummary:
 
 def retag(ws: Workspace, progress: Progress = _no_progress) -> RetagSummary:
     """Tag every stored article again with the current word list (after it changed)."""
-    tagger = vocab.Tagger(db.load_vocab(ws.db))
+    tagger = vocab.Tagger(store.load_vocab(ws.db))
     summary = RetagSummary()
-    for row in list(db.article_rows(ws.db)):
+    for row in list(store.article_rows(ws.db)):
         progress(row["slug"])
-        article = db.load_article(ws.db, row["slug"])
+        article = store.load_article(ws.db, row["slug"])
         hits = vocab.tag_article(article, tagger) if len(tagger) else []
-        db.replace_vocab_hits(ws.db, article.slug, hits)
+        store.replace_vocab_hits(ws.db, article.slug, hits)
         n = sum(1 for h in hits if h.lang == "en")
         summary.articles += 1
         summary.hits += n
@@ -176,7 +210,7 @@ def retag(ws: Workspace, progress: Progress = _no_progress) -> RetagSummary:
 def import_vocab(ws: Workspace, notes: Path) -> tuple[vocab.ImportReport, RetagSummary | None]:
     """Import a notes file into the word list; re-tag the stored articles if anything changed."""
     parsed = vocab.read_notes(notes)
-    report = vocab.merge_terms(db.load_vocab(ws.db), parsed)
+    report = vocab.merge_terms(store.load_vocab(ws.db), parsed)
     return report, _save_and_retag(ws, report)
 
 
@@ -188,31 +222,36 @@ def add_vocab(
 
 
 def add_vocab_term(ws: Workspace, term: vocab.VocabTerm) -> tuple[vocab.ImportReport, RetagSummary | None]:
-    report = vocab.merge_terms(db.load_vocab(ws.db), vocab.ParsedNotes([vocab.NoteEntry(0, term)]))
+    report = vocab.merge_terms(store.load_vocab(ws.db), vocab.ParsedNotes([vocab.NoteEntry(0, term)]))
     return report, _save_and_retag(ws, report)
 
 
 def _save_and_retag(ws: Workspace, report: vocab.ImportReport) -> RetagSummary | None:
     if not report.changed:
         return None
-    db.save_vocab_terms(ws.db, report.terms)
+    store.save_vocab_terms(ws.db, report.terms)
     return retag(ws)
 
 
 def set_vocab_status(ws: Workspace, query: str, status: str) -> tuple[vocab.VocabTerm, RetagSummary | None]:
     """Move a term on the status ladder; ignoring (or un-ignoring) it re-tags the articles."""
     vocab.check_status(status)
-    term = vocab.find_term(db.load_vocab(ws.db), query)
+    term = vocab.find_term(store.load_vocab(ws.db), query)
     previous, term.status = term.status, status
-    db.set_vocab_status(ws.db, term.key, status)
+    store.set_vocab_status(ws.db, term.key, status)
     retagged = retag(ws) if "ignored" in (previous, status) and previous != status else None
     return term, retagged
 
 
-def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
-    """Run one exporter (export.EXPORTERS) on a stored article, its vocabulary hits included."""
+def export_article(
+    ws: Workspace, slug: str, fmt: str, out: Path | None = None, **options: str
+) -> export.ExportResult:
+    """Run one exporter (export.EXPORTERS: sheets and formats) on a stored article, with its
+    vocabulary hits and its flags (status and fix included). `options`: the HTML sheet's paper and
+    layout."""
     article = load_full_article(ws, slug)
-    job = export.ExportJob(article, ws.exports, db.load_vocab(ws.db))
+    notes = sheet_notes(ws, article)
+    job = export.ExportJob(article, ws.exports, store.load_vocab(ws.db), notes, out, options)
     return export.EXPORTERS[fmt](job)
 
 
@@ -220,41 +259,49 @@ def export_article(ws: Workspace, slug: str, fmt: str) -> export.ExportResult:
 
 
 def sheet_notes(ws: Workspace, article: Article) -> export.SheetNotes:
-    """Glosses, term statuses, review decisions (flag statuses, fixes) and the date read, for the
-    sheet of a stored article."""
-    vocab_terms = db.load_vocab(ws.db)
-    row = db.get_article_row(ws.db, article.slug)
-    views = review.flag_views(ws.db, article.slug)
+    """Glosses, term statuses and the date read, for the sheet of a stored article (flags carry
+    their own review state)."""
+    vocab_terms = store.load_vocab(ws.db)
+    row = store.get_article_row(ws.db, article.slug)
     return export.SheetNotes(
         glosses={t.term: t.gloss for t in vocab_terms if t.gloss},
         term_status={t.term: t.status for t in vocab_terms},
-        flag_status={v.id: v.status for v in views},
-        fixes={v.id: v.fix for v in views if v.fix},
         read_on=(row.get("added_at") or "")[:10],
     )
 
 
+def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, object]]:
+    """`list` and `show`: each article's row, vocabulary hits and open flags (FlagCounts.open)."""
+    rows = store.article_summaries(ws.db, slug)
+    flags: dict[str, list] = {}
+    for flag in store.load_flags(ws.db, slug):
+        flags.setdefault(flag.slug, []).append(flag)
+    return [r | {"open_flags": FlagCounts.of(flags.get(r["slug"], [])).open} for r in rows]
+
+
 def load_full_article(ws: Workspace, slug: str) -> Article:
     """A stored article with everything later stages attached: vocabulary hits and flags."""
-    article = db.load_article(ws.db, slug)
-    article.hits = db.load_vocab_hits(ws.db, slug)
-    article.flags = db.load_flags(ws.db, slug)
+    article = store.load_article(ws.db, slug)
+    article.hits = store.load_vocab_hits(ws.db, slug)
+    article.flags = store.load_flags(ws.db, slug)  # with their review status and fix
     return article
 
 
 def write_sheet(ws: Workspace, slug: str) -> Path:
     """Rewrite exports/<slug>.md from the stored article, with the current review decisions."""
-    article = load_full_article(ws, slug)
-    out = ws.exports / f"{slug}.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    export.write_atomically(out, export.sheet_md(article, sheet_notes(ws, article)))
-    return out
+    return _write_sheet(ws, load_full_article(ws, slug))
+
+
+def _write_sheet(ws: Workspace, article: Article) -> Path:
+    job = export.ExportJob(article, ws.exports, notes=sheet_notes(ws, article))
+    return export.EXPORTERS["md"](job).paths[0]
 
 
 def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
     """Sentences of every stored article matching the query (either language), best first."""
     query_terms = search_module.query_terms(query)
-    rows = db.search_sentences(ws.db, search_module.fts_query(query_terms), limit)
+    index_unindexed(ws)
+    rows = store.search_sentences(ws.db, search_module.fts_query(query_terms), limit)
     return [
         search_module.Match(
             r["slug"],
@@ -273,12 +320,15 @@ def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Mat
 
 
 def check_article(ws: Workspace, slug: str) -> Article:
-    """Re-run the checks on a stored article with the current term base; store its new flags."""
-    article = db.load_article(ws.db, slug)
-    article.flags = checks.run_checks(article, load_termbase(ws), db.term_usage(ws.db, exclude=slug))
-    with ws.db.atomic():
-        db.replace_flags(ws.db, slug, article.flags)
-        db.save_term_uses(ws.db, article)
+    """Re-run the checks on a stored article with the current term base; store its new flags and
+    rewrite its study sheet. The returned flags carry the reader's decisions (status, fix)."""
+    article = load_full_article(ws, slug)
+    termbase = load_termbase(ws)
+    article.flags = checks.run_checks(article, termbase, store.term_usage(ws.db, exclude=slug))
+    article.term_uses = term_uses(article, termbase)
+    store.replace_checks(ws.db, article)
+    article.flags = store.load_flags(ws.db, slug)
+    _write_sheet(ws, article)
     return article
 
 
@@ -287,25 +337,25 @@ def check_article(ws: Workspace, slug: str) -> Article:
 
 def load_termbase(ws: Workspace) -> terms.TermBase:
     """The bundled glossary with the reader's own entries laid over it."""
-    return terms.bundled().merged(db.user_terms(ws.db))
+    return terms.bundled().merged(store.user_terms(ws.db))
 
 
 def add_term(ws: Workspace, term: terms.Term) -> terms.Term:
     """Add an entry, or extend the existing one (bundled or user) with the new forms and renderings."""
     entry = terms.merged_entry(load_termbase(ws), term)
-    db.save_terms(ws.db, [entry])
+    store.save_terms(ws.db, [entry])
     return entry
 
 
 def import_terms(ws: Workspace, text: str) -> int:
     """Import a whole TSV or nothing: every line is checked before anything is written."""
-    return db.save_terms(ws.db, terms.parse_tsv(text, source="import"))
+    return store.save_terms(ws.db, terms.parse_tsv(text, source="import"))
 
 
 def promote_term(ws: Workspace, name: str, accepted: list[str], forbidden: list[str]) -> terms.Term:
     """Record a reviewed rendering in the term base: accept it, or forbid it, for term `name`."""
     entry = terms.promoted_entry(load_termbase(ws), name, accepted, forbidden)
-    db.save_terms(ws.db, [entry])
+    store.save_terms(ws.db, [entry])
     return entry
 
 
@@ -322,8 +372,7 @@ class ArticleReport:
     title: str
     provenance: str
     counts: export.SheetCounts
-    flags: dict[str, int]  # severity → number of flags
-    open_flags: int  # errors and warnings not yet reviewed
+    flags: FlagCounts  # by severity, and errors and warnings by review status
     coverage_text: str  # the untranslated runs, "" when everything is paired
     untranslated_share: float
     paths: dict[str, Path] = field(default_factory=dict)
@@ -333,16 +382,14 @@ class ArticleReport:
         return self.counts.coverage_warnings()
 
 
-def article_report(ws: Workspace, article: Article, paths: dict[str, Path] | None = None) -> ArticleReport:
+def article_report(article: Article, paths: dict[str, Path] | None = None) -> ArticleReport:
     summary = checks.coverage_summary(article)
-    open_flags = review.flag_views(ws.db, article.slug, status="open", severities=["error", "warning"])
     return ArticleReport(
         article.slug,
         article.title,
         article.provenance,
         export.SheetCounts.of(article),
-        checks.counts(article.flags),
-        len(open_flags),
+        FlagCounts.of(article.flags),  # the flags carry the reader's decisions
         summary.text if summary.untranslated else "",
         summary.untranslated_share,
         paths or {},
@@ -352,7 +399,7 @@ def article_report(ws: Workspace, article: Article, paths: dict[str, Path] | Non
 def add(ws: Workspace, en_path: Path, ko_path: Path | None = None, **options) -> ArticleReport:
     """`readnotes add`: process one article pair into the workspace (see add_article)."""
     article, paths = add_article(ws, en_path, ko_path, **options)
-    return article_report(ws, article, paths)
+    return article_report(article, paths)
 
 
 def translator(provider: str) -> translate.Translator:
@@ -362,15 +409,15 @@ def translator(provider: str) -> translate.Translator:
 
 def check(ws: Workspace, slug: str | None) -> list[ArticleReport]:
     """`readnotes check`: re-run the checks on one stored article, or all of them."""
-    return [article_report(ws, check_article(ws, s)) for s in slugs(ws, slug)]
+    return [article_report(check_article(ws, s)) for s in slugs(ws, slug)]
 
 
 def slugs(ws: Workspace, slug: str | None = None) -> list[str]:
     """[slug] when it is stored (else UnknownArticle), or every stored slug."""
     if slug:
-        db.get_article_row(ws.db, slug)
+        store.get_article_row(ws.db, slug)
         return [slug]
-    return [r["slug"] for r in db.article_rows(ws.db)]
+    return [r["slug"] for r in store.article_rows(ws.db)]
 
 
 @dataclass
@@ -410,56 +457,61 @@ def write_file(path: Path, text: str) -> Path:
     return path
 
 
-def render_sheet(
-    ws: Workspace, slug: str, fmt: str = "md", paper: str = "a4", layout: str = "interleaved"
-) -> str:
-    """`readnotes sheet`: the study sheet of a stored article, Markdown or printable HTML."""
-    from pipeline.output import sheet_html
-
-    article = load_full_article(ws, slug)
-    text = export.sheet_md(article, sheet_notes(ws, article))
-    if fmt == "html":
-        text = sheet_html.study_sheet_html(text, article.title, paper=paper, layout=layout)
-    return text
-
-
-def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict]:
-    """`readnotes list` (all) and `readnotes show` (one slug)."""
-    return db.article_summaries(ws.db, slug)
-
-
 def vocab_list(ws: Workspace, status: str | None = None) -> list[tuple[vocab.VocabTerm, int]]:
     """`readnotes vocab list`: the terms with the number of English sentences each was found in."""
-    counts = db.vocab_hit_counts(ws.db)
-    return [(t, counts.get(t.key, 0)) for t in db.load_vocab(ws.db, status)]
+    counts = store.vocab_hit_counts(ws.db)
+    return [(t, counts.get(t.key, 0)) for t in store.load_vocab(ws.db, status)]
 
 
 def vocab_occurrences(ws: Workspace, term: str | None = None) -> list[dict]:
     """`readnotes vocab hits`: every sentence holding a term (or any term), with its Korean pair."""
-    key = vocab.find_term(db.load_vocab(ws.db), term).key if term is not None else None
-    return db.vocab_occurrences(ws.db, key)
+    key = vocab.find_term(store.load_vocab(ws.db), term).key if term is not None else None
+    return store.vocab_occurrences(ws.db, key)
 
 
-def flag_views(ws: Workspace, slug: str | None = None, **filters) -> list[review.FlagView]:
-    """`readnotes flags`: stored flags with their review status (filters: status, severities, check)."""
+def flag_views(
+    ws: Workspace,
+    slug: str | None = None,
+    status: str | None = None,
+    severities: Sequence[str] | None = None,
+    check: str | None = None,
+) -> list[Flag]:
+    """`readnotes flags`: stored flags with their review status and fix, in article order."""
     if slug:
-        db.get_article_row(ws.db, slug)
-    return review.flag_views(ws.db, slug, **filters)
+        store.get_article_row(ws.db, slug)  # raises UnknownArticle
+    return store.load_flags(ws.db, slug, check=check, status=status, severities=severities)
 
 
-def review_queue(ws: Workspace, slug: str | None, include_info: bool) -> list[review.FlagView]:
-    """`readnotes review`: the open flags to go through, most severe first."""
-    return review.queue(ws.db, slug, include_info)
+def review_queue(ws: Workspace, slug: str | None = None, include_info: bool = False) -> list[Flag]:
+    """`readnotes review`: the open flags to go through, errors first."""
+    severities = [*REVIEWED_SEVERITIES, "info"] if include_info else list(REVIEWED_SEVERITIES)
+    return review.queue_order(flag_views(ws, slug, status="open", severities=severities))
+
+
+def decide(ws: Workspace, flag: Flag, action: str, text: str = "") -> None:
+    """Record one review decision now, in its own transaction (an interrupted review keeps it)."""
+    store.record_decision(ws.db, flag, action, review.checked_decision(action, text))
+
+
+def decision_history(ws: Workspace, flag_id: str) -> list[dict[str, object]]:
+    return store.decision_history(ws.db, flag_id)
+
+
+def promote(ws: Workspace, promotion: review.Promotion, accept: bool, forbid: bool) -> terms.Term:
+    """Teach the term base what a fix showed: accept its rendering, forbid the flagged one, or both."""
+    entry = review.promoted_entry(load_termbase(ws), promotion, accept, forbid)
+    store.save_terms(ws.db, [entry])
+    return entry
 
 
 def user_terms(ws: Workspace) -> list[terms.Term]:
-    return db.user_terms(ws.db)
+    return store.user_terms(ws.db)
 
 
 def find_terms(ws: Workspace, query: str | None = None, user_only: bool = False) -> list[terms.Term]:
     """`readnotes terms list`: the term base (or the reader's own entries), optionally those whose
     English, acronym or Korean contains `query`."""
-    entries = db.user_terms(ws.db) if user_only else list(load_termbase(ws))
+    entries = store.user_terms(ws.db) if user_only else list(load_termbase(ws))
     if not query:
         return entries
     q = query.casefold()
@@ -475,7 +527,7 @@ def import_terms_file(ws: Workspace, path: Path) -> int:
 
 def terms_tsv(ws: Workspace, user_only: bool = False) -> str:
     """`readnotes terms export`: the term base (or the reader's own entries) as TSV."""
-    return terms.to_tsv(db.user_terms(ws.db) if user_only else load_termbase(ws))
+    return terms.to_tsv(store.user_terms(ws.db) if user_only else load_termbase(ws))
 
 
 def harvest(ws: Workspace, source: Path | str) -> list[terms.Candidate]:
@@ -485,4 +537,4 @@ def harvest(ws: Workspace, source: Path | str) -> list[terms.Candidate]:
     if path.is_file():
         text, _ = ingest.read_text(path)
         return terms.harvest_text(text, base)
-    return terms.harvest_article(db.load_article(ws.db, str(source)), base)
+    return terms.harvest_article(store.load_article(ws.db, str(source)), base)

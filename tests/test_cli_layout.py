@@ -75,7 +75,7 @@ def test_registry_choices_check_values_against_the_registry(tmp_path):
     assert good.exit_code == 0, good.output
     assert json.loads(good.stdout) == []
     bad = runner.invoke(cli, ["--home", str(tmp_path), "export", "x", "--format", "pdf"])
-    assert bad.exit_code == 2 and "'pdf' is not one of 'anki', 'tmx', 'tsv'" in bad.output
+    assert bad.exit_code == 2 and "'pdf' is not one of 'anki', 'html', 'md', 'tmx', 'tsv'" in bad.output
 
 
 def test_metavars_name_the_registry_entries():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import app
 from pipeline import store as db
 from pipeline.app import build_article
 from pipeline.models import Article, Bead, Block, Document, Sentence
@@ -31,7 +32,11 @@ def tiny_article(slug: str = "tiny", extra: str = "") -> Article:
         Sentence(2, 1, "Two." + extra, 5, 9 + len(extra)),
     ]
     ko_s = [Sentence(0, 0, "하나.", 0, 3), Sentence(1, 0, "둘.", 4, 6)]
-    beads = [Bead([0], [], 0.9, "Title", ""), Bead([1], [0], 0.8, "One.", "하나."), Bead([2], [1], 0.7)]
+    beads = [
+        Bead([0], [], 0.9, "Title", ""),
+        Bead([1], [0], 0.8, "One.", "하나.", cosine=0.61),
+        Bead([2], [1], 0.7),
+    ]
     return Article(slug, en, ko, en_s, ko_s, beads, "file:tiny.ko.md")
 
 
@@ -120,3 +125,48 @@ def test_failing_saver_rolls_back_the_whole_article(tmp_path, monkeypatch):
 def test_unknown_article(tmp_path):
     with pytest.raises(db.UnknownArticle):
         db.load_article(db.open_db(tmp_path / "notes.db"), "nope")
+
+
+def test_bead_cosine_round_trips(tmp_path):
+    conn = db.open_db(tmp_path / "notes.db")
+    db.save_article(conn, tiny_article())
+    assert [b.cosine for b in db.load_article(conn, "tiny").beads] == [None, 0.61, None]
+
+
+def test_migrations_apply_in_the_order_of_their_numbers():
+    from sqlite_utils import Database
+
+    names = [m.name for m in db.migrations.pending(Database(memory=True))]
+    numbers = [int(name[1:4]) for name in names]
+    assert numbers == sorted(numbers) and len(names) == db.SCHEMA_VERSION
+    # The two m020s: the table first, then the column on it.
+    assert names.index("m020_terms_flags_decisions") < names.index("m020_flag_status")
+
+
+def test_sentences_without_search_terms_are_indexed_on_search(tmp_path, kiwi, nlp):
+    """A save without search terms (or an article from before the index) is indexed by the app on
+    the next search, outside any migration or save transaction."""
+    ws = app.Workspace(tmp_path)
+    db.save_article(ws.db, tiny_article())
+    assert ws.db["search_terms"].count == 0 and len(db.unindexed_sentences(ws.db)) == 5
+    [match] = app.search(ws, "둘")
+    assert (match.slug, match.lang, match.sentence) == ("tiny", "ko", 1)
+    assert db.unindexed_sentences(ws.db) == []
+
+
+def test_kiwi_and_spacy_never_run_inside_a_write_transaction(tmp_path, monkeypatch, kiwi, nlp):
+    from pipeline.stages import checks, search
+
+    ws = app.Workspace(tmp_path)
+    db.save_article(ws.db, tiny_article())  # no search terms: the next add backfills them
+    calls = []
+
+    def index_terms(text: str, lang: str, _real=search.index_terms) -> str:
+        calls.append(ws.db.conn.in_transaction)
+        return _real(text, lang)
+
+    monkeypatch.setattr(search, "index_terms", index_terms)
+    monkeypatch.setattr(checks, "embedder", lambda: None)
+    app.add_article(ws, ROOT / "raw/karpathy-2025.en.md")
+    assert calls and not any(calls)
+    assert db.unindexed_sentences(ws.db) == []

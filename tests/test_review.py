@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipeline import app
 from pipeline import store as db
-from pipeline.cli import cli
+from pipeline.cli import cli, review_queue
 from pipeline.stages import checks, review, segment, terms
+from pipeline.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -67,17 +69,18 @@ class Script:
     def read_line(self, prompt: str, default: str) -> str:
         return self.lines.pop(0)
 
-    def console(self) -> review.Console:
-        return review.Console(self.read_key, self.read_line, self.out.append)
+    def console(self) -> review_queue.Console:
+        return review_queue.Console(self.read_key, self.read_line, self.out.append)
 
 
 def test_decisions_survive_reprocessing(home: Path):
-    store = db.open_db(home / "notes.db")
-    [sft] = [v for v in review.flag_views(store) if v.evidence == "SFT(스위칭 함수 이론)"]
-    [inconsistent] = [v for v in review.flag_views(store) if v.check == "inconsistent"]
-    review.decide(store, sft, "accept")
-    review.decide(store, inconsistent, "dismiss")
-    review.decide(store, inconsistent, "note", "both renderings are fine")
+
+    ws = Workspace(home)
+    [sft] = [v for v in app.flag_views(ws) if v.evidence == "SFT(스위칭 함수 이론)"]
+    [inconsistent] = [v for v in app.flag_views(ws) if v.check == "inconsistent"]
+    app.decide(ws, sft, "accept")
+    app.decide(ws, inconsistent, "dismiss")
+    app.decide(ws, inconsistent, "note", "both renderings are fine")
     # Re-processing replaces the flags: the decisions come back by fingerprint.
     invoke(home, "add", "raw/karpathy-2025.en.md")
     invoke(home, "check")
@@ -92,24 +95,25 @@ def test_decisions_survive_reprocessing(home: Path):
         "SFT(스위칭 함수 이론)",
         "추론 과정",
     } == set()
-    history = review.history(store, inconsistent.id)
+    history = app.decision_history(ws, inconsistent.id)
     assert [h["action"] for h in history] == ["dismiss", "note"] and all(h["decided_at"] for h in history)
 
 
 def test_queue_walk_with_fix_and_promotion(home: Path):
     store = db.open_db(home / "notes.db")
-    queue = review.queue(store)
+    ws = Workspace(home)
+    queue = app.review_queue(ws)
     assert [v.severity for v in queue][:4] == ["error"] * 4
     first = queue[0]
     assert first.evidence == "LLM(학습 모델)"
     # LLM: fix it and put the fix into the term base both ways; SFT: dismiss; RLHF: note; then quit.
     script = Script("fbdnq", ["LLM(대형 언어 모델)", "checked against the paper"])
-    result = review.run_queue(store, queue, script.console())
+    result = review_queue.run_queue(ws, queue, script.console())
     assert (result.decided, result.left, result.interrupted) == (3, len(queue) - 3, False)
     assert result.fixed_slugs == ("karpathy-2025",) and result.promoted == ("large language model",)
     llm = terms.bundled().merged(db.user_terms(store)).get("LLM")
     assert "학습 모델" in llm.forbidden and "대형 언어 모델" in llm.accepted and llm.source == "review"
-    views = {v.evidence: v for v in review.flag_views(store)}
+    views = {v.evidence: v for v in app.flag_views(ws)}
     assert views["LLM(학습 모델)"].status == "fixed" and views["LLM(학습 모델)"].fix == "LLM(대형 언어 모델)"
     assert views["SFT(스위칭 함수 이론)"].status == "dismissed"
     assert views["RLHF(역추적 함수 이론)"].status == "open" and views["RLHF(역추적 함수 이론)"].note
@@ -126,11 +130,12 @@ def test_queue_walk_with_fix_and_promotion(home: Path):
 
 
 def test_interrupted_walk_keeps_decisions(home: Path):
-    store = db.open_db(home / "notes.db")
-    queue = review.queue(store)
-    result = review.run_queue(store, queue, Script("da^").console())
+
+    ws = Workspace(home)
+    queue = app.review_queue(ws)
+    result = review_queue.run_queue(ws, queue, Script("da^").console())
     assert result.interrupted and result.decided == 2 and result.left == len(queue) - 2
-    statuses = [v.status for v in review.flag_views(store) if v.id in {q.id for q in queue[:3]}]
+    statuses = [v.status for v in app.flag_views(ws) if v.id in {q.id for q in queue[:3]}]
     assert sorted(statuses) == ["accepted", "dismissed", "open"]
 
 
@@ -155,19 +160,21 @@ def test_review_cli_single_keys_and_ctrl_c(home: Path, monkeypatch):
 
 
 def test_decide_rejects_bad_input(home: Path):
-    store = db.open_db(home / "notes.db")
-    view = review.flag_views(store)[0]
+
+    ws = Workspace(home)
+    view = app.flag_views(ws)[0]
     with pytest.raises(review.ReviewError):
-        review.decide(store, view, "approve")
+        app.decide(ws, view, "approve")
     with pytest.raises(review.ReviewError):
-        review.decide(store, view, "fix", "  ")
-    assert review.history(store, view.id) == []
+        app.decide(ws, view, "fix", "  ")
+    assert app.decision_history(ws, view.id) == []
 
 
 def test_decisions_are_not_deleted_with_the_article(home: Path):
     store = db.open_db(home / "notes.db")
-    view = review.flag_views(store)[0]
-    review.decide(store, view, "dismiss")
+    ws = Workspace(home)
+    view = app.flag_views(ws)[0]
+    app.decide(ws, view, "dismiss")
     db.delete_article_rows(store, "karpathy-2025")
     assert store["flags"].count == 0 and store["flag_decisions"].count == 1
 
@@ -185,8 +192,9 @@ def test_review_fix_rewrites_the_whole_sheet(home: Path, monkeypatch):
 def test_open_flag_counts_follow_decisions(home: Path):
     (row,) = json.loads(invoke(home, "list", "--json").stdout)
     assert row["open_flags"] == 5  # errors and warnings; info flags are not counted
-    store = db.open_db(home / "notes.db")
-    review.decide(store, review.queue(store)[0], "dismiss")
+
+    ws = Workspace(home)
+    app.decide(ws, app.review_queue(ws)[0], "dismiss")
     (row,) = json.loads(invoke(home, "list", "--json").stdout)
     assert row["open_flags"] == 4
     invoke(home, "add", "raw/karpathy-2025.en.md")  # re-processing keeps the status
@@ -194,13 +202,18 @@ def test_open_flag_counts_follow_decisions(home: Path):
     assert row["open_flags"] == 4
 
 
-def test_flag_status_migration_backfills_decisions(home: Path):
+def test_a_status_column_from_an_old_notes_db_is_dropped(home: Path):
+    """flags.status (m020_flag_status) copied the latest decision; m060 drops it, and the status is
+    read from flag_decisions alone."""
     store = db.open_db(home / "notes.db")
-    first = review.queue(store)[0]
-    review.decide(store, first, "accept")
-    # A notes.db from before the status column: the column and the migration record are gone.
-    store["flags"].transform(drop={"status"})
-    store["_sqlite_migrations"].delete_where("name = ?", ["m020_flag_status"])
+    ws = Workspace(home)
+    first = app.review_queue(ws)[0]
+    app.decide(ws, first, "accept")
+    # A notes.db from before m060: the column is back, holding a stale copy.
+    store["flags"].add_column("status", str, not_null_default="open")
+    store["_sqlite_migrations"].delete_where("name = ?", ["m060_flag_status_from_decisions"])
     store = db.open_db(home / "notes.db")
-    statuses = {r["fingerprint"]: r["status"] for r in store["flags"].rows}
+    ws = Workspace(home)
+    assert "status" not in store["flags"].columns_dict
+    statuses = {f.id: f.status for f in app.flag_views(ws)}
     assert statuses[first.id] == "accepted" and set(statuses.values()) == {"accepted", "open"}

@@ -109,16 +109,15 @@ def make_article() -> Article:
     bead = beads[4]
     article.flags = [
         Flag("acronym-gloss", "error", bead.en, bead.ko, bead.en_text, bead.ko_text, "SFT(스위칭 함수 이론)",
-             "SFT is supervised finetuning", "fp-sft"),
-        Flag("number-mismatch", "warning", [1], [1], "", "", "빠르게", "a dismissed flag", "fp-dismissed"),
+             "SFT is supervised finetuning", "fp-sft", status="fixed", fix="SFT(지도 미세 조정)"),
+        Flag("number-mismatch", "warning", [1], [1], "", "", "빠르게", "a dismissed flag", "fp-dismissed",
+             status="dismissed"),
         Flag("omission", "info", [5], [], beads[5].en_text, "", "Second item", "untranslated", "fp-om"),
     ]  # fmt: skip
     return article
 
 
 GLOSSES = {"gobble up": "허겁지겁 먹어치우다", "point of inflection": "변곡점"}
-STATUS = {"fp-sft": "accepted", "fp-dismissed": "dismissed"}
-FIXES = {"fp-sft": "SFT(지도 미세 조정)"}
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +128,7 @@ def article() -> Article:
 @pytest.fixture(scope="module")
 def sheet(article: Article) -> str:
     return export.study_sheet_md(
-        article, GLOSSES, STATUS, FIXES, term_status={"gobble up": "learning"}, read_on="2026-01-02"
+        article, GLOSSES, term_status={"gobble up": "learning"}, read_on="2026-01-02"
     )
 
 
@@ -176,7 +175,8 @@ def test_header_counts(sheet):
     assert rows["Read"] == "2026-01-02" and rows["Published"] == "2025-12-19"
     assert rows["Coverage"].startswith("75%")  # 6 of 8 English sentences paired
     assert rows["Vocabulary"] == "3 hits of 3 terms"
-    assert rows["Flags"] == "1 open · 1 accepted · 0 fixed"
+    # Errors and warnings by status (models.FlagCounts), then the info flags.
+    assert rows["Flags"] == "0 open · 0 accepted · 1 fixed · 1 dismissed · 1 info"
 
 
 def test_vocabulary_hits_are_bold_with_gloss_footnotes(sheet):
@@ -192,7 +192,7 @@ def test_flags_are_marked_with_evidence_and_fix(sheet):
     html = md().render(sheet)
     assert "⚠ A list item about SFT." in sheet
     note = re.search(r"\[\^f1\]: (.*)", sheet)
-    assert note and "acronym-gloss (error, accepted)" in note[1] and "“SFT(스위칭 함수 이론)”" in note[1]
+    assert note and "acronym-gloss (error, fixed)" in note[1] and "“SFT(스위칭 함수 이론)”" in note[1]
     assert "Fix: “SFT(지도 미세 조정)”" in note[1]
     assert "> ✎ *fix:* “SFT(스위칭 함수 이론)” → “SFT(지도 미세 조정)”" in sheet
     assert "a dismissed flag" not in sheet and "빠르게" in sheet
@@ -222,7 +222,7 @@ def test_review_appendix_table(sheet):
     tokens = md().parse(sheet.split("\n## Review\n")[1])
     cells = [text for where, text in inline_runs(tokens) if "td" in where]
     rows = [cells[k : k + 6] for k in range(0, len(cells), 6)]
-    assert [r[1] for r in rows] == ["accepted", "open"]
+    assert [r[1] for r in rows] == ["fixed", "open"]
     assert rows[0][4:] == ["SFT(스위칭 함수 이론)", "SFT(지도 미세 조정)"]
     assert rows[1][2] == "omission (info)"
 
@@ -339,7 +339,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def test_tmx_structure(article):
     import xml.etree.ElementTree as ET
 
-    text = export.tmx(article, STATUS, created="20260102T030405Z")
+    text = export.tmx(article, created="20260102T030405Z")
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx')
     root = ET.fromstring(text.split("\n", 2)[2])
     assert root.tag == "tmx" and root.get("version") == "1.4"
@@ -356,13 +356,17 @@ def test_tmx_structure(article):
         assert kinds[-2:] == ["tuv", "tuv"] and set(kinds[:-2]) <= {"note", "prop"}
         tuvs = tu.findall("tuv")
         assert [t.get(XML_LANG) for t in tuvs] == ["en", "ko"]
-        assert [t.findtext("seg") for t in tuvs] == [bead.en_text, bead.ko_text]
+        # The fixed flag's correction replaces its evidence in the Korean segment.
+        ko = bead.ko_text.replace("SFT(스위칭 함수 이론)", "SFT(지도 미세 조정)")
+        assert [t.findtext("seg") for t in tuvs] == [bead.en_text, ko]
     notes = [(tu.get("tuid"), n.text) for tu in units for n in tu.findall("note")]
     assert notes == [
         (
             "sheet-test/4",
-            "acronym-gloss (error, accepted): SFT is supervised finetuning [SFT(스위칭 함수 이론)]",
-        )
+            "acronym-gloss (error, fixed): SFT is supervised finetuning [SFT(스위칭 함수 이론)]"
+            " → [SFT(지도 미세 조정)]",
+        ),
+        ("sheet-test/4", f"original ko: {article.beads[4].ko_text}"),
     ]
 
 
@@ -387,7 +391,7 @@ def test_export_cli_tmx_tsv_and_all(run, home):
     result = run("export", "--all", "--format", "tsv")
     assert result.output.count("pairs: ") == 2
     rows = (home / "exports" / "second.tsv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "en\tko\tscore" and len(rows) > 5
+    assert rows[0] == "en\tko\tscore\tko_original" and len(rows) > 5
     assert run("export", "--format", "tsv", ok=False).exit_code == 2
     assert run("export", "karpathy-2025", "--all", "--format", "tsv", ok=False).exit_code == 2
     bad = run("export", "nope", "--format", "tmx", ok=False)

@@ -74,9 +74,12 @@ def warn_coverage(warnings: list[str]) -> None:
 
 def flag_line(report) -> str:
     """ "Flags: 4 errors, 0 warnings, 2 info (…)" and the untranslated runs, for add and check."""
-    c = report.flags
-    line = f"Flags: {plural(c['error'], 'error')}, {plural(c['warning'], 'warning')}, {c['info']} info"
-    if c["error"] or c["warning"]:
+    c = report.flags  # the flags carry their review status
+    line = f"Flags: {plural(c.error, 'error')}, {plural(c.warning, 'warning')}, {c.info} info"
+    reviewed = c.accepted + c.fixed + c.dismissed
+    if reviewed:
+        line += f"; {c.open} open, {reviewed} reviewed"
+    if c.open:
         line += f" (`readnotes review {report.slug}` or `readnotes flags {report.slug}`)"
     if report.coverage_text:
         line += f"\nCoverage: {report.coverage_text}"
@@ -150,7 +153,7 @@ def add(
     warn_coverage(report.coverage_warnings)
     if as_json:
         summary = {"slug": report.slug, "title": report.title, "provenance": report.provenance}
-        summary |= counts.__dict__ | {"flags": report.flags, "open": report.open_flags}
+        summary |= counts.__dict__ | {"flags": report.flags.by_severity(), "open_flags": report.flags.open}
         click.echo(json.dumps(summary | {k: str(v) for k, v in report.paths.items()}, ensure_ascii=False))
         return
     click.echo(
@@ -234,10 +237,10 @@ def sheet(ws, slug: str, fmt: str, paper: str, layout: str, out: Path | None) ->
     """
     from pipeline import app
 
+    options = {"paper": paper, "layout": layout} if fmt == "html" else {}
     with user_errors():
-        text = app.render_sheet(ws, slug, fmt, paper, layout)
-        written = app.write_file(out or ws.exports / f"{slug}.{fmt}", text)
-    click.echo(f"Study sheet: {written}")
+        result = app.export_article(ws, slug, fmt, out, **options)
+    click.echo(f"Study sheet: {result.paths[0]}")
 
 
 @cli.command("list")
@@ -302,9 +305,9 @@ def show(ws, slug: str, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=RegistryChoice(_export_formats, "anki|tmx|tsv"),
+    type=RegistryChoice(_export_formats, "anki|html|md|tmx|tsv"),
     required=True,
-    help="What to export: Anki cards, TMX translation memory, or TSV pairs.",
+    help="What to export: Anki cards, the study sheet (md, html), TMX translation memory, or TSV pairs.",
 )
 @click.option("--all", "every", is_flag=True, help="Export every article in the workspace.")
 @click.pass_obj

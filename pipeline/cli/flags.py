@@ -36,7 +36,8 @@ def check_command(ws, slug: str | None, as_json: bool) -> None:
     if as_json:
         echo_json(
             [
-                {"slug": r.slug, "flags": r.flags, "open": r.open_flags}
+                {"slug": r.slug, "flags": r.flags.by_severity(), "open": r.flags.open}
+                | {"status": r.flags.by_status()}
                 | {"coverage": r.coverage_text, "untranslated_share": round(r.untranslated_share, 4)}
                 for r in reports
             ]
@@ -125,7 +126,7 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> 
         readnotes review karpathy-2025
     """
     from pipeline import app
-    from pipeline.stages import review
+    from pipeline.cli import review_queue
 
     ws = ctx.obj
     if not common.stdin_is_interactive():
@@ -139,16 +140,17 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> 
         more = "" if include_info else " (--info includes info flags)"
         click.echo(f"Nothing to review: no open flags.{more}")
         return
-    console = review.Console(
+    console = review_queue.Console(
         read_key=_read_key,
         read_line=_read_line,
         echo=click.echo,
         mark=lambda s: click.style(s, fg="red", bold=True, reverse=True),
     )
     with user_errors():
-        result = review.run_queue(ws.db, views, console)
-        for s in result.fixed_slugs:
-            click.echo(f"Study sheet with your fixes: {app.write_sheet(ws, s)}")
+        result = review_queue.run_queue(ws, views, console)
+        for s in result.decided_slugs:
+            what = "fixes" if s in result.fixed_slugs else "decisions"
+            click.echo(f"Study sheet with your {what}: {app.write_sheet(ws, s)}")
     stopped = "Stopped. " if result.interrupted else ""
     click.echo(f"{stopped}{result.decided} decisions saved, {result.skipped} skipped, {result.left} left.")
     if result.interrupted:

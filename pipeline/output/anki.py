@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.models import Article, VocabHit
-from pipeline.stages.vocab import VocabTerm, highlight
+from pipeline.models import Article, VocabHit, VocabTerm
+from pipeline.stages.vocab import highlight
 
 #: Fixed ids: Anki identifies the note type and the deck by them across imports.
 MODEL_ID = 1_607_392_319

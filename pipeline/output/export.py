@@ -1,472 +1,57 @@
-"""export: beads as JSON Lines and TSV, and the bilingual study sheet as Markdown.
+"""export: one registry of exporters, name → function, for `readnotes export` and `readnotes sheet`.
 
-The sheet follows the English article's own structure: each English sentence (or group of
-sentences in one bead) is followed by its Korean as a block quote, visibly subordinate. Sentences
-without a counterpart are shown and marked. Code, images and raw HTML blocks are kept in place.
+Each exporter takes an ExportJob (a stored article with its vocabulary hits and its flags, which
+carry their review status and fix) and writes files. The formats live in their own modules:
+sheet_md (the Markdown study sheet), sheet_html (the printable sheet), formats (jsonl, tsv, tmx)
+and anki. A new format is one function and one entry in EXPORTERS.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pipeline.models import Article, Bead, Flag, VocabHit
-
-if TYPE_CHECKING:
-    from pipeline.stages.vocab import VocabTerm
-
-NO_KOREAN = "*(no Korean translation)*"
-ADDED = "*(added by the translation; no English)*"
-
-
-def beads_jsonl(beads: Iterable[Bead]) -> str:
-    return "".join(json.dumps(b.to_json(), ensure_ascii=False) + "\n" for b in beads)
-
-
-def _cell(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def beads_tsv(beads: Iterable[Bead]) -> str:
-    """en<TAB>ko<TAB>score, one bead a line, with a header row, for spreadsheets."""
-    lines = ["en\tko\tscore"]
-    lines += [f"{_cell(b.en_text)}\t{_cell(b.ko_text)}\t{b.score:.3f}" for b in beads]
-    return "\n".join(lines) + "\n"
-
-
-# CommonMark has no escaping helper in markdown-it-py (it parses, it does not write), so this is
-# the minimal escaper for plain text placed into Markdown: inline markup characters everywhere,
-# and block markers (#, >, -, +, 1.) where they would start a line. "&" is escaped only where it
-# would start an entity reference ("&nbsp;" from an inline code span must stay literal).
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|]|~~|&(?=#?[A-Za-z0-9]+;))")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
-
-
-def md_escape(text: str, line_start: bool = True) -> str:
-    """Escape plain text for Markdown; line_start=False where it follows a marker (a heading's #)."""
-    text = _INLINE_SPECIAL.sub(lambda m: "\\" + "\\".join(m.group(1)), text)
-    text = re.sub(r"\s*\n\s*", " ", text)
-    return _LINE_START.sub(_escape_line_start, text) if line_start else text
-
-
-def _escape_line_start(m: re.Match[str]) -> str:
-    lead, marker = m.group(1), m.group(2)
-    if marker[0].isdigit():  # "1." → "1\." so it is not an ordered list
-        return lead + marker[:-1] + "\\" + marker[-1]
-    return lead + "\\" + marker
-
-
-#: Below this share of one side's sentences paired, `add` and `align` warn that the other side
-#: looks incomplete.
-LOW_COVERAGE = 0.5
-
-
-@dataclass
-class SheetCounts:
-    en: int
-    ko: int
-    beads: int
-    untranslated: int  # English sentences in 1-0 beads
-    added: int  # Korean sentences in 0-1 beads
-    coverage: float
-
-    @classmethod
-    def of(cls, article: Article) -> SheetCounts:
-        return cls.of_beads(article.beads, len(article.en_sentences), len(article.ko_sentences))
-
-    @classmethod
-    def of_beads(cls, beads: list[Bead], n_en: int, n_ko: int) -> SheetCounts:
-        untranslated = sum(len(b.en) for b in beads if not b.ko)
-        added = sum(len(b.ko) for b in beads if not b.en)
-        coverage = (n_en - untranslated) / n_en if n_en else 0.0
-        return cls(n_en, n_ko, len(beads), untranslated, added, coverage)
-
-    def coverage_warnings(self) -> list[str]:
-        """What to tell the user when the Korean pairs less than LOW_COVERAGE of the English
-        sentences (or the reverse): most likely it is a partial file, such as the first page of a
-        translation, and the rest is left 1-0 (or 0-1) rather than forced into pairs."""
-        return [
-            f"{side} covers {paired / total:.0%} of the {other} ({paired} of {total} sentences); "
-            f"the other {total - paired} are left {left}. Is the {side} file complete?"
-            for side, other, paired, total, left in (
-                ("Korean", "English", self.en - self.untranslated, self.en, "untranslated (1-0 beads)"),
-                ("English", "Korean", self.ko - self.added, self.ko, "without English (0-1 beads)"),
-            )
-            if total and paired < LOW_COVERAGE * total
-        ]
-
-
-def _provenance_text(article: Article) -> str:
-    prov = article.provenance
-    if prov.startswith("file:"):
-        return f"your file `{prov[5:]}`"
-    machine = re.fullmatch(r"(\w+) (\d{4}-\d{2}-\d{2})", prov)  # "google 2026-11-23" (translate.provenance)
-    if machine:
-        return f"machine translation: {machine[1]}, {machine[2]}"
-    return md_escape(prov) if prov else "unknown"
-
-
-@dataclass
-class SheetNotes:
-    """What the sheet shows beyond the Article itself, from the vocabulary and review tables.
-
-    Every mapping may be empty: a term without a gloss gets no footnote, a flag without a status is
-    open. Flags are keyed by ``flag_key`` (their fingerprint).
-    """
-
-    glosses: dict[str, str] = field(default_factory=dict)  # VocabHit.term → Korean gloss
-    term_status: dict[str, str] = field(default_factory=dict)  # VocabHit.term → new|learning|known|…
-    flag_status: dict[str, str] = field(default_factory=dict)  # flag_key → open|accepted|fixed|dismissed
-    fixes: dict[str, str] = field(default_factory=dict)  # flag_key → the reviewer's corrected Korean
-    read_on: str = ""  # the date the reader added the article
-
-
-#: Flag statuses shown on the sheet (a dismissed flag is the reviewer saying "not a problem").
-SHOWN_FLAG_STATUSES = ("open", "accepted", "fixed")
-#: Checks whose finding the sheet's placeholders already show in the body; they stay in the appendix.
-PLACEHOLDER_CHECKS = frozenset({"omission", "addition"})
-FLAG_MARK = "⚠"
-
-
-def flag_key(flag: Flag) -> str:
-    """How review decisions find a flag: its fingerprint, or check and evidence when it has none."""
-    return flag.fingerprint or f"{flag.check}:{flag.evidence}"
-
-
-def study_sheet_md(
-    article: Article,
-    glosses: dict[str, str] | None = None,
-    flag_status: dict[str, str] | None = None,
-    fixes: dict[str, str] | None = None,
-    *,
-    term_status: dict[str, str] | None = None,
-    read_on: str = "",
-) -> str:
-    """The bilingual study sheet: CommonMark, GFM tables and footnotes (mdit-py-plugins syntax).
-
-    Every English and Korean sentence appears exactly once in the body, in order; vocabulary hits
-    are bold with their gloss as a footnote; flagged pairs carry ⚠ and a footnote with the evidence.
-    """
-    notes = SheetNotes(glosses or {}, term_status or {}, flag_status or {}, fixes or {}, read_on)
-    return _Sheet(article, notes).markdown()
-
-
-def sheet_md(article: Article, notes: SheetNotes | None = None) -> str:
-    """study_sheet_md with its extras gathered in one SheetNotes."""
-    return _Sheet(article, notes or SheetNotes()).markdown()
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    # CommonMark only reads ** as strong when the run is flanked by non-punctuation on the inside
-    # ("**(BPE)**" after a letter stays literal), so a span is shrunk to its letters and digits.
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
-    return start, end
-
-
-class _Sheet:
-    """Builds the sheet's lines; holds the footnotes numbered as they are first used."""
-
-    def __init__(self, article: Article, notes: SheetNotes) -> None:
-        self.article, self.notes = article, notes
-        self.en_text = {s.index: s.text for s in article.en_sentences}
-        self.ko_text = {s.index: s.text for s in article.ko_sentences}
-        self.hits: dict[tuple[str, int], list[VocabHit]] = {}
-        for hit in article.hits:
-            self.hits.setdefault((hit.lang, hit.sentence), []).append(hit)
-        self.shown_flags = [f for f in article.flags if self.flag_status(f) in SHOWN_FLAG_STATUSES]
-        self.flags_of_bead: dict[int, list[Flag]] = {}
-        for flag in self.shown_flags:
-            if flag.check in PLACEHOLDER_CHECKS:
-                continue  # the pair already says "no Korean translation" / "added by the translation"
-            k = self._bead_of(flag)
-            if k is not None:
-                self.flags_of_bead.setdefault(k, []).append(flag)
-        self.footnotes: dict[str, tuple[str, str]] = {}  # key → (label, definition)
-
-    # --- lookups ---------------------------------------------------------------------------------
-
-    def flag_status(self, flag: Flag) -> str:
-        return self.notes.flag_status.get(flag_key(flag), "open")
-
-    def _bead_of(self, flag: Flag) -> int | None:
-        for k, bead in enumerate(self.article.beads):
-            if set(flag.ko) & set(bead.ko) or set(flag.en) & set(bead.en):
-                return k
-        return None
-
-    def _footnote(self, key: str, prefix: str, definition: str) -> str:
-        if key not in self.footnotes:
-            label = f"{prefix}{sum(1 for k in self.footnotes if k[0] == key[0]) + 1}"
-            self.footnotes[key] = (label, definition)
-        return f"[^{self.footnotes[key][0]}]"
-
-    def _gloss_ref(self, term: str) -> str:
-        gloss = self.notes.glosses.get(term, "")
-        if not gloss:
-            return ""
-        return self._footnote(f"v:{term}", "v", f"**{md_escape(term)}**: {md_escape(gloss)}")
-
-    def _flag_ref(self, flag: Flag) -> str:
-        status = self.flag_status(flag)
-        parts = [f"{FLAG_MARK} {md_escape(flag.check)} ({md_escape(flag.severity)}, {status})"]
-        if flag.message:
-            parts.append(md_escape(flag.message.rstrip(".")))
-        if flag.evidence:
-            parts.append(f"Evidence: “{md_escape(flag.evidence, line_start=False)}”")
-        fix = self.notes.fixes.get(flag_key(flag))
-        if fix:
-            parts.append(f"Fix: “{md_escape(fix, line_start=False)}”")
-        return self._footnote(f"f:{flag_key(flag)}", "f", ". ".join(parts) + ".")
-
-    # --- inline text -----------------------------------------------------------------------------
-
-    def marked(
-        self, lang: str, index: int, only_term: str | None = None, refs: bool = True, line_start: bool = True
-    ) -> str:
-        """A sentence, escaped, with its vocabulary hits in bold (and their gloss footnotes)."""
-        text = self.en_text[index] if lang == "en" else self.ko_text[index]
-        spans = []
-        for hit in sorted(self.hits.get((lang, index), []), key=lambda h: (h.start, -h.end)):
-            if only_term is not None and hit.term != only_term:
-                continue
-            start, end = _trimmed(text, hit.start, hit.end)
-            if start < end and (not spans or start >= spans[-1][1]):  # overlapping hits: keep the first
-                spans.append((start, end, hit.term))
-        out, cursor = [], 0
-        for start, end, term in spans:
-            out.append(md_escape(text[cursor:start], line_start=line_start and cursor == 0))
-            ref = self._gloss_ref(term) if refs and lang == "en" else ""
-            out.append(f"**{md_escape(text[start:end], line_start=False)}**{ref}")
-            cursor = end
-        out.append(md_escape(text[cursor:], line_start=line_start and cursor == 0))
-        return "".join(out)
-
-    def english(self, bead: Bead, line_start: bool = True) -> str:
-        return " ".join(self.marked("en", i, line_start=line_start and n == 0) for n, i in enumerate(bead.en))
-
-    # --- blocks ----------------------------------------------------------------------------------
-
-    def pair_lines(self, k: int, bead: Bead, indent: str) -> Iterator[str]:
-        if bead.en:
-            mark = f"{FLAG_MARK} " if self.flags_of_bead.get(k) else ""
-            yield indent + mark + self.english(bead)
-            yield indent.rstrip() if indent.strip() else ""
-        yield from self.korean_lines(k, bead, indent)
-
-    def korean_lines(self, k: int, bead: Bead, indent: str) -> Iterator[str]:
-        blank = indent.rstrip() if indent.strip() else ""
-        flags = self.flags_of_bead.get(k, [])
-        if bead.ko:
-            korean = " ".join(self.marked("ko", j) for j in bead.ko)
-            note = "" if bead.en else " " + ADDED
-            refs = "".join(self._flag_ref(f) for f in flags)
-            mark = f"{FLAG_MARK} " if flags and not bead.en else ""
-            yield f"{indent}> {mark}{korean}{note}{refs}"
-        else:
-            refs = "".join(self._flag_ref(f) for f in flags)
-            yield f"{indent}> {NO_KOREAN}{refs}"
-        for flag in flags:
-            fix = self.notes.fixes.get(flag_key(flag))
-            if fix:  # the accepted fix, next to the original it replaces
-                yield f"{indent}>"
-                was = md_escape(flag.evidence, line_start=False)
-                yield f"{indent}> ✎ *fix:* “{was}” → “{md_escape(fix, line_start=False)}”"
-        yield blank
-
-    def body(self) -> Iterator[str]:
-        article = self.article
-        en_block_of = {s.index: s.block for s in article.en_sentences}
-        # Assign every bead to an English block; an addition goes with the bead before it.
-        by_block: dict[int, list[int]] = {}
-        leading: list[int] = []
-        current: int | None = None
-        for k, bead in enumerate(article.beads):
-            if bead.en:
-                current = en_block_of[bead.en[0]]
-            if current is None:
-                leading.append(k)
-            else:
-                by_block.setdefault(current, []).append(k)
-        beads = article.beads
-        for k in leading:
-            yield from self.pair_lines(k, beads[k], indent="")
-        first_block = next((b.index for b in article.en.blocks if b.alignable), -1)
-        # Content indent of the enclosing list items: a nested item must be indented past its
-        # parent's marker ("1. " needs 3 spaces, "- " 2), or CommonMark ends the parent list. A
-        # top-level item resets it.
-        list_indents: list[str] = []
-        for block in article.en.blocks:
-            if not block.alignable:
-                yield block.text
-                yield ""
-                continue
-            ks = by_block.get(block.index, [])
-            if block.kind == "heading":
-                first, rest = (ks[0], ks[1:]) if ks and beads[ks[0]].en else (None, ks)
-                if first is not None:
-                    mark = f"{FLAG_MARK} " if self.flags_of_bead.get(first) else ""
-                    heading = mark + self.english(beads[first], line_start=False)
-                else:
-                    heading = md_escape(block.text, line_start=False)
-                yield f"{'#' * block.level} {heading}"
-                yield ""
-                if first is not None:
-                    yield from self.korean_lines(first, beads[first], indent="")
-                if block.index == first_block:
-                    yield _TITLE_END
-                for k in rest:
-                    yield from self.pair_lines(k, beads[k], indent="")
-                continue
-            if block.kind == "list_item":
-                marker = block.marker if block.marker else "-"
-                del list_indents[max(block.level - 1, 0) :]
-                indent = list_indents[-1] if list_indents else ""
-                inner = indent + " " * (len(marker) + 1)
-                list_indents.append(inner)
-                for n, k in enumerate(ks):
-                    lines = list(self.pair_lines(k, beads[k], indent=inner))
-                    if n == 0 and lines:
-                        lines[0] = indent + marker + " " + lines[0].lstrip()
-                    yield from lines
-                continue
-            indent = "> " if block.kind == "blockquote" else ""
-            for k in ks:
-                yield from self.pair_lines(k, beads[k], indent=indent)
-
-    def header(self) -> list[str]:
-        article, counts = self.article, SheetCounts.of(self.article)
-        en_hits = [h for h in article.hits if h.lang == "en"]
-        by_status: dict[str, int] = {}
-        for flag in self.shown_flags:
-            by_status[self.flag_status(flag)] = by_status.get(self.flag_status(flag), 0) + 1
-        source = article.en.source_url or article.ko.source_url
-        rows = [
-            ("Source", md_escape(source) if source else f"`{article.en.path}`"),
-            ("Published", md_escape(article.en.date) or "—"),
-            ("Read", md_escape(self.notes.read_on) or "—"),
-            ("Korean", _provenance_text(article)),
-            ("Sentences", f"{counts.en} English · {counts.ko} Korean · {counts.beads} pairs"),
-            ("Coverage", f"{counts.coverage:.0%} of English sentences have a Korean counterpart"),
-            (
-                "Unaligned",
-                f"{counts.untranslated} English without Korean · {counts.added} Korean without English",
-            ),
-            ("Vocabulary", f"{len(en_hits)} hits of {len({h.term for h in en_hits})} terms"),
-            (
-                "Flags",
-                f"{by_status.get('open', 0)} open · {by_status.get('accepted', 0)} accepted · "
-                f"{by_status.get('fixed', 0)} fixed",
-            ),
-        ]
-        return ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + ["", "---", ""]
-
-    def vocabulary_appendix(self) -> Iterator[str]:
-        en_hits = sorted(
-            (h for h in self.article.hits if h.lang == "en"), key=lambda h: (h.sentence, h.start)
-        )
-        terms = list(dict.fromkeys(h.term for h in en_hits))
-        if not terms:
-            return
-        bead_of_en = {i: bead for bead in self.article.beads for i in bead.en}
-        yield from ["## Vocabulary", ""]
-        for term in terms:
-            gloss = md_escape(self.notes.glosses.get(term, ""), line_start=False) or "—"
-            status = md_escape(self.notes.term_status.get(term, ""), line_start=False) or "—"
-            sentences = list(dict.fromkeys(h.sentence for h in en_hits if h.term == term))
-            yield from [f"### {md_escape(term, line_start=False)}", ""]
-            examples = f"{len(sentences)} example" + ("s" if len(sentences) != 1 else "")
-            yield from [f"{gloss} · *{status}* · {examples}", ""]
-            for n, i in enumerate(sentences, 1):
-                yield f"{n}. {self.marked('en', i, only_term=term, refs=False)}"
-                yield ""
-                bead = bead_of_en.get(i)
-                if bead is not None and bead.ko:
-                    korean = " ".join(self.marked("ko", j, only_term=term, refs=False) for j in bead.ko)
-                    yield f"   > {korean}"
-                    yield ""
-
-    def review_appendix(self) -> Iterator[str]:
-        if not self.shown_flags:
-            return
-        yield from ["## Review", ""]
-        yield "| | Status | Check | English | Evidence | Fix |"
-        yield "|---|---|---|---|---|---|"
-        for n, flag in enumerate(self.shown_flags, 1):
-            english = md_escape(_cell(flag.en_text)) or "—"
-            evidence = md_escape(_cell(flag.evidence)) or "—"
-            fix = md_escape(_cell(self.notes.fixes.get(flag_key(flag), ""))) or "—"
-            check = f"{md_escape(flag.check)} ({md_escape(flag.severity)})"
-            yield f"| {n} | {self.flag_status(flag)} | {check} | {english} | {evidence} | {fix} |"
-        yield ""
-
-    def markdown(self) -> str:
-        header = self.header()
-        body = list(self.body())
-        article = self.article
-        # The article's own first heading is the sheet's title when it is the title: no sentence twice.
-        first = next((b for b in article.en.blocks if b.alignable), None)
-        if first is not None and first.kind == "heading" and first.level == 1 and first.text == article.title:
-            cut = body.index(_TITLE_END)
-            out = body[:cut] + header + body[cut + 1 :]
-        else:
-            out = [f"# {md_escape(article.title, line_start=False)}", ""] + header + body
-        out = [line for line in out if line != _TITLE_END]
-        for section in (list(self.vocabulary_appendix()), list(self.review_appendix())):
-            if section:
-                out = _trim_blank(out) + ["", *section]
-        if self.footnotes:  # after the appendices: the body's notes are numbered first
-            out = _trim_blank(out) + [""]
-            for label, definition in self.footnotes.values():
-                out += [f"[^{label}]: {definition}", ""]
-        return "\n".join(_trim_blank(out)) + "\n"
-
-
-def _trim_blank(lines: list[str]) -> list[str]:
-    while lines and not lines[-1].strip():
-        lines = lines[:-1]
-    return lines
-
-
-_TITLE_END = "\x00end-of-title"
-
-
-def write_outputs(
-    article: Article, aligned_dir: Path, exports_dir: Path, notes: SheetNotes | None = None
-) -> dict[str, Path]:
-    """aligned/<slug>.jsonl, aligned/<slug>.tsv and exports/<slug>.md; returns their paths."""
-    aligned_dir.mkdir(parents=True, exist_ok=True)
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "jsonl": aligned_dir / f"{article.slug}.jsonl",
-        "tsv": aligned_dir / f"{article.slug}.tsv",
-        "sheet": exports_dir / f"{article.slug}.md",
-    }
-    contents = {
-        "jsonl": beads_jsonl(article.beads),
-        "tsv": beads_tsv(article.beads),
-        "sheet": sheet_md(article, notes),
-    }
-    for key, path in paths.items():
-        write_atomically(path, contents[key])
-    return paths
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary sibling, then rename: a crash never leaves half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-# --- exporters by format: `readnotes export SLUG --format F` -------------------------------------
-# One function per format; a new format (tmx, tsv) is one more entry in EXPORTERS.
+from pipeline.models import Article, VocabTerm
+from pipeline.output.formats import (
+    SHOWN_FLAG_STATUSES,
+    beads_jsonl,
+    beads_tsv,
+    pairs_tsv,
+    tmx,
+    write_atomically,
+)
+from pipeline.output.sheet_md import (
+    ADDED,
+    NO_KOREAN,
+    SheetCounts,
+    SheetNotes,
+    md_escape,
+    sheet_md,
+    study_sheet_md,
+)
+
+__all__ = [
+    "ADDED",
+    "EXPORTERS",
+    "NO_KOREAN",
+    "SHOWN_FLAG_STATUSES",
+    "ExportJob",
+    "ExportResult",
+    "Exporter",
+    "NothingToExport",
+    "SheetCounts",
+    "SheetNotes",
+    "beads_jsonl",
+    "beads_tsv",
+    "md_escape",
+    "pairs_tsv",
+    "sheet_md",
+    "study_sheet_md",
+    "tmx",
+    "write_atomically",
+    "write_outputs",
+]
 
 
 class NothingToExport(ValueError):
@@ -475,10 +60,17 @@ class NothingToExport(ValueError):
 
 @dataclass
 class ExportJob:
-    article: Article  # with its vocabulary hits
+    article: Article  # with its vocabulary hits and flags
     out_dir: Path
     vocabulary: list[VocabTerm] = field(default_factory=list)
-    flag_status: dict[str, str] = field(default_factory=dict)  # flag_key → review status
+    notes: SheetNotes = field(default_factory=SheetNotes)  # glosses, term statuses, date read
+    out: Path | None = None  # the file to write, when not out_dir/<slug>.<format>
+    options: dict[str, str] = field(default_factory=dict)  # the HTML sheet's paper and layout
+
+    def path(self, suffix: str) -> Path:
+        path = self.out or self.out_dir / f"{self.article.slug}.{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
 
 
 @dataclass
@@ -489,6 +81,23 @@ class ExportResult:
 
 
 Exporter = Callable[[ExportJob], ExportResult]
+
+
+def export_md(job: ExportJob) -> ExportResult:
+    """exports/<slug>.md: the bilingual study sheet."""
+    path = job.path("md")
+    write_atomically(path, sheet_md(job.article, job.notes))
+    return ExportResult([path], len(job.article.beads), "pairs")
+
+
+def export_html(job: ExportJob) -> ExportResult:
+    """exports/<slug>.html: the study sheet to print (options: paper, layout)."""
+    from pipeline.output import sheet_html  # markdown-it-py loads only for this format
+
+    html = sheet_html.study_sheet_html(sheet_md(job.article, job.notes), job.article.title, **job.options)
+    path = job.path("html")
+    write_atomically(path, html)
+    return ExportResult([path], len(job.article.beads), "pairs")
 
 
 def export_anki(job: ExportJob) -> ExportResult:
@@ -508,76 +117,35 @@ def export_anki(job: ExportJob) -> ExportResult:
     return ExportResult([apkg, tsv], len(cards), "cards")
 
 
-EXPORTERS: dict[str, Exporter] = {"anki": export_anki}
-
-
-# --- TMX 1.4b and TSV (issue 7) ------------------------------------------------------------------
-
-TMX_DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
-
-
-def tmx(
-    article: Article, flag_status: dict[str, str] | None = None, created: str = "", tool_version: str = ""
-) -> str:
-    """TMX 1.4b: one <tu> per bead with both sides (1-1 or n-m), en and ko; shown flags as <note>s.
-
-    Built with ElementTree, which escapes the text and writes xml:lang from the XML namespace.
-    """
-    import datetime as dt
-    import xml.etree.ElementTree as ET
-
-    from pipeline import __version__
-
-    status = flag_status or {}
-    created = created or dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    root = ET.Element("tmx", version="1.4")
-    ET.SubElement(
-        root,
-        "header",
-        creationtool="readnotes",
-        creationtoolversion=tool_version or __version__,
-        segtype="sentence",
-        **{"o-tmf": "readnotes", "adminlang": "en", "srclang": "en", "datatype": "plaintext"},
-        creationdate=created,
-    )
-    body = ET.SubElement(root, "body")
-    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    for k, bead in enumerate(article.beads):
-        if not (bead.en and bead.ko):
-            continue
-        tu = ET.SubElement(body, "tu", tuid=f"{article.slug}/{k}")
-        for flag in article.flags:
-            state = status.get(flag_key(flag), "open")
-            if state in SHOWN_FLAG_STATUSES and (set(flag.en) & set(bead.en) or set(flag.ko) & set(bead.ko)):
-                note = ET.SubElement(tu, "note")
-                note.text = f"{flag.check} ({flag.severity}, {state}): {flag.message} [{flag.evidence}]"
-        ET.SubElement(tu, "prop", type="x-bead").text = bead.kind
-        ET.SubElement(tu, "prop", type="x-score").text = f"{bead.score:.3f}"
-        for lang, text in (("en", bead.en_text), ("ko", bead.ko_text)):
-            tuv = ET.SubElement(tu, "tuv", {xml_lang: lang})
-            ET.SubElement(tuv, "seg").text = _cell(text)
-    ET.indent(root)
-    xml = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{TMX_DOCTYPE}\n{xml}\n'
-
-
 def export_tmx(job: ExportJob) -> ExportResult:
     """exports/<slug>.tmx: the aligned pairs for a translation memory (OmegaT, Trados, …)."""
     pairs = sum(1 for b in job.article.beads if b.en and b.ko)
     if not pairs:
         raise NothingToExport(f"{job.article.slug!r} has no aligned pairs")
-    job.out_dir.mkdir(parents=True, exist_ok=True)
-    path = job.out_dir / f"{job.article.slug}.tmx"
-    write_atomically(path, tmx(job.article, job.flag_status))
+    path = job.path("tmx")
+    write_atomically(path, tmx(job.article))
     return ExportResult([path], pairs, "translation units")
 
 
 def export_tsv(job: ExportJob) -> ExportResult:
-    """exports/<slug>.tsv: en, ko, score, one bead a line, for spreadsheets."""
-    job.out_dir.mkdir(parents=True, exist_ok=True)
-    path = job.out_dir / f"{job.article.slug}.tsv"
-    write_atomically(path, beads_tsv(job.article.beads))
+    """exports/<slug>.tsv: en, ko (with fixes), score, ko_original, one bead a line, for spreadsheets."""
+    path = job.path("tsv")
+    write_atomically(path, pairs_tsv(job.article))
     return ExportResult([path], len(job.article.beads), "pairs")
 
 
-EXPORTERS |= {"tmx": export_tmx, "tsv": export_tsv}
+#: Sheets (`readnotes sheet --format`) and exports (`readnotes export --format`).
+SHEETS: dict[str, Exporter] = {"md": export_md, "html": export_html}
+EXPORTERS: dict[str, Exporter] = {"anki": export_anki, "tmx": export_tmx, "tsv": export_tsv} | SHEETS
+
+
+def write_outputs(
+    article: Article, aligned_dir: Path, exports_dir: Path, notes: SheetNotes | None = None
+) -> dict[str, Path]:
+    """aligned/<slug>.jsonl, aligned/<slug>.tsv (the alignment) and exports/<slug>.md; their paths."""
+    aligned_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"jsonl": aligned_dir / f"{article.slug}.jsonl", "tsv": aligned_dir / f"{article.slug}.tsv"}
+    write_atomically(paths["jsonl"], beads_jsonl(article.beads))
+    write_atomically(paths["tsv"], beads_tsv(article.beads))
+    sheet = export_md(ExportJob(article, exports_dir, notes=notes or SheetNotes()))
+    return paths | {"sheet": sheet.paths[0]}

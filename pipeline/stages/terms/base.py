@@ -17,10 +17,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from importlib.resources import files
 
 from pipeline.lang.keys import glossary_key
+from pipeline.models import Term  # re-exported: the store saves and loads it
+from pipeline.models import unique_forms as _unique
 
 TSV_COLUMNS: tuple[str, ...] = ("term", "aliases", "acronym", "accepted", "forbidden", "note", "ambiguous")
 LIST_SEP = "|"
@@ -40,55 +42,9 @@ class TermFileError(TermError):
         self.line = line
 
 
-def _unique(items: Iterable[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:
-        item = re.sub(r"\s+", " ", item).strip()
-        if item and item.casefold() not in {s.casefold() for s in seen}:
-            seen[item] = None
-    return list(seen)
-
-
 #: The identity of a term-base entry: case, spaces and hyphens folded ("Fine-tuning" = "fine tuning").
 #: Not the vocabulary's key: see pipeline.lang.keys for why the two differ.
 term_key = glossary_key
-
-
-@dataclass
-class Term:
-    """One term-base entry."""
-
-    term: str  # the English term as usually written, e.g. "supervised fine-tuning"
-    aliases: list[str] = field(default_factory=list)  # other English forms ("supervised finetuning")
-    acronym: str = ""  # "SFT"
-    accepted: list[str] = field(default_factory=list)  # Korean renderings to accept
-    forbidden: list[str] = field(default_factory=list)  # Korean renderings that are wrong
-    note: str = ""
-    ambiguous: bool = False  # the English has everyday senses: check only in ML articles
-    source: str = "bundled"  # "bundled", or where a user entry came from: "add", "import", "review"
-
-    @property
-    def key(self) -> str:
-        return term_key(self.term)
-
-    @property
-    def english_forms(self) -> list[str]:
-        return _unique([self.term, *self.aliases, self.acronym])
-
-    def label(self) -> str:
-        return f"{self.term} ({self.acronym})" if self.acronym and self.acronym != self.term else self.term
-
-    def extended(self, accepted: Sequence[str] = (), forbidden: Sequence[str] = (), source: str = "") -> Term:
-        """A copy with more renderings; a rendering moves from accepted to forbidden or back."""
-        new_forbidden = _unique([*[f for f in self.forbidden if f not in accepted], *forbidden])
-        new_accepted = _unique([*[a for a in self.accepted if a not in forbidden], *accepted])
-        return replace(
-            self,
-            accepted=new_accepted,
-            forbidden=new_forbidden,
-            source=source or self.source,
-            aliases=list(self.aliases),
-        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.lang import en
 from pipeline.lang.keys import vocab_key
+from pipeline.models import VocabTerm  # re-exported: the store saves and loads it
 
 if TYPE_CHECKING:
     from pipeline.stages.vocab.notes import ParsedNotes
@@ -28,31 +29,6 @@ class UnknownTerm(LookupError):
 
 class BadStatus(VocabError):
     "Not one of new, learning, known, ignored"
-
-
-@dataclass
-class VocabTerm:
-    """One entry of the word list. ``key`` (derived from ``term``) identifies it across imports."""
-
-    term: str  # citation form: "gobble up", "coin the term", "Byte-Pair Encoding"
-    glosses: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)  # "BPE", "Too Long; Didn't Read"
-    note: str = ""
-    examples: list[str] = field(default_factory=list)
-    status: str = "new"
-    written: str = ""  # the term as first written in the notes ("i coined the term")
-    source: str = ""  # where it was first noted: "notes.md:7" or "cli"
-
-    @property
-    def key(self) -> str:
-        return term_key(self.term)
-
-    @property
-    def gloss(self) -> str:
-        return "; ".join(self.glosses)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key} | asdict(self)
 
 
 #: The word list's identity of a term ("TL;DR" → "tldr"); not the term base's: see pipeline.lang.keys.

@@ -1,0 +1,131 @@
+"""The review queue in the terminal: show a flag, read one key, record the decision at once.
+
+A plain loop over injected I/O (read a key, prompt for a line, print), so it is tested without a
+terminal; the `review` command supplies click's. The decisions themselves are stages.review's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pipeline import app
+from pipeline.lang.spans import first_occurrence, mark_spans
+from pipeline.models import Flag
+from pipeline.stages.review import Promotion, promotion_for
+from pipeline.workspace import Workspace
+
+KEYS = {"a": "accept", "d": "dismiss", "f": "fix", "n": "note", "s": "skip", "q": "quit"}
+HELP = "[a]ccept (a real error)  [d]ismiss (false alarm)  [f]ix  [n]ote  [s]kip  [q]uit"
+
+
+@dataclass
+class Console:
+    """The queue's I/O: read one key, read a line (with a default), print a line, mark evidence."""
+
+    read_key: Callable[[], str]
+    read_line: Callable[[str, str], str]
+    echo: Callable[[str], None]
+    mark: Callable[[str], str] = lambda s: f"[[{s}]]"
+
+
+@dataclass
+class QueueResult:
+    decided: int = 0
+    skipped: int = 0
+    left: int = 0
+    interrupted: bool = False
+    fixed_slugs: tuple[str, ...] = ()
+    decided_slugs: tuple[str, ...] = ()  # articles whose sheet the decisions change
+    promoted: tuple[str, ...] = ()
+
+
+def highlight(text: str, evidence: str, mark: Callable[[str], str]) -> str:
+    """The text with the first occurrence of the flag's evidence marked."""
+    return mark_spans(text, first_occurrence(text, evidence), mark)
+
+
+def show(view: Flag, position: int, total: int, console: Console) -> None:
+    console.echo("")
+    console.echo(f"[{position}/{total}] {view.slug} · {view.severity} · {view.check} · {view.id}")
+    console.echo(f"  {view.message}")
+    en = highlight(view.en_text, view.evidence, console.mark) if not view.ko_text else view.en_text
+    console.echo(f"  EN  {en or '—'}")
+    console.echo(f"  KO  {highlight(view.ko_text, view.evidence, console.mark) or '—'}")
+
+
+def run_queue(ws: Workspace, views: Sequence[Flag], console: Console) -> QueueResult:
+    """Walk the queue; each decision is stored as soon as it is made. Ctrl-C or end of input stops
+    the walk and keeps what was decided."""
+    result = QueueResult()
+    fixed: list[str] = []
+    decided: list[str] = []
+    promoted: list[str] = []
+    total = len(views)
+    done = 0
+    try:
+        for k, view in enumerate(views, start=1):
+            show(view, k, total, console)
+            while True:
+                console.echo(f"  {HELP}")
+                key = console.read_key().lower()
+                action = KEYS.get(key)
+                if action is not None:
+                    break
+                console.echo(f"  unknown key {key!r}")
+            if action == "quit":
+                break
+            done = k
+            if action == "skip":
+                result.skipped += 1
+                continue
+            text = ""
+            if action == "fix":
+                text = console.read_line("  corrected Korean for the evidence", view.evidence)
+                if not text.strip() or text.strip() == view.evidence:
+                    console.echo("  unchanged: not recorded")
+                    result.skipped += 1
+                    continue
+            elif action == "note":
+                text = console.read_line("  note", "")
+                if not text.strip():
+                    console.echo("  empty note: not recorded")
+                    result.skipped += 1
+                    continue
+            app.decide(ws, view, action, text)
+            result.decided += 1
+            decided.append(view.slug)
+            if action == "fix":
+                fixed.append(view.slug)
+                suggestion = promotion_for(view, text)
+                if suggestion is not None:
+                    name = _offer_promotion(ws, suggestion, console)
+                    if name:
+                        promoted.append(name)
+            console.echo(f"  → {action if action != 'note' else 'noted'}")
+        else:
+            done = total
+    except (KeyboardInterrupt, EOFError):
+        result.interrupted = True
+        console.echo("")
+    result.left = total - done
+    result.fixed_slugs = tuple(dict.fromkeys(fixed))
+    result.decided_slugs = tuple(dict.fromkeys(decided))
+    result.promoted = tuple(promoted)
+    return result
+
+
+def _offer_promotion(ws: Workspace, p: Promotion, console: Console) -> str:
+    options = f"  term base for {p.term}: [a] accept {p.accepted!r}"
+    if p.forbidden:
+        options += f"  [f] forbid {p.forbidden!r}  [b] both"
+    console.echo(options + "  [n] no")
+    while True:
+        key = console.read_key().lower()
+        if key in ("a", "n") or (p.forbidden and key in ("f", "b")):
+            break
+    if key == "n":
+        return ""
+    entry = app.promote(ws, p, accept=key in ("a", "b"), forbid=key in ("f", "b"))
+    console.echo(f"  → term base: {entry.label()} updated")
+    return entry.term
