@@ -1,20 +1,19 @@
-"""The workspace (raw/, aligned/, exports/, notes.db) and the `add` flow that runs the stages.
-
-ingest → segment → align → store → export. Every stage is a plain function; this module only
-wires them together for one article, so the CLI stays a thin layer.
-"""
+"""Articles: add (ingest → segment → align → tag → check → store → outputs), align, check, search,
+list and show. Each stage is a plain function; this module wires them together for one article."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from pipeline import store
-from pipeline.models import REVIEWED_SEVERITIES, Article, Document, Flag, FlagCounts
+from pipeline.app.sheets import _write_sheet, load_full_article, sheet_notes
+from pipeline.app.terms import load_termbase
+from pipeline.models import Article, Document, FlagCounts
 from pipeline.output import export
-from pipeline.stages import align, checks, ingest, review, segment, semantic, terms, translate, vocab
+from pipeline.stages import align, checks, ingest, segment, semantic, terms, translate, vocab
 from pipeline.stages import search as search_module
 from pipeline.store import translations
 from pipeline.workspace import Workspace
@@ -26,7 +25,7 @@ class MissingKorean(FileNotFoundError):
     "No Korean side was given, found beside the English, or requested from a translator"
 
 
-def _no_progress(_stage: str) -> None:
+def no_progress(_stage: str) -> None:
     pass
 
 
@@ -36,7 +35,7 @@ def build_article(
     slug: str,
     provenance: str,
     aligner: align.Aligner | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     tagger: vocab.Tagger | None = None,
     termbase: terms.TermBase | None = None,
     usage: dict[str, dict[str, set[str]]] | None = None,
@@ -90,7 +89,7 @@ def add_article(
     en_path: Path,
     ko_path: Path | None = None,
     slug: str | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     translator: translate.Translator | None = None,
     refresh: bool = False,
     on_block: translate.BlockProgress | None = None,
@@ -181,95 +180,6 @@ def index_unindexed(ws: Workspace) -> int:
     return len(rows)
 
 
-# --- vocabulary (issue 4) ------------------------------------------------------------------------
-
-
-@dataclass
-class RetagSummary:
-    articles: int = 0
-    hits: int = 0  # English sentences × terms found
-    by_slug: dict[str, int] = field(default_factory=dict)
-
-
-def retag(ws: Workspace, progress: Progress = _no_progress) -> RetagSummary:
-    """Tag every stored article again with the current word list (after it changed)."""
-    tagger = vocab.Tagger(store.load_vocab(ws.db))
-    summary = RetagSummary()
-    for row in list(store.article_rows(ws.db)):
-        progress(row["slug"])
-        article = store.load_article(ws.db, row["slug"])
-        hits = vocab.tag_article(article, tagger) if len(tagger) else []
-        store.replace_vocab_hits(ws.db, article.slug, hits)
-        n = sum(1 for h in hits if h.lang == "en")
-        summary.articles += 1
-        summary.hits += n
-        summary.by_slug[article.slug] = n
-    return summary
-
-
-def import_vocab(ws: Workspace, notes: Path) -> tuple[vocab.ImportReport, RetagSummary | None]:
-    """Import a notes file into the word list; re-tag the stored articles if anything changed."""
-    parsed = vocab.read_notes(notes)
-    report = vocab.merge_terms(store.load_vocab(ws.db), parsed)
-    return report, _save_and_retag(ws, report)
-
-
-def add_vocab(
-    ws: Workspace, term: str, gloss: str = "", note: str = "", example: str = ""
-) -> tuple[vocab.ImportReport, RetagSummary | None]:
-    """`readnotes vocab add`: one term, or another gloss for a term already on the list."""
-    return add_vocab_term(ws, vocab.new_term(term, gloss, note, example))
-
-
-def add_vocab_term(ws: Workspace, term: vocab.VocabTerm) -> tuple[vocab.ImportReport, RetagSummary | None]:
-    report = vocab.merge_terms(store.load_vocab(ws.db), vocab.ParsedNotes([vocab.NoteEntry(0, term)]))
-    return report, _save_and_retag(ws, report)
-
-
-def _save_and_retag(ws: Workspace, report: vocab.ImportReport) -> RetagSummary | None:
-    if not report.changed:
-        return None
-    store.save_vocab_terms(ws.db, report.terms)
-    return retag(ws)
-
-
-def set_vocab_status(ws: Workspace, query: str, status: str) -> tuple[vocab.VocabTerm, RetagSummary | None]:
-    """Move a term on the status ladder; ignoring (or un-ignoring) it re-tags the articles."""
-    vocab.check_status(status)
-    term = vocab.find_term(store.load_vocab(ws.db), query)
-    previous, term.status = term.status, status
-    store.set_vocab_status(ws.db, term.key, status)
-    retagged = retag(ws) if "ignored" in (previous, status) and previous != status else None
-    return term, retagged
-
-
-def export_article(
-    ws: Workspace, slug: str, fmt: str, out: Path | None = None, **options: str
-) -> export.ExportResult:
-    """Run one exporter (export.EXPORTERS: sheets and formats) on a stored article, with its
-    vocabulary hits and its flags (status and fix included). `options`: the HTML sheet's paper and
-    layout."""
-    article = load_full_article(ws, slug)
-    notes = sheet_notes(ws, article)
-    job = export.ExportJob(article, ws.exports, store.load_vocab(ws.db), notes, out, options)
-    return export.EXPORTERS[fmt](job)
-
-
-# --- study sheets and exports (issue 7) ----------------------------------------------------------
-
-
-def sheet_notes(ws: Workspace, article: Article) -> export.SheetNotes:
-    """Glosses, term statuses and the date read, for the sheet of a stored article (flags carry
-    their own review state)."""
-    vocab_terms = store.load_vocab(ws.db)
-    row = store.get_article_row(ws.db, article.slug)
-    return export.SheetNotes(
-        glosses={t.term: t.gloss for t in vocab_terms if t.gloss},
-        term_status={t.term: t.status for t in vocab_terms},
-        read_on=(row.get("added_at") or "")[:10],
-    )
-
-
 def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, object]]:
     """`list` and `show`: each article's row, vocabulary hits and open flags (FlagCounts.open)."""
     rows = store.article_summaries(ws.db, slug)
@@ -277,24 +187,6 @@ def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, 
     for flag in store.load_flags(ws.db, slug):
         flags.setdefault(flag.slug, []).append(flag)
     return [r | {"open_flags": FlagCounts.of(flags.get(r["slug"], [])).open} for r in rows]
-
-
-def load_full_article(ws: Workspace, slug: str) -> Article:
-    """A stored article with everything later stages attached: vocabulary hits and flags."""
-    article = store.load_article(ws.db, slug)
-    article.hits = store.load_vocab_hits(ws.db, slug)
-    article.flags = store.load_flags(ws.db, slug)  # with their review status and fix
-    return article
-
-
-def write_sheet(ws: Workspace, slug: str) -> Path:
-    """Rewrite exports/<slug>.md from the stored article, with the current review decisions."""
-    return _write_sheet(ws, load_full_article(ws, slug))
-
-
-def _write_sheet(ws: Workspace, article: Article) -> Path:
-    job = export.ExportJob(article, ws.exports, notes=sheet_notes(ws, article))
-    return export.EXPORTERS["md"](job).paths[0]
 
 
 def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
@@ -316,9 +208,6 @@ def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Mat
     ]
 
 
-# --- checks and review (issue 5) -----------------------------------------------------------------
-
-
 def check_article(ws: Workspace, slug: str) -> Article:
     """Re-run the checks on a stored article with the current term base; store its new flags and
     rewrite its study sheet. The returned flags carry the reader's decisions (status, fix)."""
@@ -330,38 +219,6 @@ def check_article(ws: Workspace, slug: str) -> Article:
     article.flags = store.load_flags(ws.db, slug)
     _write_sheet(ws, article)
     return article
-
-
-# --- the term base ---------------------------------------------------------------------------------
-
-
-def load_termbase(ws: Workspace) -> terms.TermBase:
-    """The bundled glossary with the reader's own entries laid over it."""
-    return terms.bundled().merged(store.user_terms(ws.db))
-
-
-def add_term(ws: Workspace, term: terms.Term) -> terms.Term:
-    """Add an entry, or extend the existing one (bundled or user) with the new forms and renderings."""
-    entry = terms.merged_entry(load_termbase(ws), term)
-    store.save_terms(ws.db, [entry])
-    return entry
-
-
-def import_terms(ws: Workspace, text: str) -> int:
-    """Import a whole TSV or nothing: every line is checked before anything is written."""
-    return store.save_terms(ws.db, terms.parse_tsv(text, source="import"))
-
-
-def promote_term(ws: Workspace, name: str, accepted: list[str], forbidden: list[str]) -> terms.Term:
-    """Record a reviewed rendering in the term base: accept it, or forbid it, for term `name`."""
-    entry = terms.promoted_entry(load_termbase(ws), name, accepted, forbidden)
-    store.save_terms(ws.db, [entry])
-    return entry
-
-
-# ---------------------------------------------------------------------------------------------
-# One function per command: what the CLI calls (it prints; these compute and store)
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -448,93 +305,3 @@ def align_files(
         ko_sentences = segment.split_korean(ingest.read_document(ko_path, "ko"))
     beads = align.align(en_sentences, ko_sentences, aligner)
     return Alignment(beads, export.SheetCounts.of_beads(beads, len(en_sentences), len(ko_sentences)))
-
-
-def write_file(path: Path, text: str) -> Path:
-    """Write an output file atomically, creating its folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    export.write_atomically(path, text)
-    return path
-
-
-def vocab_list(ws: Workspace, status: str | None = None) -> list[tuple[vocab.VocabTerm, int]]:
-    """`readnotes vocab list`: the terms with the number of English sentences each was found in."""
-    counts = store.vocab_hit_counts(ws.db)
-    return [(t, counts.get(t.key, 0)) for t in store.load_vocab(ws.db, status)]
-
-
-def vocab_occurrences(ws: Workspace, term: str | None = None) -> list[dict]:
-    """`readnotes vocab hits`: every sentence holding a term (or any term), with its Korean pair."""
-    key = vocab.find_term(store.load_vocab(ws.db), term).key if term is not None else None
-    return store.vocab_occurrences(ws.db, key)
-
-
-def flag_views(
-    ws: Workspace,
-    slug: str | None = None,
-    status: str | None = None,
-    severities: Sequence[str] | None = None,
-    check: str | None = None,
-) -> list[Flag]:
-    """`readnotes flags`: stored flags with their review status and fix, in article order."""
-    if slug:
-        store.get_article_row(ws.db, slug)  # raises UnknownArticle
-    return store.load_flags(ws.db, slug, check=check, status=status, severities=severities)
-
-
-def review_queue(ws: Workspace, slug: str | None = None, include_info: bool = False) -> list[Flag]:
-    """`readnotes review`: the open flags to go through, errors first."""
-    severities = [*REVIEWED_SEVERITIES, "info"] if include_info else list(REVIEWED_SEVERITIES)
-    return review.queue_order(flag_views(ws, slug, status="open", severities=severities))
-
-
-def decide(ws: Workspace, flag: Flag, action: str, text: str = "") -> None:
-    """Record one review decision now, in its own transaction (an interrupted review keeps it)."""
-    store.record_decision(ws.db, flag, action, review.checked_decision(action, text))
-
-
-def decision_history(ws: Workspace, flag_id: str) -> list[dict[str, object]]:
-    return store.decision_history(ws.db, flag_id)
-
-
-def promote(ws: Workspace, promotion: review.Promotion, accept: bool, forbid: bool) -> terms.Term:
-    """Teach the term base what a fix showed: accept its rendering, forbid the flagged one, or both."""
-    entry = review.promoted_entry(load_termbase(ws), promotion, accept, forbid)
-    store.save_terms(ws.db, [entry])
-    return entry
-
-
-def user_terms(ws: Workspace) -> list[terms.Term]:
-    return store.user_terms(ws.db)
-
-
-def find_terms(ws: Workspace, query: str | None = None, user_only: bool = False) -> list[terms.Term]:
-    """`readnotes terms list`: the term base (or the reader's own entries), optionally those whose
-    English, acronym or Korean contains `query`."""
-    entries = store.user_terms(ws.db) if user_only else list(load_termbase(ws))
-    if not query:
-        return entries
-    q = query.casefold()
-    forms = lambda t: (*t.english_forms, *t.accepted, *t.forbidden)  # noqa: E731
-    return [t for t in entries if any(q in x.casefold() for x in forms(t))]
-
-
-def import_terms_file(ws: Workspace, path: Path) -> int:
-    """`readnotes terms import`: a whole TSV file or nothing."""
-    text, _ = ingest.read_text(path)
-    return import_terms(ws, text)
-
-
-def terms_tsv(ws: Workspace, user_only: bool = False) -> str:
-    """`readnotes terms export`: the term base (or the reader's own entries) as TSV."""
-    return terms.to_tsv(store.user_terms(ws.db) if user_only else load_termbase(ws))
-
-
-def harvest(ws: Workspace, source: Path | str) -> list[terms.Candidate]:
-    """`readnotes terms harvest`: 한국어(English) pairs in a Korean file or a stored article."""
-    base = load_termbase(ws)
-    path = Path(source)
-    if path.is_file():
-        text, _ = ingest.read_text(path)
-        return terms.harvest_text(text, base)
-    return terms.harvest_article(store.load_article(ws.db, str(source)), base)

@@ -1,0 +1,46 @@
+"""Flags and their review: list, queue, record a decision, teach the term base a fix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline import store
+from pipeline.app.terms import load_termbase
+from pipeline.models import REVIEWED_SEVERITIES, Flag
+from pipeline.stages import review, terms
+from pipeline.workspace import Workspace
+
+
+def flag_views(
+    ws: Workspace,
+    slug: str | None = None,
+    status: str | None = None,
+    severities: Sequence[str] | None = None,
+    check: str | None = None,
+) -> list[Flag]:
+    """`readnotes flags`: stored flags with their review status and fix, in article order."""
+    if slug:
+        store.get_article_row(ws.db, slug)  # raises UnknownArticle
+    return store.load_flags(ws.db, slug, check=check, status=status, severities=severities)
+
+
+def review_queue(ws: Workspace, slug: str | None = None, include_info: bool = False) -> list[Flag]:
+    """`readnotes review`: the open flags to go through, errors first."""
+    severities = [*REVIEWED_SEVERITIES, "info"] if include_info else list(REVIEWED_SEVERITIES)
+    return review.queue_order(flag_views(ws, slug, status="open", severities=severities))
+
+
+def decide(ws: Workspace, flag: Flag, action: str, text: str = "") -> None:
+    """Record one review decision now, in its own transaction (an interrupted review keeps it)."""
+    store.record_decision(ws.db, flag, action, review.checked_decision(action, text))
+
+
+def decision_history(ws: Workspace, flag_id: str) -> list[dict[str, object]]:
+    return store.decision_history(ws.db, flag_id)
+
+
+def promote(ws: Workspace, promotion: review.Promotion, accept: bool, forbid: bool) -> terms.Term:
+    """Teach the term base what a fix showed: accept its rendering, forbid the flagged one, or both."""
+    entry = review.promoted_entry(load_termbase(ws), promotion, accept, forbid)
+    store.save_terms(ws.db, [entry])
+    return entry
