@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline import store
 from pipeline.app.sheets import _write_sheet, load_full_article, sheet_notes
 from pipeline.app.terms import load_termbase
+from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Document, FlagCounts
 from pipeline.output import export
 from pipeline.stages import align, checks, ingest, segment, semantic, terms, translate, vocab
@@ -21,7 +22,7 @@ from pipeline.workspace import Workspace
 Progress = Callable[[str], None]
 
 
-class MissingKorean(FileNotFoundError):
+class MissingKorean(ReadnotesError, FileNotFoundError):
     "No Korean side was given, found beside the English, or requested from a translator"
 
 
@@ -120,8 +121,9 @@ def add_article(
             ko_path = ingest.find_korean_sibling(en_path)
         if ko_path is None:
             raise MissingKorean(
-                f"no Korean file for {en_path}. Pass it with --ko KO_FILE, put "
-                f"{ingest.korean_sibling_name(en_path)} beside it, or translate it with --translate google."
+                f"no Korean file for {en_path}",
+                hint=f"Pass it with --ko KO_FILE, put {ingest.korean_sibling_name(en_path)} beside it, "
+                "or translate it with --translate google.",
             )
         ko_doc = ingest.read_document(ko_path, "ko")
         provenance = f"file:{ko_path}"

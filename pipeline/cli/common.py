@@ -119,8 +119,7 @@ def _text(e: Any, _path: Path | None) -> str:
 def _error_table() -> list[tuple[type[BaseException], Message]]:
     """Library error → the one line a user sees, most specific first. Imported when a command
     runs, never for --help; every library error a user can cause is in this one table."""
-    from pipeline import app, store
-    from pipeline.stages import align, ingest, review, search, semantic, terms, translate, vocab
+    from pipeline.stages import align, ingest, search, semantic, terms, translate, vocab
 
     return [
         (
@@ -135,14 +134,7 @@ def _error_table() -> list[tuple[type[BaseException], Message]]:
         (ingest.BadFrontMatter, _with_path("Fix or remove the front matter between the --- lines.")),
         (ingest.BadSlug, _with_path("Choose a name such as my-article.")),
         (ingest.IngestError, _with_path("Pass a Markdown (.md) or text (.txt) file.")),
-        (app.MissingKorean, _text),  # the message names the sibling file to put beside it
         (align.AlignmentError, lambda e, _: f"cannot align: {e}"),
-        (
-            store.UnknownArticle,
-            lambda e, _: (
-                f"no article {e.args[0]!r} in the workspace; `readnotes list` shows the articles there"
-            ),
-        ),
         (terms.TermFileError, _with_path("Nothing was imported; fix that line and run again.")),
         (
             vocab.UnknownTerm,
@@ -150,7 +142,6 @@ def _error_table() -> list[tuple[type[BaseException], Message]]:
         ),
         (vocab.VocabError, _then("Give an English word or phrase, e.g. `vicinity`.")),
         (terms.TermError, _text),
-        (review.ReviewError, _text),
         (semantic.MissingExtra, _text),  # the message says what to install or pass instead
         (search.EmptyQuery, lambda e, _: f"nothing to search for in {e.args[0]!r}; give a word, e.g. 변곡점"),
         (translate.ServiceUnreachable, lambda e, _: f"{e}; supply a Korean file with --ko, or retry later"),
@@ -167,10 +158,14 @@ def user_errors(path: Path | None = None) -> Iterator[None]:
     """Turn library exceptions into one `Error:` line that says what to do (exit 1).
 
     `path` names the file a command was reading, for errors that don't carry one."""
+    from pipeline.errors import ReadnotesError
+
     try:
         yield
     except click.ClickException:
         raise
+    except ReadnotesError as e:
+        raise click.ClickException(e.user_message()) from e
     except Exception as e:
         for cls, message in _error_table():
             if isinstance(e, cls):

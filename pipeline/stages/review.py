@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.errors import ReadnotesError
 from pipeline.models import DECISION_STATUS, FLAG_STATUSES, Flag
 from pipeline.stages import terms
 
@@ -29,7 +30,7 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 FlagView = Flag
 
 
-class ReviewError(ValueError):
+class ReviewError(ReadnotesError, ValueError):
     "A review decision cannot be recorded as asked"
 
 

@@ -9,12 +9,19 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Bead, Block, Document, Sentence
 from pipeline.store.schema import ARTICLE_TABLES, block_id, now, sentence_id
 
 
-class UnknownArticle(LookupError):
+class UnknownArticle(ReadnotesError, LookupError):
     "No article with this slug in the database"
+
+    hint = "`readnotes list` shows the articles there"
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"no article {slug!r} in the workspace")
+        self.slug = slug
 
 
 def delete_article_rows(db: Database, slug: str) -> None:
