@@ -11,13 +11,28 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.errors import ReadnotesError
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
+class NoWorkspace(ReadnotesError):
+    "A command that only reads found no notes.db where it looked"
+
+    hint = (
+        "Add an article there first (readnotes add EN_FILE), or point --home or $READNOTES_HOME "
+        "at your workspace."
+    )
+
+
 @dataclass
 class Workspace:
+    """The folder a command works in. `create=False` (commands that only read) refuses to make a
+    notes.db where there is none, so `readnotes list` in the wrong folder leaves nothing behind."""
+
     home: Path
+    create: bool = True
     db_path: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -40,5 +55,7 @@ class Workspace:
     def db(self) -> Database:
         from pipeline import store
 
+        if not self.create and not self.db_path.exists():
+            raise NoWorkspace(f"no readnotes workspace in {self.home} (no notes.db there)")
         self.home.mkdir(parents=True, exist_ok=True)
         return store.open_db(self.db_path)

@@ -56,18 +56,21 @@ def test_every_command_has_help_with_an_example(name, command):
 def test_global_options_after_the_subcommand(tmp_path):
     home = tmp_path / "elsewhere"
     runner = CliRunner()
+    add = ["--home", str(home), "vocab", "add", "vicinity", "--gloss", "부근"]
+    runner.invoke(cli, add, catch_exceptions=False)
     before = runner.invoke(cli, ["--home", str(home), "list", "--json"], catch_exceptions=False)
     after = runner.invoke(cli, ["list", "--home", str(home), "--json", "-q"], catch_exceptions=False)
     nested = runner.invoke(cli, ["vocab", "list", "--home", str(home), "--json"], catch_exceptions=False)
     assert before.exit_code == after.exit_code == nested.exit_code == 0, after.output
     assert json.loads(after.stdout) == json.loads(before.stdout) == []
-    assert json.loads(nested.stdout) == []
-    assert (home / "notes.db").exists() and not (tmp_path / "notes.db").exists()
+    assert [t["term"] for t in json.loads(nested.stdout)] == ["vicinity"]
+    assert not (tmp_path / "notes.db").exists()
 
 
 def test_registry_choices_check_values_against_the_registry(tmp_path):
     """--help shows no registry (it would import the stages), but a value is checked against it."""
     runner = CliRunner()
+    runner.invoke(cli, ["--home", str(tmp_path), "vocab", "add", "vicinity"], catch_exceptions=False)
     bad = runner.invoke(cli, ["--home", str(tmp_path), "flags", "--check", "no-such-check"])
     assert bad.exit_code == 2 and "'no-such-check' is not one of" in bad.output
     assert "acronym-gloss" in bad.output

@@ -14,6 +14,7 @@ from pipeline.cli.common import (
     json_option,
     plural,
     quiet,
+    reads_workspace,
     stage_progress,
     user_errors,
 )
@@ -228,6 +229,7 @@ def align_command(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: exports/<slug>.<format>"
 )
 @click.pass_obj
+@reads_workspace
 def sheet(ws, slug: str, fmt: str, paper: str, layout: str, out: Path | None) -> None:
     """Write a bilingual study sheet for a stored article (Markdown, or HTML to print).
 
@@ -246,6 +248,7 @@ def sheet(ws, slug: str, fmt: str, paper: str, layout: str, out: Path | None) ->
 @cli.command("list")
 @json_option
 @click.pass_obj
+@reads_workspace
 def list_articles(ws, as_json: bool) -> None:
     """List the articles in the workspace: title, date read, coverage, hits, open flags.
 
@@ -272,6 +275,7 @@ def list_articles(ws, as_json: bool) -> None:
 @click.argument("slug")
 @json_option
 @click.pass_obj
+@reads_workspace
 def show(ws, slug: str, as_json: bool) -> None:
     """One article at a glance: title, dates, source, coverage, vocabulary hits, open flags.
 
@@ -311,6 +315,7 @@ def show(ws, slug: str, as_json: bool) -> None:
 )
 @click.option("--all", "every", is_flag=True, help="Export every article in the workspace.")
 @click.pass_obj
+@reads_workspace
 def export_command(ws, slug: str | None, fmt: str, every: bool) -> None:
     """Export a stored article (or --all) for another tool, into exports/.
 
@@ -352,6 +357,7 @@ def export_command(ws, slug: str | None, fmt: str, every: bool) -> None:
 )
 @json_option
 @click.pass_obj
+@reads_workspace
 def search_command(ws, query: str, limit: int, as_json: bool) -> None:
     """Find sentences in every stored article, English or Korean, with their pair.
 

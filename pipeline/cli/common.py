@@ -6,6 +6,7 @@ Kiwi or requests. Commands import `pipeline.app` when they run.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -46,6 +47,19 @@ def workspace_options(command: F) -> F:
     return click.option(
         "-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet, help="No progress output."
     )(command)
+
+
+def reads_workspace(command: F) -> F:
+    """For commands that only read: no notes.db is created where there is none (an error says so)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        if ctx.obj is not None:
+            ctx.obj.create = False
+        return command(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
 
 
 def json_option(command: F) -> F:

@@ -6,7 +6,7 @@ import click
 
 from pipeline.cli import common
 from pipeline.cli.articles import flag_line
-from pipeline.cli.common import RegistryChoice, echo_json, json_option, user_errors
+from pipeline.cli.common import RegistryChoice, echo_json, json_option, reads_workspace, user_errors
 from pipeline.cli.root import cli
 from pipeline.models import FLAG_STATUSES, SEVERITIES
 
@@ -21,6 +21,7 @@ def _check_names() -> list[str]:
 @click.argument("slug", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print flag counts and coverage as JSON.")
 @click.pass_obj
+@reads_workspace
 def check_command(ws, slug: str | None, as_json: bool) -> None:
     """Re-run the translation checks on stored articles (all, or SLUG) with the current term base.
 
@@ -66,6 +67,7 @@ def check_command(ws, slug: str | None, as_json: bool) -> None:
     help="Only these severities (repeatable; default all).",
 )
 @click.pass_obj
+@reads_workspace
 def flags_command(
     ws, slug: str | None, as_json: bool, status: str | None, check_name: str | None, severity
 ) -> None:
@@ -115,6 +117,7 @@ def _read_line(prompt: str, default: str) -> str:
 @click.argument("slug", required=False)
 @click.option("--info", "include_info", is_flag=True, help="Include info-level flags in the queue.")
 @click.pass_context
+@reads_workspace
 def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> None:
     """Review open flags one by one in the terminal, with single keys:
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli import common
-from pipeline.cli.common import echo_json, existing_file, json_option, user_errors
+from pipeline.cli.common import echo_json, existing_file, json_option, reads_workspace, user_errors
 from pipeline.cli.root import ReadnotesGroup, cli
 
 
@@ -59,6 +59,7 @@ def terms_add(ws, term: str, accepted, forbidden, acronym: str, aliases, note: s
 @click.option("--user", "user_only", is_flag=True, help="Only your own entries, not the bundled glossary.")
 @json_option
 @click.pass_obj
+@reads_workspace
 def terms_list(ws, query: str | None, user_only: bool, as_json: bool) -> None:
     """List the term base, or the entries matching QUERY (English, acronym or Korean).
 
@@ -101,6 +102,7 @@ def terms_import(ws, tsv_file: Path) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
 @click.option("--user", "user_only", is_flag=True, help="Only your own entries.")
 @click.pass_obj
+@reads_workspace
 def terms_export(ws, out: Path | None, user_only: bool) -> None:
     """Write the term base as TSV (re-importable with `terms import`).
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import echo_json, existing_file, json_option, user_errors
+from pipeline.cli.common import echo_json, existing_file, json_option, reads_workspace, user_errors
 from pipeline.cli.root import ReadnotesGroup, cli
 from pipeline.models import VOCAB_STATUSES
 
@@ -89,6 +89,7 @@ def vocab_add(ws, term: str, gloss: str, note: str, example: str, as_json: bool)
 @click.option("--status", type=click.Choice(VOCAB_STATUSES), help="Only terms with this status.")
 @json_option
 @click.pass_obj
+@reads_workspace
 def vocab_list(ws, status: str | None, as_json: bool) -> None:
     """List your terms with their status, gloss and number of hits.
 
@@ -131,6 +132,7 @@ def vocab_set(ws, term: str, status: str) -> None:
 @click.argument("term", required=False)
 @json_option
 @click.pass_obj
+@reads_workspace
 def vocab_hits(ws, term: str | None, as_json: bool) -> None:
     """Every sentence, across all articles, where a term (or any term) occurs.
 
