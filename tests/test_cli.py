@@ -278,7 +278,14 @@ def test_list(ws, tmp_path):
     rows = json.loads(invoke("--home", str(ws), "list", "--json").stdout)
     assert [(r["slug"], r["n_en"], r["n_ko"], r["n_beads"]) for r in rows] == [(SLUG, 18, 20, 18)]
     # A folder that is no workspace: one line that says so, and nothing is created there.
-    reads = (["list"], ["list", "--json"], ["flags"], ["search", "연구소"], ["sheet", SLUG], ["vocab", "list"])
+    reads = (
+        ["list"],
+        ["list", "--json"],
+        ["flags"],
+        ["search", "연구소"],
+        ["sheet", SLUG],
+        ["vocab", "hits"],
+    )
     for args in reads:
         empty = invoke("--home", str(tmp_path / "empty"), *args)
         assert empty.exit_code == 1 and empty.output.count("\n") == 1, empty.output
