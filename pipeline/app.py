@@ -486,3 +486,135 @@ def harvest(ws: Workspace, source: Path | str) -> list[terms.Candidate]:
         text, _ = ingest.read_text(path)
         return terms.harvest_text(text, base)
     return terms.harvest_article(db.load_article(ws.db, str(source)), base)
+
+
+# --- model checks: back-translation and the LLM reviewer (issue 14) ------------------------------
+
+
+@dataclass
+class ModelChecks:
+    """What `check --back-translate/--llm` asks for, and where its notices go (stderr)."""
+
+    back_translate: str | None = None  # a provider of --translate: back-translate and send what is missing
+    llm: bool = False  # send pairs to the LLM reviewer (READNOTES_LLM_URL, READNOTES_LLM_MODEL)
+    llm_max_pairs: int | None = None  # refuse to send more pairs than this (default llm.DEFAULT_MAX_PAIRS)
+    only_flagged: bool = False  # send only pairs other checks flagged or the aligner scored low
+    notice: Progress = _no_progress  # the cost estimate before sending, and what came back
+    on_batch: translate.BlockProgress | None = None  # (done, total) requests or pairs
+
+
+def check_with_models(ws: Workspace, slug: str | None, options: ModelChecks) -> list[ArticleReport]:
+    """`readnotes check` with the model checks: the rule checks, plus back-translation and LLM flags.
+
+    Without --back-translate/--llm, the model checks that ran on an article before are re-derived from
+    their caches (nothing is sent), so a plain `check` keeps their flags."""
+    return [article_report(ws, check_article_with_models(ws, s, options)) for s in slugs(ws, slug)]
+
+
+def check_article_with_models(ws: Workspace, slug: str, options: ModelChecks) -> Article:
+    """Re-run the rule checks, add the model checks' flags, and store them all in one transaction.
+
+    Anything that fails before the store (no server, over the pair budget) leaves the article's flags
+    as they were; answers received before a failure stay in the caches."""
+    from pipeline.stages import llm
+    from pipeline.store import llm as llm_store
+
+    llm_store.ready(ws.db)
+    article = db.load_article(ws.db, slug)
+    termbase = load_termbase(ws)
+    rule_flags = checks.run_checks(article, termbase, db.term_usage(ws.db, exclude=slug))
+    runs = llm_store.model_check_runs(ws.db, slug)
+    model_flags: list = []
+    ran: list[tuple[str, str, dict]] = []
+    provider = options.back_translate or runs.get(translate.BACK_TRANSLATION_CHECK, ("", {}))[0]
+    if provider:
+        model_flags += _back_translation_flags(ws, article, provider, options)
+        if options.back_translate:
+            ran.append((translate.BACK_TRANSLATION_CHECK, provider, {}))
+    model = runs.get(llm.LLM_CHECK, ("", {}))[0]
+    if options.llm:
+        suspects = _suspect_beads(article, [*rule_flags, *model_flags]) if options.only_flagged else None
+        model, errors = _llm_review(ws, article, termbase, suspects, options)
+        ran.append((llm.LLM_CHECK, model, {"only_flagged": options.only_flagged}))
+        model_flags += llm.llm_flags(article, errors, model)
+    elif model:
+        cached = llm.plan_review(article, model, _review_cache(ws), termbase, 1, estimate=False).cached
+        model_flags += llm.llm_flags(article, cached, model)
+    article.flags = llm.merge_model_flags(article, rule_flags, model_flags)
+    with ws.db.atomic():
+        db.replace_flags(ws.db, slug, article.flags)
+        db.save_term_uses(ws.db, article)
+        for check_name, engine, settings in ran:
+            llm_store.record_model_check(ws.db, slug, check_name, engine, settings)
+    return article
+
+
+def _translation_cache(ws: Workspace) -> translate.TranslationCache:
+    return translate.TranslationCache(
+        lookup=partial(translations.lookup, ws.db), save=partial(translations.put, ws.db)
+    )
+
+
+def _back_translation_flags(ws: Workspace, article: Article, provider: str, options: ModelChecks) -> list:
+    sender = translate.Translator(provider, "ko", "en") if options.back_translate else None
+    run = translate.back_translation_run(
+        article,
+        sender or translate.cached_translator(provider),
+        _translation_cache(ws),
+        progress=options.on_batch or translate.no_block_progress,
+    )
+    if run.missing:
+        options.notice(
+            f"back-translation ({provider}): {run.missing} pairs not in the cache were skipped; "
+            f"`readnotes check {article.slug} --back-translate {provider}` sends them"
+        )
+    return run.flags
+
+
+def _suspect_beads(article: Article, flags: list) -> set[int]:
+    """Beads that a check flagged (warning or error) or the aligner scored low."""
+    out = {i for i, b in enumerate(article.beads) if b.en and b.ko and b.score < checks.LOW_SCORE}
+    flagged = [f for f in flags if f.severity in ("error", "warning")]
+    for i, b in enumerate(article.beads):
+        if any(set(f.ko) & set(b.ko) or set(f.en) & set(b.en) for f in flagged):
+            out.add(i)
+    return out
+
+
+def _review_cache(ws: Workspace):
+    from pipeline.stages import llm
+    from pipeline.store import llm as llm_store
+
+    return llm.ReviewCache(
+        lookup=partial(llm_store.lookup_review, ws.db), save=partial(llm_store.put_review, ws.db)
+    )
+
+
+def _llm_review(
+    ws: Workspace, article: Article, termbase: terms.TermBase, only: set[int] | None, options: ModelChecks
+) -> tuple[str, dict]:
+    """Plan (and announce the cost), then send the uncached pairs; (model, errors per bead index)."""
+    from pipeline.stages import llm
+
+    settings = llm.LLMSettings.from_env()
+    cache = _review_cache(ws)
+    plan = llm.plan_review(article, settings.model, cache, termbase, settings.batch_size, only)
+    options.notice(f"{article.slug}: {plan.describe()}")
+    max_pairs = options.llm_max_pairs if options.llm_max_pairs is not None else llm.DEFAULT_MAX_PAIRS
+    outcome = llm.run_review(
+        article,
+        plan,
+        llm.ChatClient(settings),
+        cache,
+        termbase,
+        max_pairs,
+        options.on_batch or translate.no_block_progress,
+    )
+    found = sum(len(e) for e in outcome.errors.values())
+    text = f"{article.slug}: llm found {found} errors in {len(plan.pairs)} pairs ({outcome.sent} sent)"
+    if outcome.dropped:
+        text += f"; {outcome.dropped} spans found in no pair were dropped"
+    if outcome.unreadable:
+        text += f"; {outcome.unreadable} answers held no readable JSON (not cached: a re-run asks again)"
+    options.notice(text)
+    return settings.model, outcome.errors
