@@ -85,6 +85,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         "have to",
         "has to",
         "had to",
+        "forced to",
+        "obliged to",
     ),
     "more": tuple(
         "more higher greater larger bigger increase increases increased rise rises rose better most "
@@ -100,24 +102,28 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|n't")
 
 
 def _cue_words(text: str) -> dict[str, list[str]]:
-    lowered = text.lower().replace("’", "'")
-    words = _WORD.findall(lowered.replace("n't", " n't"))
+    """Each class's cue words in the text, once per occurrence."""
+    words = _WORD.findall(text.lower().replace("’", "'").replace("n't", " n't"))
     joined = f" {' '.join(words)} "
-    return {cls: [w for w in cues if f" {w} " in joined] for cls, cues in _CUES.items()}
+    return {cls: [w for w in cues for _ in range(joined.count(f" {w} "))] for cls, cues in _CUES.items()}
 
 
 def meaning_cue_change(back: str, english: str) -> str:
-    """Why the back-translation reads as the opposite of the English ("" when it does not): a negation
-    one has and the other lacks, or a modality or comparison that flips to its opposite."""
+    """Why the back-translation reads as the opposite of the English ("" when it does not): more or
+    fewer negations, or a modality or comparison traded for its opposite."""
     en, bt = _cue_words(english), _cue_words(back)
-    if bool(en["negation"]) != bool(bt["negation"]):
-        has, lacks = ("English", "back-translation") if en["negation"] else ("back-translation", "English")
-        word = (en["negation"] or bt["negation"])[0]
-        return f"negation: the {has} says {word!r}, the {lacks} does not"
+    if len(en["negation"]) != len(bt["negation"]):
+        word = (en["negation"] + bt["negation"])[0]
+        return (
+            f"negation: {len(en['negation'])} in the English, {len(bt['negation'])} in the "
+            f"back-translation ({word!r})"
+        )
     for a, b in _OPPOSITES:
         for x, y in ((a, b), (b, a)):
-            if en[x] and not en[y] and bt[y] and not bt[x]:
-                return f"{x} → {y}: the English says {en[x][0]!r}, the back-translation {bt[y][0]!r}"
+            if len(en[x]) > len(bt[x]) and len(bt[y]) > len(en[y]):
+                lost = next(w for w in en[x] if en[x].count(w) > bt[x].count(w))
+                gained = next(w for w in bt[y] if bt[y].count(w) > en[y].count(w))
+                return f"{x} → {y}: the English says {lost!r}, the back-translation {gained!r}"
     return ""
 
 
