@@ -130,6 +130,23 @@ def test_rule_flags_survive_and_llm_flags_are_listed_by_check(article, run, monk
     assert "필요합니다" in listed and "llm" in listed
 
 
+def test_decisions_on_llm_flags_survive_plain_checks_and_reruns(article, run, home, monkeypatch):
+    from pipeline import app
+    from pipeline.stages import review
+    from pipeline.workspace import Workspace
+
+    with local_server(good) as server:
+        use(monkeypatch, server.url)
+        run("check", "m", "--llm")
+        ws = Workspace(home)
+        view = next(v for v in app.flag_views(ws, "m", check="llm") if v.evidence == "필요합니다")
+        review.decide(ws.db, view, "accept")
+        run("check", "m")
+        run("check", "m", "--llm")
+    statuses = {f["evidence"]: f["status"] for f in llm_flags(run)}
+    assert statuses == {"필요합니다": "accepted", "성능 대비 비용": "open"}
+
+
 def test_answers_in_code_fences_with_trailing_text(article, run, monkeypatch):
     def fenced(request: Request) -> Reply:
         payload = json.dumps({"errors": review(request)}, ensure_ascii=False, indent=1)

@@ -35,10 +35,10 @@ def _model_check_errors(e: Exception) -> str | None:
         return e.user_message()
     if isinstance(e, translate.ServiceUnreachable):
         variable = " or LIBRE_URL" if e.provider == "libre" else ""
-        kept = f"; {e.done} of {e.total} pairs back-translated and kept" if e.total else ""
+        kept = f"; {e.done} of {e.total} pairs back-translated and kept" if e.done else ""
         return (
             f"back-translation service unreachable: {e.provider}: {e.reason}{kept}. "
-            f"Check the network{variable}, or retry later; nothing was stored"
+            f"Check the network{variable}, or retry later; the article's flags are unchanged"
         )
     if isinstance(e, translate.TranslationError):
         return f"back-translation failed: {e}. Choose another --back-translate provider"
@@ -47,7 +47,7 @@ def _model_check_errors(e: Exception) -> str | None:
 
 def _progress_line(done: int, total: int) -> None:
     """Requests (LLM) or pairs (back-translation) done, on stderr, overwritten on a terminal."""
-    if not total:
+    if not total or not done:
         return
     end = "\n" if done == total or not sys.stderr.isatty() else ""
     if done == total or sys.stderr.isatty() or done % 10 == 0:
