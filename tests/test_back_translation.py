@@ -59,7 +59,7 @@ def article(home: Path, run, monkeypatch) -> str:
     run("add", str(home / "m.en.md"), "--ko", str(home / "m.ko.md"), "--slug", "m")
     monkeypatch.setenv("LIBRE_API_KEY", "local")
     monkeypatch.setenv("READNOTES_TRANSLATE_INTERVAL", "0")
-    monkeypatch.setenv("READNOTES_TRANSLATE_TIMEOUT", "0.6")
+    monkeypatch.setenv("READNOTES_TRANSLATE_TIMEOUT", "3")
     monkeypatch.setenv("READNOTES_TRANSLATE_ATTEMPTS", "2")
     monkeypatch.setenv("READNOTES_TRANSLATE_BACKOFF", "0.01")
     return "m"

@@ -70,7 +70,7 @@ def article(home: Path, run, monkeypatch) -> str:
     (home / "m.ko.md").write_text(KO, encoding="utf-8")
     run("add", str(home / "m.en.md"), "--ko", str(home / "m.ko.md"), "--slug", "m")
     monkeypatch.setenv("READNOTES_LLM_MODEL", "test-7b")
-    monkeypatch.setenv("READNOTES_LLM_TIMEOUT", "0.6")
+    monkeypatch.setenv("READNOTES_LLM_TIMEOUT", "3")  # generous: a loaded machine must not time out
     monkeypatch.setenv("READNOTES_LLM_ATTEMPTS", "2")
     monkeypatch.setenv("READNOTES_LLM_BACKOFF", "0.01")
     monkeypatch.delenv("READNOTES_LLM_API_KEY", raising=False)
@@ -208,6 +208,53 @@ def test_429_then_success(article, run, monkeypatch):
     assert len(llm_flags(run)) == 2
 
 
+def test_servers_without_json_mode_get_asked_again_without_it(article, run, monkeypatch):
+    def old_server(request: Request) -> Reply:
+        if "response_format" in request.body:
+            return Reply(400, b'{"error": "unknown field: response_format"}')
+        return good(request)
+
+    with local_server(old_server) as server:
+        use(monkeypatch, server.url)
+        run("check", "m", "--llm")
+        assert len(server.requests) == 2 and "response_format" not in server.requests[1].body
+    assert len(llm_flags(run)) == 2
+
+
+def test_a_refused_key_is_one_line_naming_the_key_variable(article, run, monkeypatch):
+    with local_server(lambda r: Reply(401, b'{"error": "invalid api key"}')) as server:
+        use(monkeypatch, server.url)
+        result = run("check", "m", "--llm", ok=False)
+    assert result.exit_code == 1 and "HTTP 401" in result.output and "READNOTES_LLM_API_KEY" in result.output
+
+
+def test_the_overall_deadline_keeps_what_was_answered_and_a_rerun_resumes(article, run, monkeypatch):
+    monkeypatch.setenv("READNOTES_LLM_BATCH", "1")
+    monkeypatch.setenv("READNOTES_LLM_DEADLINE", "1")
+
+    late: list[bool] = [True]
+
+    def slow(request: Request) -> Reply:  # in the first run, the first answer comes at once, the rest late
+        reply = good(request)
+        reply.delay = 3 if late[0] and len(server.requests) > 1 else 0
+        return reply
+
+    with local_server(slow) as server:
+        use(monkeypatch, server.url)
+        result = run("check", "m", "--llm", ok=False)
+        assert (
+            "overall deadline of 1 s passed" in result.output
+            and "of 4 batches answered and kept" in result.output
+        )
+        kept = int(re.search(r"(\d+) of 4 batches answered and kept", result.output).group(1))
+        before = len(server.requests)
+        monkeypatch.setenv("READNOTES_LLM_DEADLINE", "60")
+        late[0] = False
+        run("check", "m", "--llm")
+        assert kept == 1 and len(server.requests) - before == 3
+    assert len(llm_flags(run)) == 2
+
+
 def failing(run, home: Path, monkeypatch, url: str) -> str:
     """Run `check --llm` against a failing server: one Error line, notes.db as it was."""
     run("check", "m")  # the tables exist before the snapshot
@@ -228,12 +275,14 @@ def test_server_down(article, run, home, monkeypatch):
 
 
 def test_server_that_never_answers(article, run, home, monkeypatch):
+    monkeypatch.setenv("READNOTES_LLM_TIMEOUT", "0.6")
     with local_server(lambda r: Reply(delay=3.0)) as server:
         line = failing(run, home, monkeypatch, server.url)
     assert "no answer within" in line and "2 attempts" in line
 
 
 def test_server_that_drips_bytes(article, run, home, monkeypatch):
+    monkeypatch.setenv("READNOTES_LLM_TIMEOUT", "0.6")
     with local_server(lambda r: chat_reply('{"errors": []}', drip=0.05)) as server:
         line = failing(run, home, monkeypatch, server.url)
     assert "no complete answer within" in line

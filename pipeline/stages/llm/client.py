@@ -108,6 +108,10 @@ class ChatClient:
             try:
                 return self._attempt(messages)
             except _Transient as e:
+                if self.remaining() <= 0:
+                    raise LLMUnreachable(
+                        s.url, f"the overall deadline of {s.deadline:g} s passed", tries
+                    ) from None
                 if tries >= s.attempts:
                     raise LLMUnreachable(s.url, e.reason, tries) from None
                 wait = e.wait if e.wait is not None else s.backoff * 2 ** (tries - 1)
@@ -134,10 +138,10 @@ class ChatClient:
                     for chunk in response.iter_bytes():
                         chunks.append(chunk)
                         if s.clock() > stop_at:  # a server that drips bytes never hits a read timeout
-                            raise _Transient(f"no complete answer within {limit:g} s")
+                            raise _Transient(f"no complete answer within {limit:.3g} s")
                     raw = b"".join(chunks)
         except httpx.TimeoutException:
-            raise _Transient(f"no answer within {limit:g} s") from None
+            raise _Transient(f"no answer within {limit:.3g} s") from None
         except httpx.ConnectError as e:
             refused = "refused" in str(e).lower()
             raise _Transient("connection refused" if refused else f"cannot connect ({e})") from None
