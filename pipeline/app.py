@@ -538,8 +538,7 @@ def check_article_with_models(ws: Workspace, slug: str, options: ModelChecks) ->
         ran.append((llm.LLM_CHECK, model, {"only_flagged": options.only_flagged}))
         model_flags += llm.llm_flags(article, errors, model)
     elif model:
-        cached = llm.plan_review(article, model, _review_cache(ws), termbase, 1, estimate=False).cached
-        model_flags += llm.llm_flags(article, cached, model)
+        model_flags += _cached_llm_flags(ws, article, model, termbase)
     article.flags = llm.merge_model_flags(article, rule_flags, model_flags)
     with ws.db.atomic():
         db.replace_flags(ws.db, slug, article.flags)
@@ -547,6 +546,31 @@ def check_article_with_models(ws: Workspace, slug: str, options: ModelChecks) ->
         for check_name, engine, settings in ran:
             llm_store.record_model_check(ws.db, slug, check_name, engine, settings)
     return article
+
+
+def with_cached_model_flags(ws: Workspace, article: Article) -> list:
+    """The article's (rule) flags with the model checks' flags that earlier runs left in the caches,
+    sending nothing: `add` calls it before saving, so re-processing an article keeps them."""
+    from pipeline.stages import llm
+    from pipeline.store import llm as llm_store
+
+    llm_store.ready(ws.db)
+    runs = llm_store.model_check_runs(ws.db, article.slug)
+    model_flags: list = []
+    provider = runs.get(translate.BACK_TRANSLATION_CHECK, ("", {}))[0]
+    if provider:
+        model_flags += _back_translation_flags(ws, article, provider, ModelChecks())
+    model = runs.get(llm.LLM_CHECK, ("", {}))[0]
+    if model:
+        model_flags += _cached_llm_flags(ws, article, model, load_termbase(ws))
+    return llm.merge_model_flags(article, article.flags, model_flags)
+
+
+def _cached_llm_flags(ws: Workspace, article: Article, model: str, termbase: terms.TermBase) -> list:
+    from pipeline.stages import llm
+
+    cached = llm.plan_review(article, model, _review_cache(ws), termbase, 1, estimate=False).cached
+    return llm.llm_flags(article, cached, model)
 
 
 def _translation_cache(ws: Workspace) -> translate.TranslationCache:

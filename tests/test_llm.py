@@ -338,11 +338,13 @@ def test_locate_prefers_the_named_pair_and_falls_back_to_the_span():
             {"pair": 2, "span": "같은 말", "category": "Mistranslation (meaning)", "severity": "MAJOR"},
             {"pair": "P7", "span": "다른 말"},
             {"pair": 1, "span": "없는 말"},
+            {"pair": 1, "span": "같은말"},  # a space the model dropped
         ],
         batch,
         ko,
     )
-    assert [e.span for e in located.errors[1]] == ["같은 말", "다른 말"] and located.errors[0] == []
+    assert [e.span for e in located.errors[1]] == ["같은 말", "다른 말"]
+    assert [e.span for e in located.errors[0]] == ["같은 말"]
     assert located.errors[1][0].category == "mistranslation" and located.errors[1][0].severity == "major"
     assert located.errors[1][1].category == "mistranslation" and located.errors[1][1].severity == "minor"
     assert located.dropped == 1
@@ -359,3 +361,19 @@ def test_the_request_carries_neighbours_and_term_entries():
     user = llm.messages(llm.Batch((1,)), beads, terms.bundled())[1]["content"]
     assert "Context (do not review):\nEN: First.\nKO: 첫째.\nEN: Last.\nKO: 끝." in user
     assert "reinforcement learning" in user.split("Context")[0] and "[1]\nEN: We use" in user
+
+
+def test_re_processing_can_keep_the_cached_model_flags(article, run, home, monkeypatch):
+    from pipeline import app, store
+    from pipeline.stages import checks
+    from pipeline.workspace import Workspace
+
+    with local_server(good) as server:
+        use(monkeypatch, server.url)
+        run("check", "m", "--llm")
+    stored = llm_flags(run)
+    ws = Workspace(home)
+    article = store.load_article(ws.db, "m")
+    article.flags = checks.run_checks(article, app.load_termbase(ws))
+    merged = app.with_cached_model_flags(ws, article)  # no server: the cache answers
+    assert {f.fingerprint for f in merged if f.check == "llm"} == {f["id"] for f in stored}

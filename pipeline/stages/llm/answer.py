@@ -73,11 +73,12 @@ def locate(raw_errors: Sequence[dict[str, Any]], batch: Batch, ko_texts: dict[in
         if not span:
             out.dropped += 1
             continue
-        if target is None or span not in ko_texts[target]:
-            target = next((i for i in batch.beads if span in ko_texts[i]), None)
-        if target is None:
+        order = ([target] if target is not None else []) + [i for i in batch.beads if i != target]
+        found = next(((i, exact) for i in order if (exact := _find(span, ko_texts[i]))), None)
+        if found is None:
             out.dropped += 1
             continue
+        target, span = found
         error = ErrorSpan(
             span=span,
             category=_category(raw.get("category")),
@@ -88,6 +89,15 @@ def locate(raw_errors: Sequence[dict[str, Any]], batch: Batch, ko_texts: dict[in
         if error not in out.errors[target]:
             out.errors[target].append(error)
     return out
+
+
+def _find(span: str, text: str) -> str:
+    """The span as it stands in the text: exactly, or with its runs of spaces written differently
+    (models often collapse or add a space); "" when it is not there."""
+    if span in text:
+        return span
+    m = re.search(r"\s*".join(re.escape(c) for c in span if not c.isspace()), text)
+    return m.group(0) if m and m.group(0).strip() else ""
 
 
 def _named_pair(value: Any, batch: Batch) -> int | None:
