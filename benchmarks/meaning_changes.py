@@ -19,6 +19,9 @@ Back-translations come from one of two sources:
 
     python -m benchmarks.meaning_changes                      # offline, perfect-translator bound
     python -m benchmarks.meaning_changes --provider google --cache /tmp/bt.db
+
+``--llm`` also runs the LLM reviewer (READNOTES_LLM_URL, READNOTES_LLM_MODEL) on the report half: a
+pair counts as flagged when the model reports a major error on it; answers are cached in ``--cache``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.data import DEFAULT_PAIRS, load_documents
 from pipeline.stages.translate import DEFAULT_CHRF_THRESHOLD, chrf, meaning_cue_change
@@ -182,10 +186,50 @@ def back_translations(items: Sequence[Item], provider: str | None, cache: Path |
     return {k: translate.back_translate(it.ko, translator, tcache) for k, it in enumerate(items)}
 
 
+def llm_report(items: Sequence[Item], cache: Path | None) -> dict[str, float]:
+    """The LLM reviewer's recall per class and precision, with a major error as a flag."""
+    from functools import partial
+
+    from pipeline import store
+    from pipeline.models import Bead
+    from pipeline.stages import llm
+    from pipeline.store import llm as llm_store
+
+    db = store.open_db(cache or Path("meaning-bt.db"))
+    llm_store.ready(db)
+    review_cache = llm.ReviewCache(partial(llm_store.lookup_review, db), partial(llm_store.put_review, db))
+    settings = llm.LLMSettings.from_env()
+    beads = [Bead([k], [k], 1.0, it.en, it.ko) for k, it in enumerate(items)]
+    article = _pairs_article(beads)
+    plan = llm.plan_review(article, settings.model, review_cache, None, settings.batch_size)
+    print(plan.describe())
+    outcome = llm.run_review(
+        article, plan, llm.ChatClient(settings), review_cache, None, max_pairs=len(beads)
+    )
+    hits = {k: any(e.severity == "major" for e in outcome.errors.get(k, [])) for k in range(len(items))}
+    out = {kind: _share([hits[k] for k, it in enumerate(items) if it.kind == kind]) for kind in CLASSES}
+    tp = sum(hits[k] for k, it in enumerate(items) if it.kind != "gold")
+    fp = sum(hits[k] for k, it in enumerate(items) if it.kind == "gold")
+    out["recall"] = tp / max(sum(1 for it in items if it.kind != "gold"), 1)
+    out["precision"] = tp / max(tp + fp, 1)
+    return out
+
+
+def _pairs_article(beads: list) -> Any:
+    from pipeline.models import Article, Document
+
+    return Article("meaning-changes", Document("en", []), Document("ko", []), beads=beads)
+
+
+def _share(values: Sequence[bool]) -> float:
+    return sum(values) / max(len(values), 1)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--provider", help="back-translate for real with this provider (needs its network)")
-    parser.add_argument("--cache", type=Path, help="notes.db holding the back-translation cache")
+    parser.add_argument("--cache", type=Path, help="notes.db holding the back-translation and LLM caches")
+    parser.add_argument("--llm", action="store_true", help="also run the LLM reviewer on the report half")
     args = parser.parse_args(argv)
     items = build_set()
     halves = {h: [it for it in items if it.half == h] for h in ("calibrate", "report")}
@@ -206,6 +250,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     ):
         r = report(rows, rb, t, cues)
         print(f"{name:<28}" + "".join(f"{r[k]:>12.2f}" for k in (*CLASSES, "recall", "precision")))
+    if args.llm:
+        r = llm_report(rows, args.cache)
+        print(
+            f"{'llm: a major error':<28}"
+            + "".join(f"{r[k]:>12.2f}" for k in (*CLASSES, "recall", "precision"))
+        )
     print("\nchrF of the changed rows' back-translations against the English (median, share >= 70):")
     for kind in CLASSES:
         scores = [chrf(rb[k], it.en) for k, it in enumerate(rows) if it.kind == kind]
