@@ -3,12 +3,12 @@ list and show. Each stage is a plain function; this module wires them together f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 from pipeline import store
+from pipeline.app import meaning
+from pipeline.app.progress import Progress, no_progress
 from pipeline.app.sheets import _write_sheet, load_full_article, sheet_notes
 from pipeline.app.terms import load_termbase
 from pipeline.errors import ReadnotesError
@@ -16,18 +16,11 @@ from pipeline.models import Article, Document, FlagCounts
 from pipeline.output import export
 from pipeline.stages import align, checks, ingest, segment, semantic, terms, translate, vocab
 from pipeline.stages import search as search_module
-from pipeline.store import translations
 from pipeline.workspace import Workspace
-
-Progress = Callable[[str], None]
 
 
 class MissingKorean(ReadnotesError, FileNotFoundError):
     "No Korean side was given, found beside the English, or requested from a translator"
-
-
-def no_progress(_stage: str) -> None:
-    pass
 
 
 def build_article(
@@ -109,9 +102,7 @@ def add_article(
     en_doc = ingest.read_document(en_path, "en")
     if translator is not None and ko_path is None:
         progress("translating")
-        cache = translate.TranslationCache(
-            lookup=partial(translations.lookup, ws.db), save=partial(translations.put, ws.db)
-        )
+        cache = meaning.translation_cache(ws)
         ko_doc = translate.translate_document(
             en_doc, translator, cache, refresh, on_block or translate.no_block_progress
         )
@@ -142,6 +133,7 @@ def add_article(
         use_semantic=use_semantic,
         embeddings=embeddings,
     )
+    article.flags = meaning.with_cached_model_flags(ws, article)  # re-processing keeps them
     index_article(article, termbase)
     progress("storing")
     store.save_article(ws.db, article)
@@ -210,14 +202,20 @@ def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Mat
     ]
 
 
-def check_article(ws: Workspace, slug: str) -> Article:
-    """Re-run the checks on a stored article with the current term base; store its new flags and
+def check_article(ws: Workspace, slug: str, options: meaning.ModelChecks | None = None) -> Article:
+    """Re-run the checks on a stored article with the current term base (and the model checks asked
+    for, or run before: see meaning.model_check_flags); store its new flags in one transaction and
     rewrite its study sheet. The returned flags carry the reader's decisions (status, fix)."""
     article = load_full_article(ws, slug)
     termbase = load_termbase(ws)
-    article.flags = checks.run_checks(article, termbase, store.term_usage(ws.db, exclude=slug))
+    rule_flags = checks.run_checks(article, termbase, store.term_usage(ws.db, exclude=slug))
+    article.flags, ran = meaning.model_check_flags(
+        ws, article, rule_flags, termbase, options or meaning.ModelChecks()
+    )
     article.term_uses = term_uses(article, termbase)
-    store.replace_checks(ws.db, article)
+    with ws.db.atomic():
+        store.replace_checks(ws.db, article)
+        meaning.record_model_checks(ws, slug, ran)
     article.flags = store.load_flags(ws.db, slug)
     _write_sheet(ws, article)
     return article
@@ -266,9 +264,9 @@ def translator(provider: str) -> translate.Translator:
     return translate.Translator(provider)
 
 
-def check(ws: Workspace, slug: str | None) -> list[ArticleReport]:
+def check(ws: Workspace, slug: str | None, options: meaning.ModelChecks | None = None) -> list[ArticleReport]:
     """`readnotes check`: re-run the checks on one stored article, or all of them."""
-    return [article_report(check_article(ws, s)) for s in slugs(ws, slug)]
+    return [article_report(check_article(ws, s, options)) for s in slugs(ws, slug)]
 
 
 def slugs(ws: Workspace, slug: str | None = None) -> list[str]:

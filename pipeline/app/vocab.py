@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import store
-from pipeline.app.articles import Progress, no_progress
+from pipeline.app.progress import Progress, no_progress
 from pipeline.stages import vocab
 from pipeline.workspace import Workspace
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from pipeline.cli import common
@@ -13,27 +15,89 @@ from pipeline.models import FLAG_STATUSES, SEVERITIES
 
 def _check_names() -> list[str]:
     from pipeline.stages.checks import CHECKS
+    from pipeline.stages.llm import LLM_CHECK
+    from pipeline.stages.translate import BACK_TRANSLATION_CHECK
 
-    return list(CHECKS)
+    # The model checks store flags too, but run only when asked for (check --llm, --back-translate).
+    return [*CHECKS, BACK_TRANSLATION_CHECK, LLM_CHECK]
+
+
+def _providers() -> list[str]:
+    from pipeline.stages.translate import PROVIDERS
+
+    return list(PROVIDERS)
+
+
+def _progress_line(done: int, total: int) -> None:
+    """Requests (LLM) or pairs (back-translation) done, on stderr, overwritten on a terminal."""
+    if not total or not done:
+        return
+    end = "\n" if done == total or not sys.stderr.isatty() else ""
+    if done == total or sys.stderr.isatty() or done % 10 == 0:
+        click.echo(f"\r  {done}/{total} sent", err=True, nl=False)
+        click.echo(end, err=True, nl=False)
 
 
 @cli.command("check")
 @click.argument("slug", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print flag counts and coverage as JSON.")
-@click.pass_obj
+@click.option(
+    "--back-translate",
+    "back_translate",
+    type=RegistryChoice(_providers, "PROVIDER"),
+    help="Translate each pair's Korean back to English and flag pairs that disagree (cached in notes.db).",
+)
+@click.option(
+    "--llm",
+    is_flag=True,
+    help="Send pairs to an LLM reviewer: an OpenAI-compatible server set by READNOTES_LLM_URL and "
+    "READNOTES_LLM_MODEL (READNOTES_LLM_API_KEY if it needs one). Answers are cached in notes.db.",
+)
+@click.option(
+    "--llm-max-pairs",
+    type=click.IntRange(min=0),
+    help="Refuse to send more pairs than this to the LLM (default 200); the estimate is printed first.",
+)
+@click.option(
+    "--only-flagged", is_flag=True, help="With --llm: send only pairs other checks flagged or scored low."
+)
+@click.pass_context
 @reads_workspace
-def check_command(ws, slug: str | None, as_json: bool) -> None:
+def check_command(
+    ctx: click.Context,
+    slug: str | None,
+    as_json: bool,
+    back_translate: str | None,
+    llm: bool,
+    llm_max_pairs: int | None,
+    only_flagged: bool,
+) -> None:
     """Re-run the translation checks on stored articles (all, or SLUG) with the current term base.
 
-    Earlier review decisions stay attached to the flags they were about.
+    Earlier review decisions stay attached to the flags they were about. --back-translate and --llm
+    add model checks for changes of meaning; a later plain `check` keeps their flags from the cache
+    without sending anything.
 
     \b
         readnotes check karpathy-2025
+        readnotes check karpathy-2025 --back-translate google
+        READNOTES_LLM_URL=http://127.0.0.1:11434/v1 READNOTES_LLM_MODEL=qwen2.5:7b-instruct \\
+            readnotes check karpathy-2025 --llm --only-flagged
     """
     from pipeline import app
 
+    ws = ctx.obj
+    quiet = common.quiet(ctx)
+    options = app.ModelChecks(
+        back_translate=back_translate,
+        llm=llm,
+        llm_max_pairs=llm_max_pairs,
+        only_flagged=only_flagged,
+        notice=(lambda _text: None) if quiet else (lambda text: click.echo(text, err=True)),
+        on_batch=None if quiet else _progress_line,
+    )
     with user_errors():
-        reports = app.check(ws, slug)
+        reports = app.check(ws, slug, options)
     if as_json:
         echo_json(
             [

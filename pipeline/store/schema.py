@@ -17,7 +17,7 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("readnotes")
 
 #: Bumped together with each new migration; stored in PRAGMA user_version for outside tools.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 #: Tables that hold an article's derived rows, children first, so deletes respect foreign keys.
 #: Rows keyed by something other than the article (review decisions, the vocabulary, the term
@@ -284,3 +284,29 @@ def m060_flag_status_from_decisions(db: Database) -> None:
     # copy in flags.status could disagree with it, so it goes.
     if "status" in db["flags"].columns_dict:
         db["flags"].transform(drop={"status"})
+
+
+@migrations()
+def m070_model_checks(db: Database) -> None:
+    """Migration: the LLM answer cache and the record of model checks run per article."""
+    # Not per article: an answer is keyed by (model, prompt version, sha256 of the pair's texts), so
+    # it survives re-processing, is shared by articles quoting the same pair, and a re-run is free.
+    if not db["llm_review_cache"].exists():
+        db["llm_review_cache"].create(
+            {
+                "model": str,
+                "prompt_version": str,
+                "pair_sha256": str,
+                "en_text": str,
+                "ko_text": str,
+                "errors": str,  # JSON list of the errors located in this pair (often [])
+                "created_at": str,
+            },
+            pk=("model", "prompt_version", "pair_sha256"),
+        )
+    # Per article: which engine a model check last ran with, and its settings (JSON).
+    if not db["model_check_runs"].exists():
+        db["model_check_runs"].create(
+            {"slug": str, "check": str, "engine": str, "settings": str, "ran_at": str},
+            pk=("slug", "check"),
+        )

@@ -4,7 +4,9 @@ Providers are deep-translator classes behind one registry (``PROVIDERS``, in ``p
 ``client`` gives every request a timeout (deep-translator sets none), retries transient failures
 (timeouts, no connection, HTTP 429, 5xx) with exponential backoff within a bounded budget, and
 spaces requests by a rate limit. ``document`` translates a Document block by block, masking URLs and
-splitting blocks to the provider's limit; ``back`` translates Korean back and scores it with chrF.
+splitting blocks to the provider's limit; ``back`` translates Korean back and flags pairs whose
+back-translation disagrees with the English (chrF, the sentence encoder where installed, and
+opposite meaning cues).
 
 Every text sent is cached, keyed by provider, languages and the SHA-256 of the text, and committed
 as soon as it arrives: a re-run costs no request and an interrupted run resumes where it stopped.
@@ -18,10 +20,14 @@ and sacrebleu are imported on first use.
 from pipeline.stages.translate.back import (
     BACK_TRANSLATION_CHECK,
     DEFAULT_CHRF_THRESHOLD,
+    BackTranslationRun,
     back_translate,
     back_translation_check,
     back_translation_flags,
+    back_translation_run,
+    cached_translator,
     chrf,
+    meaning_cue_change,
 )
 from pipeline.stages.translate.cache import Lookup, Save, TranslationCache, text_hash
 from pipeline.stages.translate.client import DEFAULT_TIMEOUT, RateLimiter, Settings, Translator
@@ -46,6 +52,7 @@ from pipeline.stages.translate.providers import PROVIDERS, Provider, get_provide
 
 __all__ = [
     "BACK_TRANSLATION_CHECK",
+    "BackTranslationRun",
     "DEFAULT_CHRF_THRESHOLD",
     "DEFAULT_TIMEOUT",
     "PROVIDERS",
@@ -65,9 +72,12 @@ __all__ = [
     "back_translate",
     "back_translation_check",
     "back_translation_flags",
+    "back_translation_run",
+    "cached_translator",
     "chrf",
     "get_provider",
     "mask_urls",
+    "meaning_cue_change",
     "no_block_progress",
     "provenance",
     "split_for_limit",
