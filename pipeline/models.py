@@ -131,6 +131,8 @@ class Flag:
     message: str
     fingerprint: str = ""  # stable across re-processing: check + evidence + normalised sentence
     term: str = ""  # the term or acronym the flag is about, if any (for promoting a fix to the term base)
+    suggestion: str = ""  # a corrected Korean for `evidence` that a check offers (the LLM reviewer's fix)
+    back_translation: str = ""  # the Korean translated back into English (the back-translation check)
     status: str = "open"  # open, accepted, dismissed or fixed (FLAG_STATUSES)
     fix: str = ""  # the reviewer's corrected Korean for `evidence`, when status is "fixed"
     note: str = ""  # the reviewer's latest note

@@ -86,6 +86,11 @@ def test_back_translate_flags_disagreeing_pairs_caches_and_keeps_them(article, r
             and "permission → requirement" in requires["message"]
         )
         assert all(f["severity"] == "warning" and f["evidence"] == f["ko_text"] for f in found)
+        # The flag carries the back-translation, and the sheet shows it under the pair.
+        assert requires["back_translation"].startswith("Reinforcement learning requires a much longer")
+        run("sheet", "m")
+        sheet = (Path(run("sheet", "m").stdout.split("Study sheet: ")[1].strip())).read_text(encoding="utf-8")
+        assert f"> ↩ *back-translation:* “{requires['back_translation']}”" in sheet
         run("check", "m", "--back-translate", "libre")
         run("check", "m")  # a plain check re-derives them from the cache
         assert len(server.requests) == sent

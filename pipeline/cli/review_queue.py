@@ -81,7 +81,9 @@ def run_queue(ws: Workspace, views: Sequence[Flag], console: Console) -> QueueRe
                 continue
             text = ""
             if action == "fix":
-                text = console.read_line("  corrected Korean for the evidence", view.evidence)
+                # A check that offers a fix (the LLM reviewer) makes it the default; else edit the evidence.
+                offered = view.suggestion or view.evidence
+                text = console.read_line("  corrected Korean for the evidence", offered)
                 if not text.strip() or text.strip() == view.evidence:
                     console.echo("  unchanged: not recorded")
                     result.skipped += 1

@@ -234,6 +234,10 @@ class _Sheet:
                 yield f"{indent}>"
                 was = md_escape(flag.evidence, line_start=False)
                 yield f"{indent}> ✎ *fix:* “{was}” → “{md_escape(flag.fix, line_start=False)}”"
+            if flag.back_translation and flag.status != "dismissed":  # what the Korean says, in English
+                yield f"{indent}>"
+                back = md_escape(flag.back_translation, line_start=False)
+                yield f"{indent}> ↩ *back-translation:* “{back}”"
         yield blank
 
     def body(self) -> Iterator[str]:

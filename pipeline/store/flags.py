@@ -52,6 +52,8 @@ def _flag(r: dict[str, Any]) -> Flag:
         r["message"],
         r["fingerprint"] or "",
         r["term"] or "",
+        suggestion=r.get("suggestion") or "",
+        back_translation=r.get("back_translation") or "",
         status=r["status"],
         fix=r["fix"],
         note=r["note"],
@@ -98,6 +100,8 @@ def _flag_rows(slug: str, flags: Iterable[Flag]) -> Iterable[dict[str, Any]]:
             "message": f.message,
             "fingerprint": f.fingerprint,
             "term": f.term,
+            "suggestion": f.suggestion,
+            "back_translation": f.back_translation,
         }
 
 

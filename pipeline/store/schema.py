@@ -17,7 +17,7 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("readnotes")
 
 #: Bumped together with each new migration; stored in PRAGMA user_version for outside tools.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: Tables that hold an article's derived rows, children first, so deletes respect foreign keys.
 #: Rows keyed by something other than the article (review decisions, the vocabulary, the term
@@ -310,3 +310,12 @@ def m070_model_checks(db: Database) -> None:
             {"slug": str, "check": str, "engine": str, "settings": str, "ran_at": str},
             pk=("slug", "check"),
         )
+
+
+@migrations()
+def m080_flag_model_details(db: Database) -> None:
+    # What a model check offers beside its message: the LLM's corrected Korean (offered as the fix
+    # in review) and the back-translation (shown under the pair in the sheet).
+    for column in ("suggestion", "back_translation"):
+        if column not in db["flags"].columns_dict:
+            db["flags"].add_column(column, str, not_null_default="")

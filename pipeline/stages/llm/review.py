@@ -165,8 +165,8 @@ def run_review(
 
 
 def llm_flags(article: Article, errors: dict[int, Sequence[ErrorSpan]], model: str) -> list[Flag]:
-    """One flag per located error: error for major, warning for minor; the fix rides in the message
-    until flags carry a suggested fix of their own."""
+    """One flag per located error: error for major, warning for minor; the model's fix is the flag's
+    suggestion (review offers it as the corrected Korean) and is named in the message too."""
     from pipeline.stages.checks import fingerprint
 
     flags: list[Flag] = []
@@ -185,6 +185,7 @@ def llm_flags(article: Article, errors: dict[int, Sequence[ErrorSpan]], model: s
                 ko_text=bead.ko_text,
                 evidence=e.span,
                 message=message,
+                suggestion=e.fix,
             )
             flag.fingerprint = fingerprint(flag, article)
             flags.append(flag)

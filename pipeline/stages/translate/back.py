@@ -252,6 +252,7 @@ def _flag(article: Article, bead: Bead, back: str, name: str, reason: str) -> Fl
         ko_text=bead.ko_text,
         evidence=bead.ko_text,
         message=f"back-translation ({name}) reads {back!r}: {reason}",
+        back_translation=back,
     )
     flag.fingerprint = fingerprint(flag, article)
     return flag
