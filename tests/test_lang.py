@@ -188,3 +188,24 @@ def test_every_highlighter_is_the_shared_one():
         f"[[{evidence}]]"
     )
     assert spans.first_occurrence(text, "") == [] and spans.first_occurrence(text, "없음") == []
+
+
+# --- cost: what is built, and when ---------------------------------------------------------------
+
+
+def _heavy_after(code: str) -> set[str]:
+    """Heavy backends a fresh process has imported after running code."""
+    probe = f"import sys\n{code}\nprint(' '.join({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_lemmas_and_an_empty_word_list_need_no_spacy():
+    code = (
+        "from pipeline.lang import en\n"
+        "from pipeline.stages import vocab\n"
+        "assert en.lemmatizer().looked_up('Gobbled') == 'gobble'\n"
+        "tagger = vocab.Tagger([])\n"
+        "assert len(tagger) == 0 and tagger.tag_texts(['A sentence.']) == []\n"
+    )
+    assert "spacy" not in _heavy_after(code)
