@@ -302,3 +302,18 @@ def test_term_lookup_finds_what_the_regex_alternation_found():
         old_hits = [old(s) for s in sentences]
         assert sum(map(len, old_hits)) > 300  # the sentences do hold terms
         assert [new(s) for s in sentences] == old_hits
+
+
+def test_get_finds_a_term_by_any_of_its_forms_as_the_first_entry_having_it():
+    """get() looks forms up in a dict: the same answers as scanning every entry in order."""
+    base = terms.bundled()
+
+    def scanned(name: str) -> terms.Term | None:
+        key = terms.term_key(name)
+        acronyms = base.by_acronym.get(terms.acronym_key(name))
+        forms = (e for e in base if key in {terms.term_key(f) for f in e.english_forms})
+        return base.by_key.get(key) or (acronyms[0] if acronyms else next(forms, None))
+
+    names = [f for t in base for f in t.english_forms] + ["Fine Tuning", "no such term", "LLMS"]
+    assert all(base.get(name) is scanned(name) for name in names)
+    assert base.get("no such term") is None

@@ -258,10 +258,16 @@ class TermBase:
         found = self.by_acronym.get(acronym_key(name))
         if found:
             return found[0]
+        return self._by_form.get(term_key(name))
+
+    @functools.cached_property
+    def _by_form(self) -> dict[str, Term]:
+        """Every English form's key → the first term that has it (a lookup, not a scan of all terms)."""
+        by_form: dict[str, Term] = {}
         for t in self.terms:
-            if term_key(name) in {term_key(f) for f in t.english_forms}:
-                return t
-        return None
+            for form in t.english_forms:
+                by_form.setdefault(term_key(form), t)
+        return by_form
 
     def merged(self, overrides: Iterable[Term]) -> TermBase:
         """This base with entries replaced (same key) or added."""
