@@ -19,6 +19,7 @@ checks it on the NTREX English) by looking the text's tokens up in a dictionary:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -71,7 +72,8 @@ class PhraseIndex(Generic[T]):
         flags = 0 if case_sensitive else re.IGNORECASE
         # The alternation's order: longest pattern first, ties in the order given (a stable sort).
         self.phrases: list[Phrase[T]] = sorted(phrases, key=lambda p: -len(p.body))
-        self._regexes = [re.compile(p.pattern, flags) for p in self.phrases]
+        self._flags = flags
+        self._regexes: dict[int, re.Pattern[str]] = {}  # rank → the phrase's regex, compiled when needed
         self._alnum = re.compile(_ALNUM, flags)
         self._by_key: dict[str, list[tuple[int, str]]] = {}  # key → (rank, ending)
         self._prefixes: set[str] = set()
@@ -96,16 +98,22 @@ class PhraseIndex(Generic[T]):
         after = end < len(text) and self._alnum.match(text, end) is not None
         return not before and not after
 
+    def _regex(self, rank: int) -> re.Pattern[str]:
+        regex = self._regexes.get(rank)
+        if regex is None:
+            regex = self._regexes[rank] = re.compile(self.phrases[rank].pattern, self._flags)
+        return regex
+
     def _candidates(self, text: str, tokens: list[tuple[str, int, int]], i: int) -> Iterator[tuple[int, int]]:
         """(rank, end) of every phrase matching from token i."""
         start = tokens[i][1]
         joined = ""
-        for tok, _, end in tokens[i:]:
+        for tok, _, end in itertools.islice(tokens, i, None):
             joined += self._fold(tok)
             if joined not in self._prefixes:
                 return
             for rank, _ending in self._by_key.get(joined, ()):
-                if self._regexes[rank].fullmatch(text, start, end) and self._bounded(text, start, end):
+                if self._regex(rank).fullmatch(text, start, end) and self._bounded(text, start, end):
                     yield rank, end
 
     def find(self, text: str) -> list[PhraseMatch[T]]:
