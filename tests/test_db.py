@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -170,3 +172,24 @@ def test_kiwi_and_spacy_never_run_inside_a_write_transaction(tmp_path, monkeypat
     app.add_article(ws, ROOT / "raw/karpathy-2025.en.md")
     assert calls and not any(calls)
     assert db.unindexed_sentences(ws.db) == []
+
+
+def test_search_index_is_rebuilt_after_the_analyzer_changes(tmp_path):
+    """m090 clears search terms made by an older Kiwi configuration; the next search re-indexes."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    home = tmp_path
+    shutil.copytree(Path(__file__).resolve().parent.parent / "raw", home / "raw")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--home", str(home), "-q", "add", "raw/karpathy-2025.en.md"]).exit_code == 0
+    conn = db.open_db(home / "notes.db")
+    indexed = conn["search_terms"].count
+    conn.execute("update search_terms set terms = 'stale'")  # what an older analyzer left
+    conn["_sqlite_migrations"].delete_where("name = ?", ["m090_reindex_search_for_lean_kiwi"])
+    conn.conn.commit()
+    assert db.open_db(home / "notes.db")["search_terms"].count == 0
+    found = runner.invoke(cli, ["--home", str(home), "search", "연구소", "--json"])
+    assert found.exit_code == 0 and json.loads(found.stdout), found.output
+    assert db.open_db(home / "notes.db")["search_terms"].count == indexed

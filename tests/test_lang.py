@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -188,3 +190,60 @@ def test_every_highlighter_is_the_shared_one():
         f"[[{evidence}]]"
     )
     assert spans.first_occurrence(text, "") == [] and spans.first_occurrence(text, "없음") == []
+
+
+# --- cost: what is built, and when ---------------------------------------------------------------
+
+
+def _heavy_after(code: str) -> set[str]:
+    """Heavy backends a fresh process has imported after running code."""
+    probe = f"import sys\n{code}\nprint(' '.join({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_lemmas_and_an_empty_word_list_need_no_spacy():
+    code = (
+        "from pipeline.lang import en\n"
+        "from pipeline.stages import vocab\n"
+        "assert en.lemmatizer().looked_up('Gobbled') == 'gobble'\n"
+        "tagger = vocab.Tagger([])\n"
+        "assert len(tagger) == 0 and tagger.tag_texts(['A sentence.']) == []\n"
+    )
+    assert "spacy" not in _heavy_after(code)
+
+
+def test_kiwi_is_built_lean():
+    assert ko.KIWI_OPTIONS == {"model_type": "cong", "load_typo_dict": False, "load_multi_dict": False}
+
+
+NTREX_SAMPLE = Path(__file__).parent / "data" / "ntrex-4docs.tsv"
+SAMPLE_KO = Path(__file__).parent.parent / "raw" / "karpathy-2025.ko.md"
+
+
+def _korean_blocks() -> list[str]:
+    from benchmarks.data import load_documents
+    from pipeline.stages import ingest
+
+    blocks = [" ".join(doc.ko_rows) for doc in load_documents(NTREX_SAMPLE)]
+    return blocks + [b.text for b in ingest.read_document(SAMPLE_KO, "ko").blocks if b.alignable]
+
+
+def test_lean_kiwi_splits_sentences_as_the_default_one(kiwi):
+    """The lean configuration drops the typo and multi-word dictionaries: sentence boundaries stay
+    those of Kiwi's defaults (checked on more data by benchmarks/kiwi_config.py)."""
+    blocks = _korean_blocks()
+    code = (
+        "import json, sys\n"
+        "from pipeline.lang import ko\n"
+        "ko.KIWI_OPTIONS = {}\n"  # Kiwi's defaults, in a process of its own (500 MB)
+        "from pipeline.stages import segment\n"
+        "print(json.dumps([segment.split_korean_text(b) for b in json.load(sys.stdin)]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(blocks), capture_output=True, text=True, check=True
+    )
+    default = [[tuple(span) for span in spans] for spans in json.loads(out.stdout)]
+    lean = [segment.split_korean_text(b) for b in blocks]
+    assert sum(map(len, lean)) > len(blocks)  # the blocks hold several sentences each
+    assert lean == default

@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks import phrase_lookup
+from benchmarks.data import load_documents
 from pipeline import store as db
 from pipeline.cli import cli
-from pipeline.stages import checks, terms
+from pipeline.lang.phrases import Phrase, PhraseIndex
+from pipeline.stages import checks, ingest, terms
 
 ROOT = Path(__file__).resolve().parent.parent
+NTREX = ROOT / "tests" / "data" / "ntrex-4docs.tsv"
 RAW = ROOT / "raw"
 HEADER = "term\taliases\tacronym\taccepted\tforbidden\tnote\n"
 
@@ -244,3 +248,72 @@ def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
     assert "1 terms added" in result.output
     listed = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
     assert [(t["term"], t["accepted"]) for t in listed] == [("widget distillation", ["위젯 증류 기법"])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Token lookup: the same matches as the regex alternation it replaced
+# ---------------------------------------------------------------------------------------------
+
+
+def test_phrase_index_allows_gaps_only_between_words_and_prefers_the_longer_pattern():
+    index = PhraseIndex(
+        [
+            Phrase(("fine", "tuning"), ("s", "es"), "ft"),
+            Phrase(("reinforcement", "learning"), ("s", "es"), "rl"),
+            Phrase(("reinforcement", "learning", "from", "human", "feedback"), ("s", "es"), "rlhf"),
+            Phrase(("C++",), ("s",), "cpp"),
+        ]
+    )
+
+    def found(text: str) -> list[tuple[str, str]]:
+        return [(m.phrase.value, text[m.start : m.end]) for m in index.find(text)]
+
+    assert found("Fine-tuning, finetunings and fine - tuning") == [
+        ("ft", "Fine-tuning"),
+        ("ft", "finetunings"),
+        ("ft", "fine - tuning"),
+    ]
+    assert found("fi ne tuning, refine tuning, fine tuning2") == []  # inside words, or split inside one
+    assert found("Reinforcement learning from human feedback (RLHF) beats reinforcement learning") == [
+        ("rlhf", "Reinforcement learning from human feedback"),
+        ("rl", "reinforcement learning"),
+    ]
+    assert found("C++ and C++s, not C + +") == [("cpp", "C++"), ("cpp", "C++s")]
+    assert PhraseIndex([]).find("anything") == []
+
+
+def test_term_lookup_finds_what_the_regex_alternation_found():
+    """Hit for hit, on the small NTREX sample (English with case and hyphen variants, and Korean),
+    the bundled sample, and sentences built around every eighth glossary form
+    (benchmarks/phrase_lookup.py runs this on the whole NTREX dev set and every form)."""
+    base = terms.bundled()
+    docs = load_documents(NTREX)
+    sample = [b.text for b in ingest.read_document(ROOT / "raw/karpathy-2025.en.md", "en").blocks]
+    english = [r for doc in docs for r in doc.en_rows] + sample
+    sentences = [v for s in english for v in phrase_lookup.variants(s)[::3]]  # as is, Title, no hyphens
+    sentences += [r for doc in docs for r in doc.ko_rows]  # Latin terms next to Hangul
+    sentences += phrase_lookup.form_sentences(base)[::8]
+    forms = phrase_lookup.dictionary_forms(base)
+    checks = [
+        (phrase_lookup.termbase_alternation(base), phrase_lookup.termbase_lookup(base)),
+        (phrase_lookup.dictionary_alternation(forms), phrase_lookup.dictionary_lookup(forms)),
+    ]
+    for old, new in checks:
+        old_hits = [old(s) for s in sentences]
+        assert sum(map(len, old_hits)) > 300  # the sentences do hold terms
+        assert [new(s) for s in sentences] == old_hits
+
+
+def test_get_finds_a_term_by_any_of_its_forms_as_the_first_entry_having_it():
+    """get() looks forms up in a dict: the same answers as scanning every entry in order."""
+    base = terms.bundled()
+
+    def scanned(name: str) -> terms.Term | None:
+        key = terms.term_key(name)
+        acronyms = base.by_acronym.get(terms.acronym_key(name))
+        forms = (e for e in base if key in {terms.term_key(f) for f in e.english_forms})
+        return base.by_key.get(key) or (acronyms[0] if acronyms else next(forms, None))
+
+    names = [f for t in base for f in t.english_forms] + ["Fine Tuning", "no such term", "LLMS"]
+    assert all(base.get(name) is scanned(name) for name in names)
+    assert base.get("no such term") is None

@@ -95,16 +95,25 @@ class Lemmatizer:
         return next((c for c in self.candidates(word) if c in self.known), word)
 
 
+def _lookup_table(name: str) -> dict:
+    """One English table of spacy-lookups-data, read straight from the package's gzipped JSON.
+
+    spaCy's own loader (``spacy.lookups.registry``) imports spaCy first: 1.6 s against 0.1 s for the
+    four tables read directly. The tables are the same files.
+    """
+    import gzip
+    import json
+
+    data = files("spacy_lookups_data").joinpath("data", f"en_{name}.json.gz")
+    return json.loads(gzip.decompress(data.read_bytes()))
+
+
 @cache
 def lemmatizer() -> Lemmatizer:
-    from spacy.lookups import registry
-    from spacy.util import load_language_data
-
-    data = registry.lookups.get("en")
-    lookup = load_language_data(data["lemma_lookup"])
-    index = load_language_data(data["lemma_index"])
-    exc = load_language_data(data["lemma_exc"])
-    rules = load_language_data(data["lemma_rules"])
+    lookup = _lookup_table("lemma_lookup")
+    index = _lookup_table("lemma_index")
+    exc = _lookup_table("lemma_exc")
+    rules = _lookup_table("lemma_rules")
     exceptions = {form: lemmas[0] for pos in ("noun", "verb", "adj") for form, lemmas in exc[pos].items()}
     ordered_rules: list[tuple[str, str]] = []
     for pos in ("noun", "verb", "adj"):

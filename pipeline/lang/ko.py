@@ -1,6 +1,6 @@
 """Korean: the one Kiwi, cached morpheme analysis, sentence spans, Hangul patterns and tag sets.
 
-Kiwi takes about 2 s to warm up and ~100 MB of model, so there is exactly one per process:
+Kiwi takes seconds to warm up and over 300 MB, so there is exactly one per process, built lean:
 ``kiwi()``. Every Korean analysis in readnotes goes through ``analyse()`` (raw Kiwi tokens) or
 ``morphemes()`` (``Token`` with a lemma), which share one cache, so a sentence analysed by the
 term matcher is not analysed again by the vocabulary tagger or the search index.
@@ -68,16 +68,46 @@ def base_tag(tag: str) -> str:
 # --- Kiwi ----------------------------------------------------------------------------------------
 
 
+#: How readnotes builds Kiwi: lean, chosen with data (``python -m benchmarks.kiwi_config``).
+#:
+#: kiwipiepy 0.24.1, a fresh process building Kiwi and splitting one line (median of 5, shared and
+#: loaded 2-vCPU machine, so the seconds are noisy; the memory is not), then readnotes' own uses of
+#: Kiwi compared with the defaults on the NTREX dev Korean (62 documents joined, 1,007 rows) and the
+#: bundled sample:
+#:
+#: ==========================  ======  =======  ==========  ===========  ============  ==========
+#: configuration               load s  peak MB  boundaries  search keys  gloss lemmas  term spans
+#: ==========================  ======  =======  ==========  ===========  ============  ==========
+#: defaults                    5.74    527      (70 blocks) (1,015)      (1,028)       (1,015)
+#: model_type="cong"           9.02    527      same        same         same          same
+#: no typo dict                7.19    525      same        same         same          same
+#: no multi dict               3.31    340      same        16 differ    68 differ     same
+#: no typo, no multi           3.36    339      same        16 differ    68 differ     same
+#: cong, no typo, no multi     3.13    337      same        16 differ    68 differ     same
+#: ==========================  ======  =======  ==========  ===========  ============  ==========
+#:
+#: The cost is the multi-word dictionary (multi.dict: proper names such as "다니엘 스터리지" as one
+#: NNP): 190 MB and about half the load time. The model is "cong" either way (the only one the
+#: package ships) and the typo dictionary is a few hundred bytes; both are named so an upgrade of
+#: kiwipiepy cannot change them silently. Without the multi dictionary, sentence boundaries and the
+#: term base's rendering spans stay the same; names split into their parts (다니엘 스터리지 → 다니엘,
+#: 스터리지) and a few other words analyse differently, which changes the search terms of 16 of 1,015
+#: sentences (아리아나 → 아리아, 르로이 → 로이 르, but also 리빙스턴에 → 리빙스턴) and the content
+#: lemmas of 68 of 1,028 texts (gloss matching compares both sides with the same Kiwi, so it holds).
+#: Search terms stored in notes.db by the old configuration must be re-indexed.
+KIWI_OPTIONS: dict[str, object] = {"model_type": "cong", "load_typo_dict": False, "load_multi_dict": False}
+
+
 @cache
 def kiwi() -> Kiwi:
-    """The one Kiwi of the process, in its default configuration (the bundled base model).
+    """The one Kiwi of the process, built with ``KIWI_OPTIONS``.
 
-    About 2 s to warm up, so it is built once, on first use; tests share it through a
+    It takes seconds to warm up, so it is built once, on first use; tests share it through a
     session-scoped fixture.
     """
     from kiwipiepy import Kiwi
 
-    return Kiwi()
+    return Kiwi(**KIWI_OPTIONS)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=8192)

@@ -9,7 +9,7 @@ written as TSV with these columns (lists are ``|``-separated)::
 
 ``ambiguous`` is ``yes`` for English words with everyday senses (model, agent, transformer): the checks
 apply them only in articles that are about ML. English terms are found with word boundaries (an
-acronym case-sensitively, plural ``s`` allowed).
+acronym case-sensitively, plural ``s`` allowed) by token lookup (``pipeline.lang.phrases``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from pipeline.lang.keys import glossary_key
+from pipeline.lang.phrases import Phrase, PhraseIndex
 from pipeline.models import Term  # re-exported: the store saves and loads it
 from pipeline.models import unique_forms as _unique
 
@@ -161,12 +162,17 @@ def acronym_key(word: str) -> str:
     return word
 
 
-def _english_pattern(form: str) -> tuple[str, bool]:
-    """(regex, case-sensitive?) for one English form; hyphens and spaces are interchangeable."""
+def _english_phrase(form: str, term: Term) -> Phrase[Term]:
+    """One English form as a phrase: an acronym exactly, with a plural s ("LLMs"); other forms with
+    hyphens and spaces interchangeable (or left out) between words, plural s or es allowed."""
     if is_acronym(form):
-        return re.escape(form) + "s?", True
-    words = [w for w in re.split(r"[\s\-]+", form) if w]
-    return r"[\s\-]*".join(re.escape(w) for w in words) + r"(?:s|es)?", False
+        return Phrase((form,), ("s",), term)
+    return Phrase(tuple(w for w in re.split(r"[\s\-]+", form) if w), ("s", "es"), term)
+
+
+def _english_pattern(form: str) -> tuple[str, bool]:
+    """(regex, case-sensitive?) for one English form: the phrase's own pattern."""
+    return _english_phrase(form, Term(form)).pattern, is_acronym(form)
 
 
 _BEFORE = r"(?<![A-Za-z0-9])"
@@ -208,10 +214,16 @@ class TermBase:
         found = self.by_acronym.get(acronym_key(name))
         if found:
             return found[0]
+        return self._by_form.get(term_key(name))
+
+    @functools.cached_property
+    def _by_form(self) -> dict[str, Term]:
+        """Every English form's key → the first term that has it (a lookup, not a scan of all terms)."""
+        by_form: dict[str, Term] = {}
         for t in self.terms:
-            if term_key(name) in {term_key(f) for f in t.english_forms}:
-                return t
-        return None
+            for form in t.english_forms:
+                by_form.setdefault(term_key(form), t)
+        return by_form
 
     def merged(self, overrides: Iterable[Term]) -> TermBase:
         """This base with entries replaced (same key) or added."""
@@ -221,31 +233,23 @@ class TermBase:
         return TermBase(by_key.values())
 
     @functools.cached_property
-    def _matchers(self) -> list[tuple[re.Pattern[str], list[Term]]]:
-        out = []
-        for sensitive in (True, False):
-            alternatives: list[tuple[str, int]] = []
-            for i, t in enumerate(self.terms):
-                for form in t.english_forms:
-                    pattern, case = _english_pattern(form)
-                    if case == sensitive:
-                        alternatives.append((pattern, i))
-            if not alternatives:
-                continue
-            # Longest first, so "reinforcement learning from human feedback" wins over its prefix.
-            alternatives.sort(key=lambda a: -len(a[0]))
-            body = "|".join(f"(?P<t{k}>{p})" for k, (p, _) in enumerate(alternatives))
-            regex = re.compile(f"{_BEFORE}(?:{body}){_AFTER}", 0 if sensitive else re.IGNORECASE)
-            out.append((regex, [self.terms[i] for _, i in alternatives]))
-        return out
+    def _indexes(self) -> list[PhraseIndex[Term]]:
+        """Acronyms case-sensitively, other forms in any case: one token lookup each."""
+        phrases: dict[bool, list[Phrase[Term]]] = {True: [], False: []}
+        for t in self.terms:
+            for form in t.english_forms:
+                phrases[is_acronym(form)].append(_english_phrase(form, t))
+        return [
+            PhraseIndex(phrases[sensitive], sensitive) for sensitive in (True, False) if phrases[sensitive]
+        ]
 
     def find_english(self, text: str) -> list[TermHit]:
         """Terms in English text, longest first where they overlap, in text order."""
-        hits: list[TermHit] = []
-        for regex, owners in self._matchers:
-            for m in regex.finditer(text):
-                k = int(m.lastgroup[1:])  # type: ignore[index]
-                hits.append(TermHit(owners[k], m.start(), m.end(), m.group(0)))
+        hits = [
+            TermHit(m.phrase.value, m.start, m.end, text[m.start : m.end])
+            for index in self._indexes
+            for m in index.find(text)
+        ]
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
         kept: list[TermHit] = []
         for h in hits:

@@ -68,22 +68,28 @@ class Tagger:
     """
 
     def __init__(self, terms: Iterable[VocabTerm], max_gap: int = MAX_GAP) -> None:
-        from spacy.matcher import Matcher, PhraseMatcher
-
         self.max_gap = max_gap
         self.terms: dict[str, VocabTerm] = {t.key: t for t in terms if t.status != "ignored"}
-        self.vocab = en.nlp().vocab
-        self.lemmas = en.lemmatizer()
         self._cache: dict[str, str] = {}
-        patterns = [p for key, t in self.terms.items() for p in self._patterns(key, t)]
-        self.term_lemmas = frozenset(v for p in patterns for kind, v in p.specs if kind == "lemma")
-        self.phrases: PhraseMatcher = PhraseMatcher(self.vocab, attr="LEMMA")
         # One-token terms are a lookup of the token's LEMMA hash, the attribute PhraseMatcher would
         # compare: a PhraseMatcher pattern costs a Doc per term, which made 7,000 single words take
         # longer to compile than to match.
         self.words: dict[int, list[str]] = {}  # lemma hash → term keys
         self.by_head: dict[int, Matcher] = {}  # lemma hash of the first token → its Matcher
         self._lemma_ids: dict[int, int] = {}  # LOWER hash → LEMMA hash, filled while tagging
+        self.phrases: PhraseMatcher | None = None
+        self.term_lemmas: frozenset[str] = frozenset()
+        if self.terms:  # an empty word list tags nothing: spaCy (1.7 s) is not built for it
+            self._build()
+
+    def _build(self) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.vocab = en.nlp().vocab
+        self.lemmas = en.lemmatizer()
+        patterns = [p for key, t in self.terms.items() for p in self._patterns(key, t)]
+        self.term_lemmas = frozenset(v for p in patterns for kind, v in p.specs if kind == "lemma")
+        phrases = self.phrases = PhraseMatcher(self.vocab, attr="LEMMA")
         phrase_docs: dict[str, list[Doc]] = {}
         for pattern in dict.fromkeys(patterns):
             if pattern.contiguous and len(pattern.specs) == 1:
@@ -97,7 +103,7 @@ class Tagger:
                 matcher = self.by_head.setdefault(head, Matcher(self.vocab))
                 matcher.add(pattern.key, [self._matcher_pattern(pattern)])
         for key, docs in phrase_docs.items():
-            self.phrases.add(key, docs)
+            phrases.add(key, docs)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -182,7 +188,7 @@ class Tagger:
     def _matches(self, doc: Doc, lemma_ids: list[int]) -> list[tuple[str, int, int]]:
         strings = self.vocab.strings
         found = [(key, i, i + 1) for i, lemma in enumerate(lemma_ids) for key in self.words.get(lemma, ())]
-        if len(self.phrases):
+        if self.phrases is not None and len(self.phrases):
             found += [(strings[k], s, e) for k, s, e in self.phrases(doc)]
         for head in self.by_head.keys() & set(lemma_ids):
             found += [(strings[k], s, e) for k, s, e in self.by_head[head](doc)]
