@@ -186,3 +186,21 @@ def test_hostile_input_is_processed(text):
         letters = sum(not c.isspace() and c not in "[>" for c in text)
         assert sum(len(b.text) for b in txt.blocks) >= letters
         assert all(b.text.strip() for b in md.blocks)
+
+
+# -- page chrome as an alignment signal --------------------------------------------------------
+
+
+def test_comments_pairs_with_its_translation_not_with_korean_only_chrome():
+    from benchmarks.data import make_sentences
+    from pipeline import app
+    from pipeline.stages import align, terms
+
+    en = make_sentences(["The minister said the plan would be published next week.", "Comments"])
+    ko = make_sentences(["장관은 계획이 다음 주에 발표될 것이라고 말했다.", "댓글", "구독하기"])
+    for side in (en, ko):
+        for n, sentence in enumerate(side):
+            sentence.block = n  # one line, one block, as pasted
+    aligner = align.Aligner(extra_scorers=[app.dictionary_scorer(terms.bundled(), None)])
+    beads = [(b.en, b.ko) for b in align.align(en, ko, aligner)]
+    assert beads == [([0], [0]), ([1], [1]), ([], [2])]
