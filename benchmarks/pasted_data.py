@@ -76,13 +76,13 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().rstrip("\"'”’)")[-1:] in (".", "!", "?")
 
 
-def _paragraphs(rows: list[int], doc: Doc, rng: random.Random) -> list[list[int]]:
-    """Rows grouped into paragraphs of one to three rows. A row that does not end a sentence in
-    English (a standfirst or sub-heading in NTREX) stands on its own line, as on the page."""
+def _paragraphs(rows: list[int], doc: Doc, rng: random.Random, max_rows: int = 3) -> list[list[int]]:
+    """Rows grouped into paragraphs of one to three rows (at most `max_rows`). A row that does not
+    end a sentence in English (a standfirst or sub-heading in NTREX) stands on its own line."""
     out: list[list[int]] = []
     i = 0
     while i < len(rows):
-        size = rng.choice((1, 2, 2, 3))
+        size = min(rng.choice((1, 2, 2, 3)), max_rows)
         group = rows[i : i + size]
         cut = next((k for k, r in enumerate(group) if not _ends_sentence(doc.en_rows[r])), None)
         if cut is not None:
@@ -92,8 +92,13 @@ def _paragraphs(rows: list[int], doc: Doc, rng: random.Random) -> list[list[int]
     return out
 
 
-def build_pasted(doc: Doc, others: Sequence[Doc], seed: int = 0, partial: float = 0.0) -> PastedPair:
-    """A pasted-style pair of `doc`; `others` lend headlines (a section heading, related posts)."""
+def build_pasted(
+    doc: Doc, others: Sequence[Doc], seed: int = 0, partial: float = 0.0, max_rows: int = 3
+) -> PastedPair:
+    """A pasted-style pair of `doc`; `others` lend headlines (a section heading, related posts).
+
+    `partial`: the share of paragraphs left untranslated. `max_rows`: the most NTREX rows in one
+    paragraph (1 takes the sentence splitter out of the measurement: every row is its own line)."""
     rng = random.Random(f"{seed}:{doc.doc_id}")
     pool = [d for d in others if d.doc_id != doc.doc_id]
     lent = rng.sample(pool, min(4, len(pool)))
@@ -121,7 +126,7 @@ def build_pasted(doc: Doc, others: Sequence[Doc], seed: int = 0, partial: float 
     add_line(doc.en_rows[0], doc.ko_rows[0])
 
     body = list(range(1, len(doc.en_rows)))
-    paragraphs = _paragraphs(body, doc, rng)
+    paragraphs = _paragraphs(body, doc, rng, max_rows)
     n = len(paragraphs)
     heading_at = max(1, n * 2 // 5)
     list_at = min(n - 1, heading_at + 1 + rng.randrange(max(1, n // 4))) if n > 3 else None

@@ -204,3 +204,31 @@ def test_comments_pairs_with_its_translation_not_with_korean_only_chrome():
     aligner = align.Aligner(extra_scorers=[app.dictionary_scorer(terms.bundled(), None)])
     beads = [(b.en, b.ko) for b in align.align(en, ko, aligner)]
     assert beads == [([0], [0]), ([1], [1]), ([], [2])]
+
+
+def test_sample_as_pasted_through_add_matches_the_gold(tmp_path):
+    """The sample pair as a reader pastes it (the Korean without blank lines, as copied from the
+    translator), through `add`: the beads are the hand-checked gold's, and the Korean heading keeps
+    its `1.` as the list marker of its block."""
+    import json
+
+    from pipeline import app
+    from pipeline.workspace import Workspace
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    en = raw / "karpathy-2025.en.md"
+    en.write_text((ROOT / "raw/karpathy-2025.en.md").read_text(encoding="utf-8"), encoding="utf-8")
+    korean = SAMPLE_KO.read_text(encoding="utf-8")
+    ko = raw / "karpathy-2025.ko.md"
+    ko.write_text("\n".join(line for line in korean.split("\n") if line.strip()) + "\n", encoding="utf-8")
+    article, _ = app.add_article(Workspace(tmp_path), en, ko, use_semantic=False)
+    gold = json.loads((ROOT / "tests/data/karpathy-2025.gold.json").read_text())
+    assert [(b.en, b.ko) for b in article.beads] == [(e, k) for e, k in gold]
+    heading = article.ko.blocks[article.ko_sentences[3].block]
+    assert (heading.kind, heading.marker, heading.text) == (
+        "list_item",
+        "1.",
+        "검증 가능한 보상 기반 강화 학습(RLVR)",
+    )
+    assert article.en_sentences[4].text == "1. Reinforcement Learning from Verifiable Rewards (RLVR)"
