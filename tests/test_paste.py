@@ -146,6 +146,9 @@ def test_image_id_glued_to_a_caption_is_its_own_unit():
         ("paragraph", "", "다음 문단입니다."),
     ]
     assert paste.split_glued_ids("캡션 설명Xq7pLm2ZrT9bKcD 뒤") == ["캡션 설명", "Xq7pLm2ZrT9bKcD", "뒤"]
+    # A caption that starts with a number: the digits before a counter are the caption's.
+    assert paste.split_glued_ids("4dCK4EZi4GvbEyY2018년 2분기") == ["4dCK4EZi4GvbEyY", "2018년 2분기"]
+    assert paste.split_glued_ids("Xq7pLm2ZrT9bKcD9그림 설명") == ["Xq7pLm2ZrT9bKcD9", "그림 설명"]
 
 
 @pytest.mark.parametrize(

@@ -222,6 +222,8 @@ _PARTICLES = frozenset(
     "이다 입니다 이며 이고 과의 와의 에는 에도 로는".split()
 )
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+#: Korean counters and units written right after a number ("2018년", "3명", "15만").
+_COUNTERS = frozenset("년월일시분초명개원만억천조세위번차회건곳대권편점배층주")
 
 
 _BRACKETS = "([{<\"'“‘「『〈《)]}>”’」』〉》"
@@ -247,7 +249,11 @@ def split_glued_ids(text: str) -> list[str]:
             continue
         token = m.group(0)
         if start == 0 and after and _mixed(token):
-            # An id glued to the Korean text a caption starts with: a pasted image's id.
+            # An id glued to the Korean text a caption starts with: a pasted image's id. Digits
+            # right before a counter ("…EyY2018년") start the caption, not the id.
+            digits = len(token) - len(token.rstrip("0123456789"))
+            if 0 < digits <= 4 and after.group(0)[0] in _COUNTERS and _mixed(token[:-digits]):
+                end -= digits
             cuts.append((start, end))
         elif id_like(token) and (
             _glued(text[end : end + 3]) or _glued(text[max(start - 3, 0) : start][::-1])
