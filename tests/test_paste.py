@@ -149,6 +149,11 @@ def test_image_id_glued_to_a_caption_is_its_own_unit():
     # A caption that starts with a number: the digits before a counter are the caption's.
     assert paste.split_glued_ids("4dCK4EZi4GvbEyY2018년 2분기") == ["4dCK4EZi4GvbEyY", "2018년 2분기"]
     assert paste.split_glued_ids("Xq7pLm2ZrT9bKcD9그림 설명") == ["Xq7pLm2ZrT9bKcD9", "그림 설명"]
+    # At the start of a caption, a random id with word-like runs is cut off too.
+    assert paste.split_glued_ids("8OlatooUS51Jeva(스코틀랜드 연구)") == [
+        "8OlatooUS51Jeva",
+        "(스코틀랜드 연구)",
+    ]
 
 
 @pytest.mark.parametrize(

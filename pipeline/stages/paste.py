@@ -178,8 +178,8 @@ def group_lines(lines: list[Line]) -> list[Piece]:
 def _piece(texts: list[str], start: int) -> Piece:
     marker, first = split_marker(texts[0])
     body = " ".join([first, *texts[1:]])
-    # A hyphen at a wrap is kept as written ("state-\nof-the-art" → "state- of-the-art" would be
-    # wrong, but so would guessing which hyphens were inserted by the wrap); spaces are collapsed.
+    # Lines join with a space, even after a hyphen: a word hyphenated by the wrap cannot be told
+    # from a dash or a hyphenated compound at the line end.
     return Piece(re.sub(r"[ \t]+", " ", body).strip(), start, marker)
 
 
@@ -248,16 +248,15 @@ def split_glued_ids(text: str) -> list[str]:
         if after and after.group(0) in _PARTICLES:
             continue
         token = m.group(0)
-        if start == 0 and after and _mixed(token):
+        glued_after = _glued(text[end : end + 3])
+        if start == 0 and glued_after and _mixed(token):
             # An id glued to the Korean text a caption starts with: a pasted image's id. Digits
             # right before a counter ("…EyY2018년") start the caption, not the id.
             digits = len(token) - len(token.rstrip("0123456789"))
-            if 0 < digits <= 4 and after.group(0)[0] in _COUNTERS and _mixed(token[:-digits]):
+            if after and 0 < digits <= 4 and after.group(0)[0] in _COUNTERS and _mixed(token[:-digits]):
                 end -= digits
             cuts.append((start, end))
-        elif id_like(token) and (
-            _glued(text[end : end + 3]) or _glued(text[max(start - 3, 0) : start][::-1])
-        ):
+        elif id_like(token) and (glued_after or _glued(text[max(start - 3, 0) : start][::-1])):
             cuts.append((start, end))
     if not cuts:
         return [text]
