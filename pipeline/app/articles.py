@@ -14,7 +14,7 @@ from pipeline.app.terms import load_termbase
 from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Document, FlagCounts
 from pipeline.output import export
-from pipeline.stages import align, checks, ingest, segment, semantic, terms, translate, vocab
+from pipeline.stages import align, checks, ingest, paste, segment, semantic, terms, translate, vocab
 from pipeline.stages import search as search_module
 from pipeline.workspace import Workspace
 
@@ -70,7 +70,7 @@ def build_article(
 
 def dictionary_scorer(termbase: terms.TermBase, tagger: vocab.Tagger | None) -> align.Scorer:
     """The term base and the reader's vocabulary glosses as one alignment signal."""
-    entries = [(t.english_forms, t.accepted) for t in termbase]
+    entries = [(t.english_forms, t.accepted) for t in termbase] + list(paste.PAGE_CHROME)
     if tagger is not None:
         entries += [
             ([t.term, *t.aliases], vocab.gloss_alternatives(t.glosses)) for t in tagger.terms.values()

@@ -21,6 +21,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from pipeline.lang.ko import HANGUL_ANY
 from pipeline.models import Block, Document, Lang
+from pipeline.stages import paste
 
 #: Articles are a few thousand sentences; 50 MB of text is far past any real article and
 #: protects the machine from a mistaken path (a dump, a log) before we parse it.
@@ -193,9 +194,13 @@ def parse_markdown(text: str, lang: Lang) -> Document:
         elif t == "inline" and pending_kind:
             if _only_images(tok):
                 add("image", raw(tok), pending_line)
+            elif pending_kind == "heading":
+                add("heading", inline_text(tok), pending_line, pending_level)
             else:
                 marker = item_markers[-1] if pending_kind == "list_item" and item_markers else ""
-                add(pending_kind, inline_text(tok), pending_line, pending_level, marker)
+                first = Block(0, pending_kind, "", pending_line, pending_level, marker)  # type: ignore[arg-type]
+                for block in pasted_blocks(first, inline_lines(tok, lines)):
+                    add(block.kind, block.text, block.line, block.level, block.marker)
             pending_kind = None
         elif t in ("fence", "code_block"):
             add("code", raw(tok), tok.map[0] if tok.map else 0)
@@ -229,6 +234,66 @@ def _only_images(tok: Token) -> bool:
     return "image" in kinds and kinds <= {"image", "text"} and texts_blank
 
 
+def inline_lines(tok: Token, source: list[str]) -> list[paste.Line]:
+    """The lines of an inline token as plain text (markup dropped, link text kept, inline images
+    dropped), each marked indented when its source line is indented deeper than the first."""
+    texts: list[list[str]] = [[]]
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline"):
+            texts[-1].append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            texts.append([])
+    first = tok.map[0] if tok.map else None
+    out: list[paste.Line] = []
+    for n, parts in enumerate(texts):
+        indented, width = False, None
+        if first is not None and first + n < len(source):
+            indented = n > 0 and _indent(source[first + n]) > _indent(source[first])
+            # A wrap is judged on the line as written (list marker, link markup and all).
+            width = paste.display_width(source[first + n].strip())
+        out.append(paste.Line("".join(parts), indented, width))
+    return out
+
+
+_QUOTE_AND_INDENT = re.compile(r"(?:[ \t]*>[ \t]?)*([ \t]*)")
+
+
+def _indent(line: str) -> int:
+    """Indentation of a source line past any block-quote markers."""
+    m = _QUOTE_AND_INDENT.match(line)
+    return len(m.group(1)) if m else 0
+
+
+def pasted_blocks(first: Block, lines: list[paste.Line]) -> list[Block]:
+    """The blocks a reader sees in one paragraph of pasted text (see stages/paste.py).
+
+    `first` gives the kind, level, marker and source line of the paragraph as parsed; the item on
+    its first line keeps them. Later items are list items when they start with a list marker, else
+    paragraphs (block quotes stay block quotes). A list marker Markdown does not know ("•", "①")
+    makes a list item of the first item too. An id glued to Korean text becomes its own paragraph.
+    """
+    blocks: list[Block] = []
+    for piece in paste.group_lines(lines):
+        line = first.line + piece.first_line
+        if piece.first_line == 0:
+            kind, level, marker = first.kind, first.level, first.marker or piece.marker
+            if piece.marker and kind == "paragraph":
+                kind, level = "list_item", 1
+        elif first.kind == "blockquote":
+            kind, level, marker = "blockquote", first.level, piece.marker
+        elif piece.marker:
+            kind, level, marker = (
+                "list_item",
+                max(first.level, 1) if first.kind == "list_item" else 1,
+                piece.marker,
+            )
+        else:
+            kind, level, marker = "paragraph", 0, ""
+        for n, part in enumerate(paste.split_glued_ids(piece.text)):
+            blocks.append(Block(0, kind, part, line, level, marker if n == 0 else ""))  # type: ignore[arg-type]
+    return blocks
+
+
 def inline_text(tok: Token) -> str:
     """Plain text of an inline token: markup dropped, link text kept, inline images dropped."""
     parts: list[str] = []
@@ -245,14 +310,23 @@ def _first_heading(blocks: list[Block]) -> str:
 
 
 def parse_plain_text(text: str, lang: Lang) -> Document:
-    """A .txt file: paragraphs separated by blank lines; line breaks inside are spaces."""
+    """A .txt file: chunks separated by blank lines, each cut into the items a reader sees (one per
+    line unless a line is soft-wrapped, see stages/paste.py), as a Markdown file would be."""
     blocks: list[Block] = []
-    line_no = 0
-    for chunk in re.split(r"\n[ \t]*\n", text):
-        body = re.sub(r"\s+", " ", chunk).strip()
-        if body:
-            blocks.append(Block(len(blocks), "paragraph", body, line_no))
-        line_no += chunk.count("\n") + 2
+    chunk: list[paste.Line] = []
+    chunk_start = 0
+    source = text.split("\n")
+    for line_no, line in enumerate([*source, ""]):
+        if line.strip():
+            if not chunk:
+                chunk_start, base = line_no, _indent(line)
+            chunk.append(paste.Line(line, _indent(line) > base))
+            continue
+        if chunk:
+            for block in pasted_blocks(Block(0, "paragraph", "", chunk_start), chunk):
+                block.index = len(blocks)
+                blocks.append(block)
+            chunk = []
     return Document(lang=lang, blocks=blocks)
 
 
