@@ -265,3 +265,18 @@ def test_korean_morphemes(kiwi):
     assert by_form["먹"].tag == "VV" and by_form["먹"].lemma == "먹다"
     assert [m.tag for m in morphemes if m.text == "."] == ["SF"]
     assert all(text[m.start : m.end] == m.text for m in morphemes)
+
+
+def test_korean_sentence_before_an_opening_quotation_is_cut_there(kiwi):
+    """Kiwi keeps an opening quotation with the sentence before it; pasted paragraphs need the cut."""
+    from pipeline.stages.segment import split_korean_text
+
+    text = '그 쇼는 1990년에 처음 방영되었다. "내가 여기 있다," 라고 그가 말했다. 다음 문장이다.'
+    assert [text[a:b] for a, b in split_korean_text(text)] == [
+        "그 쇼는 1990년에 처음 방영되었다.",
+        '"내가 여기 있다," 라고 그가 말했다.',
+        "다음 문장이다.",
+    ]
+    # A quotation inside a sentence (no sentence end before it) stays where it is.
+    inside = '그는 "괜찮다"고 말했다.'
+    assert [inside[a:b] for a, b in split_korean_text(inside)] == [inside]

@@ -103,9 +103,25 @@ def _keep_urls_whole(spans: list[tuple[int, int]], text: str) -> list[tuple[int,
     return joined
 
 
+#: A Korean sentence end followed by an opening quotation: Kiwi keeps the quotation with the
+#: sentence before it (…방영되었다. "내가 … 있다,"), so the span is cut there.
+_KO_END_BEFORE_QUOTE = re.compile(r"(?<=[가-힣][.?!])\s+(?=[\"“‘'])")
+
+
+def _cut_before_quotes(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    out = []
+    for start, end in spans:
+        for m in _KO_END_BEFORE_QUOTE.finditer(text, start, end):
+            out.append((start, m.start()))
+            start = m.end()
+        out.append((start, end))
+    return out
+
+
 def split_korean_text(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of one block of Korean (Kiwi, then fragment repair)."""
-    return _merge_fragments(ko.sentence_spans(text), text, "ko")
+    """Sentence spans of one block of Korean (Kiwi, a cut before an opening quotation, then
+    fragment repair)."""
+    return _merge_fragments(_cut_before_quotes(ko.sentence_spans(text), text), text, "ko")
 
 
 def split_english(doc: Document) -> list[Sentence]:
