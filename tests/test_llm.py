@@ -362,17 +362,16 @@ def test_the_request_carries_neighbours_and_term_entries():
     assert "reinforcement learning" in user.split("Context")[0] and "[1]\nEN: We use" in user
 
 
-def test_re_processing_can_keep_the_cached_model_flags(article, run, home, monkeypatch):
-    from pipeline import app, store
-    from pipeline.stages import checks
-    from pipeline.workspace import Workspace
-
+def test_re_adding_keeps_the_model_flags_and_add_llm_sends_only_new_pairs(article, run, home, monkeypatch):
+    """`add` again (no server needed): the LLM flags come back from the cache; `add --llm` sends
+    nothing more for pairs already answered."""
     with local_server(good) as server:
         use(monkeypatch, server.url)
         run("check", "m", "--llm")
-    stored = llm_flags(run)
-    ws = Workspace(home)
-    article = store.load_article(ws.db, "m")
-    article.flags = checks.run_checks(article, app.load_termbase(ws))
-    merged = app.with_cached_model_flags(ws, article)  # no server: the cache answers
-    assert {f.fingerprint for f in merged if f.check == "llm"} == {f["id"] for f in stored}
+        sent = len(server.requests)
+        stored = llm_flags(run)
+        add = ["add", str(home / "m.en.md"), "--ko", str(home / "m.ko.md"), "--slug", "m"]
+        run(*add, "--llm")
+        assert len(server.requests) == sent
+    run(*add)  # server gone: the cache answers
+    assert {f["id"] for f in llm_flags(run)} == {f["id"] for f in stored}

@@ -31,7 +31,6 @@ from pipeline.app.meaning import (
     model_check_flags,
     record_model_checks,
     translation_cache,
-    with_cached_model_flags,
 )
 from pipeline.app.progress import Progress, no_progress
 from pipeline.app.review import (
@@ -119,7 +118,6 @@ __all__ = [
     "translator",
     "vocab_list",
     "vocab_occurrences",
-    "with_cached_model_flags",
     "write_file",
     "write_sheet",
 ]

@@ -89,12 +89,14 @@ def add_article(
     on_block: translate.BlockProgress | None = None,
     use_semantic: bool | None = None,
     embeddings: Path | None = None,
+    model_checks: meaning.ModelChecks | None = None,
 ) -> tuple[Article, dict[str, Path]]:
     """Process one article pair into the workspace: notes.db, aligned/ and exports/.
 
     With a translator (and no ko_path), the Korean side is machine-translated block by block through
     the translation cache in notes.db; a ServiceUnreachable leaves the blocks done in the cache.
-    `use_semantic` and `embeddings` are build_article's.
+    `use_semantic` and `embeddings` are build_article's. `model_checks`: the back-translation and
+    LLM checks to run now; those that ran on this article before are re-derived from their caches.
     """
     # A missing model is the user's to fix before anything is read, translated or stored.
     semantic.resolve_encoder(use_semantic, embeddings)
@@ -133,10 +135,14 @@ def add_article(
         use_semantic=use_semantic,
         embeddings=embeddings,
     )
-    article.flags = meaning.with_cached_model_flags(ws, article)  # re-processing keeps them
+    article.flags, ran = meaning.model_check_flags(
+        ws, article, article.flags, termbase, model_checks or meaning.ModelChecks()
+    )
     index_article(article, termbase)
     progress("storing")
-    store.save_article(ws.db, article)
+    with ws.db.atomic():
+        store.save_article(ws.db, article)
+        meaning.record_model_checks(ws, slug, ran)
     article.flags = store.load_flags(ws.db, slug)  # with the reader's earlier decisions on them
     index_unindexed(ws)  # articles stored before the search index existed
     progress("writing the study sheet")

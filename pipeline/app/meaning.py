@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from pipeline.app.progress import Progress, no_progress
-from pipeline.app.terms import load_termbase
 from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Flag
 from pipeline.stages import checks, terms, translate
@@ -66,23 +65,6 @@ def record_model_checks(ws: Workspace, slug: str, ran: list[tuple[str, str, dict
 
     for check_name, engine, settings in ran:
         llm_store.record_model_check(ws.db, slug, check_name, engine, settings)
-
-
-def with_cached_model_flags(ws: Workspace, article: Article) -> list:
-    """The article's (rule) flags with the model checks' flags that earlier runs left in the caches,
-    sending nothing: `add` calls it before saving, so re-processing an article keeps them."""
-    from pipeline.stages import llm
-    from pipeline.store import llm as llm_store
-
-    runs = llm_store.model_check_runs(ws.db, article.slug)
-    model_flags: list = []
-    provider = runs.get(translate.BACK_TRANSLATION_CHECK, ("", {}))[0]
-    if provider:
-        model_flags += _back_translation_flags(ws, article, provider, ModelChecks())
-    model = runs.get(llm.LLM_CHECK, ("", {}))[0]
-    if model:
-        model_flags += _cached_llm_flags(ws, article, model, load_termbase(ws))
-    return llm.merge_model_flags(article, article.flags, model_flags)
 
 
 def _cached_llm_flags(ws: Workspace, article: Article, model: str, termbase: terms.TermBase) -> list:

@@ -12,6 +12,8 @@ from pipeline.cli.common import (
     echo_json,
     existing_file,
     json_option,
+    model_check_options,
+    model_checks,
     plural,
     quiet,
     reads_workspace,
@@ -103,6 +105,7 @@ def flag_line(report) -> str:
     "--refresh", is_flag=True, help="With --translate: ask the provider again, bypassing the cache."
 )
 @semantic_options
+@model_check_options
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -114,6 +117,10 @@ def add(
     refresh: bool,
     use_semantic: bool | None,
     embeddings: Path | None,
+    back_translate: str | None,
+    llm: bool,
+    llm_max_pairs: int | None,
+    only_flagged: bool,
 ) -> None:
     """Process an article: segment, align, store in notes.db, write the study sheet.
 
@@ -126,6 +133,7 @@ def add(
         readnotes add article.md --ko article.ko.txt --slug my-article
         readnotes add raw/new-post.en.md --translate google
         readnotes add raw/karpathy-2025.en.md --embeddings ~/models/LaBSE
+        readnotes add raw/karpathy-2025.en.md --llm --only-flagged
     """
     from pipeline import app
 
@@ -149,6 +157,7 @@ def add(
             on_block=shown.blocks,
             use_semantic=use_semantic,
             embeddings=embeddings,
+            model_checks=model_checks(ctx, back_translate, llm, llm_max_pairs, only_flagged),
         )
     counts = report.counts
     warn_coverage(report.coverage_warnings)

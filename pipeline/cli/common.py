@@ -243,3 +243,70 @@ def plural(count: int, noun: str) -> str:
 
 def stdin_is_interactive() -> bool:
     return sys.stdin.isatty()
+
+
+def _providers() -> list[str]:
+    from pipeline.stages.translate import PROVIDERS
+
+    return sorted(PROVIDERS)
+
+
+def model_check_options(command: F) -> F:
+    """--back-translate, --llm, --llm-max-pairs and --only-flagged, shared by `check` and `add`."""
+    for option in reversed(
+        [
+            click.option(
+                "--back-translate",
+                "back_translate",
+                type=RegistryChoice(_providers, "PROVIDER"),
+                help="Translate each pair's Korean back to English and flag pairs that disagree "
+                "(cached in notes.db).",
+            ),
+            click.option(
+                "--llm",
+                is_flag=True,
+                help="Send pairs to an LLM reviewer: an OpenAI-compatible server set by READNOTES_LLM_URL "
+                "and READNOTES_LLM_MODEL (READNOTES_LLM_API_KEY if it needs one). Answers are cached.",
+            ),
+            click.option(
+                "--llm-max-pairs",
+                type=click.IntRange(min=0),
+                help="Refuse to send more pairs than this to the LLM (default 200); the estimate is "
+                "printed first.",
+            ),
+            click.option(
+                "--only-flagged",
+                is_flag=True,
+                help="With --llm: send only pairs other checks flagged or scored low.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _sent_line(done: int, total: int) -> None:
+    """Requests (LLM) or pairs (back-translation) done, on stderr, overwritten on a terminal."""
+    if not total or not done:
+        return
+    end = "\n" if done == total or not sys.stderr.isatty() else ""
+    if done == total or sys.stderr.isatty() or done % 10 == 0:
+        click.echo(f"\r  {done}/{total} sent", err=True, nl=False)
+        click.echo(end, err=True, nl=False)
+
+
+def model_checks(
+    ctx: click.Context, back_translate: str | None, llm: bool, llm_max_pairs: int | None, only_flagged: bool
+) -> Any:
+    """The app's ModelChecks from the shared options; notices and progress on stderr unless -q."""
+    from pipeline.app import ModelChecks
+
+    silent = quiet(ctx)
+    return ModelChecks(
+        back_translate=back_translate,
+        llm=llm,
+        llm_max_pairs=llm_max_pairs,
+        only_flagged=only_flagged,
+        notice=(lambda _text: None) if silent else (lambda text: click.echo(text, err=True)),
+        on_batch=None if silent else _sent_line,
+    )

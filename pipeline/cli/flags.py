@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from pipeline.cli import common
 from pipeline.cli.articles import flag_line
-from pipeline.cli.common import RegistryChoice, echo_json, json_option, reads_workspace, user_errors
+from pipeline.cli.common import (
+    RegistryChoice,
+    echo_json,
+    json_option,
+    model_check_options,
+    model_checks,
+    reads_workspace,
+    user_errors,
+)
 from pipeline.cli.root import cli
 from pipeline.models import FLAG_STATUSES, SEVERITIES
 
@@ -22,45 +28,10 @@ def _check_names() -> list[str]:
     return [*CHECKS, BACK_TRANSLATION_CHECK, LLM_CHECK]
 
 
-def _providers() -> list[str]:
-    from pipeline.stages.translate import PROVIDERS
-
-    return list(PROVIDERS)
-
-
-def _progress_line(done: int, total: int) -> None:
-    """Requests (LLM) or pairs (back-translation) done, on stderr, overwritten on a terminal."""
-    if not total or not done:
-        return
-    end = "\n" if done == total or not sys.stderr.isatty() else ""
-    if done == total or sys.stderr.isatty() or done % 10 == 0:
-        click.echo(f"\r  {done}/{total} sent", err=True, nl=False)
-        click.echo(end, err=True, nl=False)
-
-
 @cli.command("check")
 @click.argument("slug", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print flag counts and coverage as JSON.")
-@click.option(
-    "--back-translate",
-    "back_translate",
-    type=RegistryChoice(_providers, "PROVIDER"),
-    help="Translate each pair's Korean back to English and flag pairs that disagree (cached in notes.db).",
-)
-@click.option(
-    "--llm",
-    is_flag=True,
-    help="Send pairs to an LLM reviewer: an OpenAI-compatible server set by READNOTES_LLM_URL and "
-    "READNOTES_LLM_MODEL (READNOTES_LLM_API_KEY if it needs one). Answers are cached in notes.db.",
-)
-@click.option(
-    "--llm-max-pairs",
-    type=click.IntRange(min=0),
-    help="Refuse to send more pairs than this to the LLM (default 200); the estimate is printed first.",
-)
-@click.option(
-    "--only-flagged", is_flag=True, help="With --llm: send only pairs other checks flagged or scored low."
-)
+@model_check_options
 @click.pass_context
 @reads_workspace
 def check_command(
@@ -87,15 +58,7 @@ def check_command(
     from pipeline import app
 
     ws = ctx.obj
-    quiet = common.quiet(ctx)
-    options = app.ModelChecks(
-        back_translate=back_translate,
-        llm=llm,
-        llm_max_pairs=llm_max_pairs,
-        only_flagged=only_flagged,
-        notice=(lambda _text: None) if quiet else (lambda text: click.echo(text, err=True)),
-        on_batch=None if quiet else _progress_line,
-    )
+    options = model_checks(ctx, back_translate, llm, llm_max_pairs, only_flagged)
     with user_errors():
         reports = app.check(ws, slug, options)
     if as_json:
