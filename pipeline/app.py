@@ -95,10 +95,7 @@ def build_article(
     if tagger is not None and len(tagger):
         article.hits = vocab.tag_article(article, tagger)
     progress("checking")
-    # The cross-check's thresholds are calibrated on the extra's model: it never uses --embeddings.
-    article.flags = checks.run_checks(
-        article, termbase, usage, semantic=False if use_semantic is False else None
-    )
+    article.flags = checks.run_checks(article, termbase, usage)
     return article
 
 

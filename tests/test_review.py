@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline import store as db
 from pipeline.cli import cli
-from pipeline.stages import checks, review, segment, terms
+from pipeline.stages import review, segment, terms
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -24,7 +24,7 @@ def kiwi():
 
 @pytest.fixture(autouse=True)
 def no_embeddings(monkeypatch):
-    monkeypatch.setattr(checks, "embedder", lambda: None)
+    monkeypatch.setenv("READNOTES_SEMANTIC", "0")
 
 
 @pytest.fixture

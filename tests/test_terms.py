@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline import store as db
 from pipeline.cli import cli
-from pipeline.stages import checks, terms
+from pipeline.stages import terms
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -19,8 +19,8 @@ HEADER = "term\taliases\tacronym\taccepted\tforbidden\tnote\n"
 
 @pytest.fixture(autouse=True)
 def no_embeddings(monkeypatch):
-    """The optional semantic cross-check is tested on its own; elsewhere results must not depend on it."""
-    monkeypatch.setattr(checks, "embedder", lambda: None)
+    """The optional semantic extra is tested on its own; elsewhere results must not depend on it."""
+    monkeypatch.setenv("READNOTES_SEMANTIC", "0")
 
 
 def invoke(home: Path, *args: str, input: str | None = None, ok: bool = True):

@@ -776,7 +776,7 @@ def save_term_uses(db: Database, article: Article) -> None:
     """How this article renders term-base terms, for the cross-article `inconsistent` check."""
     from pipeline.stages import checks, terms  # checks import db's callers; import late to avoid a cycle
 
-    uses = checks.term_uses(checks.gather(article, terms.bundled().merged(user_terms(db)), semantic=False))
+    uses = checks.term_uses(checks.gather(article, terms.bundled().merged(user_terms(db))))
     replace_term_uses(db, article.slug, uses)
 
 
