@@ -118,10 +118,12 @@ def best_path(
     if model.learn_lexicon:
         learned = lexicon.learn_lexicon(en, ko, path, step_costs, model)
         if learned:
-            added = lexicon.add_lexicon_features(
-                learned, en, ko, costs.feats_en, costs.feats_ko, model.lexicon_weight
+            # Not kept in a local: the added features would stay alive through the search below.
+            costs.add_features(
+                *lexicon.add_lexicon_features(
+                    learned, en, ko, costs.feats_en, costs.feats_ko, model.lexicon_weight
+                )
             )
-            costs.add_features(*added)
             # The first path is nearly right: search a narrow corridor around it.
             path, step_costs = dp.search(costs, dp.around(path, model.lexicon_band, costs))
     return path, step_costs
