@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.models import Bead, Sentence
-from pipeline.stages.align import confidence, dp, lexicon
+from pipeline.stages.align.confidence import bead_scores
 from pipeline.stages.align.costs import AlignmentError, BeadCosts, CostModel, Span
+from pipeline.stages.align.dp import around, search
 from pipeline.stages.align.embeddings import Embeddings
 from pipeline.stages.align.features import SCORERS, Scorer, semantic_scorer
+from pipeline.stages.align.lexicon import add_lexicon_features, learn_lexicon
 
 if TYPE_CHECKING:
     from pipeline.stages.semantic import Encoder
@@ -104,7 +106,7 @@ def best_path(
     """Search; re-estimate the length ratio from the 1-1 pairs found and search again if it moved;
     then, with word pairs learned from the confident ones, search a narrow corridor again."""
     model = costs.model
-    path, step_costs = dp.search(costs)
+    path, step_costs = search(costs)
     ones = [
         (costs.len_ko[j1] - costs.len_ko[j0]) / max(costs.len_en[i1] - costs.len_en[i0], 1.0)
         for i0, i1, j0, j1 in path
@@ -114,18 +116,16 @@ def best_path(
         observed = float(np.median(ones))
         if abs(math.log(observed / costs.ratio)) > model.ratio_update:
             costs.ratio = observed
-            path, step_costs = dp.search(costs)
+            path, step_costs = search(costs)
     if model.learn_lexicon:
-        learned = lexicon.learn_lexicon(en, ko, path, step_costs, model)
+        learned = learn_lexicon(en, ko, path, step_costs, model)
         if learned:
             # Not kept in a local: the added features would stay alive through the search below.
             costs.add_features(
-                *lexicon.add_lexicon_features(
-                    learned, en, ko, costs.feats_en, costs.feats_ko, model.lexicon_weight
-                )
+                *add_lexicon_features(learned, en, ko, costs.feats_en, costs.feats_ko, model.lexicon_weight)
             )
             # The first path is nearly right: search a narrow corridor around it.
-            path, step_costs = dp.search(costs, dp.around(path, model.lexicon_band, costs))
+            path, step_costs = search(costs, around(path, model.lexicon_band, costs))
     return path, step_costs
 
 
@@ -137,7 +137,7 @@ def beads(
     step_costs: list[float],
 ) -> list[Bead]:
     """The path as beads with their scores and, with an embedding scorer, their cosines."""
-    scores = confidence.bead_scores(costs, path, step_costs)
+    scores = bead_scores(costs, path, step_costs)
     return [
         Bead(
             [en[i].index for i in range(i0, i1)],

@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -32,9 +32,6 @@ from pipeline.stages.align.features import (
     sentence_features,
 )
 
-if TYPE_CHECKING:
-    from pipeline.stages.align.embeddings import Embeddings
-
 #: (English count, Korean count) of every bead type the DP may use.
 BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
 
@@ -43,6 +40,14 @@ Span = tuple[int, int, int, int]  # a bead as (i0, i1, j0, j1): English [i0, i1)
 
 class AlignmentError(ValueError):
     "The two sides cannot be aligned as given"
+
+
+class EmbeddingTerm(Protocol):
+    """An embedding scorer's part of the bead cost (:class:`.embeddings.Embeddings`)."""
+
+    def bead_costs(self, i: np.ndarray, j: np.ndarray, a: int, b: int) -> np.ndarray: ...
+
+    def cosine(self, i0: int, i1: int, j0: int, j1: int) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,7 @@ class BeadCosts:
     block_ko: np.ndarray
     block_start_en: np.ndarray  # bool, size n
     block_start_ko: np.ndarray
-    embeddings: list[Embeddings] = field(default_factory=list)
+    embeddings: list[EmbeddingTerm] = field(default_factory=list)
     _flat: tuple[dict[str, int], FlatFeatures, FlatFeatures] | None = None
     _windows: WindowIndex | None = None
 
@@ -247,7 +252,7 @@ class BeadCosts:
         ko: Sequence[Sentence],
         scorers: Sequence[Scorer],
         model: CostModel,
-        embeddings: Sequence[Embeddings] = (),
+        embeddings: Sequence[EmbeddingTerm] = (),
     ) -> BeadCosts:
         """``scorers``: the feature scorers (document-aware ones already prepared)."""
         le = np.array([length(s.text) for s in en], dtype=np.float64)

@@ -6,7 +6,9 @@ the exact Korean evidence (the English, where the problem is that Korean is miss
 print. Their names are stored with flags and review decisions, so they are pinned by a test.
 
 The checks live by family: :mod:`.terminology` (acronym-gloss, term, untranslated, inconsistent),
-:mod:`.numbers` (number) and :mod:`.coverage` (omission, addition, length, low-confidence).
+:mod:`.numbers` (number) and :mod:`.coverage` (omission, addition, length, low-confidence); each
+registers with the ``@check`` decorator of :mod:`.registry`, which keeps them in their pinned
+order. This module gathers the facts, runs the checks and fingerprints their flags.
 
 Severities: ``error`` (a rendering contradicts the term base or the article's own definition),
 ``warning`` (likely wrong, worth a look), ``info`` (for the curious; not in the review queue).
@@ -15,90 +17,28 @@ Severities: ``error`` (a rendering contradicts the term base or the article's ow
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipeline.models import Article, Bead, Flag
+from pipeline.models import Article, Flag
 from pipeline.stages import terms
+from pipeline.stages.checks import coverage, numbers, terminology
+from pipeline.stages.checks.coverage import CoverageSummary, coverage_summary
+from pipeline.stages.checks.registry import (
+    CHECKS,
+    DOMAIN_TERMS,
+    ORDER,
+    SEVERITIES,
+    Check,
+    Facts,
+    check,
+    normal_text,
+)
+from pipeline.stages.checks.terminology import similar, term_uses
 
 if TYPE_CHECKING:
-    from pipeline.stages.terms import Term, TermBase, TermHit
-
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
-
-#: Distinct unambiguous term-base terms that make an article "about ML", so that ambiguous entries
-#: (agent, model, transformer) apply to it.
-DOMAIN_TERMS = 2
-
-
-@dataclass
-class Facts:
-    """What the checks need to know about one article, gathered once."""
-
-    article: Article
-    termbase: TermBase
-    in_domain: bool
-    hits: dict[int, list[TermHit]]  # bead index → English term hits (ambiguous ones only in domain)
-    definitions: dict[str, list[str]]  # acronym → Korean renderings of the article's own definitions
-    #: other articles' renderings: term key → squashed Korean rendering → slugs
-    usage: dict[str, dict[str, set[str]]] = field(default_factory=dict)
-
-    def usable(self, term: Term) -> bool:
-        return self.in_domain or not term.ambiguous
-
-    def acronym_terms(self, acronym: str) -> list[Term]:
-        return [t for t in self.termbase.by_acronym.get(terms.acronym_key(acronym), []) if self.usable(t)]
-
-
-Check = Callable[[Facts], Iterator[Flag]]
-
-#: name → check, in the order they run (earlier checks win where two flag the same evidence, and a
-#: bead's flags are listed in it). Filled by @check as the family modules below are imported, then
-#: put in ORDER.
-CHECKS: dict[str, Check] = {}
-ORDER = (
-    "acronym-gloss",
-    "term",
-    "number",
-    "omission",
-    "addition",
-    "untranslated",
-    "inconsistent",
-    "length",
-    "low-confidence",
-)
-
-
-def check(name: str) -> Callable[[Check], Check]:
-    def register(fn: Check) -> Check:
-        CHECKS[name] = fn
-        return fn
-
-    return register
-
-
-def flag(name: str, severity: str, bead: Bead, evidence: str, message: str, term: str = "") -> Flag:
-    """A flag on a whole bead."""
-    return Flag(
-        name, severity, list(bead.en), list(bead.ko), bead.en_text, bead.ko_text, evidence, message, term=term
-    )
-
-
-def normal_text(text: str) -> str:
-    """NFKC, spaces collapsed, case folded: the form fingerprints and text comparisons use."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
-
-
-# The check families register themselves on import; they need the names above.
-from pipeline.stages.checks import coverage, numbers, terminology  # noqa: E402
-from pipeline.stages.checks.coverage import CoverageSummary, coverage_summary  # noqa: E402
-from pipeline.stages.checks.terminology import similar, term_uses  # noqa: E402
-
-CHECKS = {name: CHECKS[name] for name in ORDER} | {k: v for k, v in CHECKS.items() if k not in ORDER}
+    from pipeline.stages.terms import TermBase
 
 
 def gather(
@@ -185,7 +125,9 @@ def counts(flags: Sequence[Flag]) -> dict[str, int]:
 
 __all__ = [
     "CHECKS",
+    "ORDER",
     "SEVERITIES",
+    "Check",
     "CoverageSummary",
     "Facts",
     "check",

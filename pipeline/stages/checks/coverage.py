@@ -11,8 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline.models import Article, Bead, Flag
-from pipeline.stages.checks import Facts, check
-from pipeline.stages.checks import flag as _flag
+from pipeline.stages.checks.registry import Facts, check
+from pipeline.stages.checks.registry import flag as _flag
 
 #: Consecutive untranslated English sentences from this many on are a gap: summarised once for the
 #: article, not flagged one by one.

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from pipeline.lang import numbers
 from pipeline.models import Flag
-from pipeline.stages.checks import Facts, check
-from pipeline.stages.checks import flag as _flag
+from pipeline.stages.checks.registry import Facts, check
+from pipeline.stages.checks.registry import flag as _flag
 
 
 def _unmatched(side: list[numbers.Quantity], other: list[numbers.Quantity]) -> list[numbers.Quantity]:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from pipeline.models import Bead, Flag
 from pipeline.stages import terms
-from pipeline.stages.checks import Facts, check, normal_text
-from pipeline.stages.checks import flag as _flag
+from pipeline.stages.checks.registry import Facts, check, normal_text
+from pipeline.stages.checks.registry import flag as _flag
 
 if TYPE_CHECKING:
     from pipeline.stages.terms import Term, TermHit
