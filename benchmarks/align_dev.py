@@ -109,7 +109,7 @@ def readnotes_aligner(semantic: bool = False) -> tuple[Aligner | None, str, Time
     if model is None:
         return None, f"--semantic needs the extra: {semantic_module.SEMANTIC_EXTRA_HINT}", None
     encoder = TimedEncoder(model)
-    return Settings(encoder=encoder), "", encoder
+    return Settings().with_encoder(encoder), "", encoder
 
 
 def build_cases(

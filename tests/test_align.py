@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.models import Bead, Sentence
 from pipeline.stages import ingest, segment
-from pipeline.stages.align import Aligner, AlignmentError, align, presplit_sentences
+from pipeline.stages.align import Aligner, AlignmentError, CostModel, align, presplit_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EN, SAMPLE_KO = ROOT / "raw/karpathy-2025.en.md", ROOT / "raw/karpathy-2025.ko.md"
@@ -106,7 +106,7 @@ def test_every_sentence_in_exactly_one_bead_in_order(seed):
     en = random_side(rng, "en", rng.choice(sizes))
     ko = random_side(rng, "ko", rng.choice(sizes))
     # Both the whole-matrix DP and the anchored corridor (with a narrow band) keep the invariants.
-    for aligner in (Aligner(), Aligner(full_dp_cells=0, band=rng.choice([1, 2, 24]))):
+    for aligner in (Aligner(), Aligner(cost=CostModel(full_dp_cells=0, band=rng.choice([1, 2, 24])))):
         beads = align(en, ko, aligner)
         assert_covers(beads, en, ko)
 
@@ -270,7 +270,7 @@ def test_corridor_gives_the_same_beads_as_full_dp():
     ko = presplit([[k for _, k in doc] for doc in docs])
     assert len(en) > 100
     full = align(en, ko, Aligner())
-    corridor = align(en, ko, Aligner(full_dp_cells=0))
+    corridor = align(en, ko, Aligner(cost=CostModel(full_dp_cells=0)))
     assert_covers(corridor, en, ko)
     assert pairs(corridor) == pairs(full)
     assert [round(b.score, 6) for b in corridor] == [round(b.score, 6) for b in full]
@@ -290,8 +290,8 @@ def test_refuses_up_front_when_memory_would_run_out(monkeypatch):
     """Never killed for memory halfway: a text that would not fit in free memory is refused first."""
     rng = random.Random(8)
     en, ko = random_side(rng, "en", 6), random_side(rng, "ko", 6)
-    monkeypatch.setattr("pipeline.stages.align.available_memory", lambda: 12 * 1024)
+    monkeypatch.setattr("pipeline.stages.align.aligner.available_memory", lambda: 12 * 1024)
     with pytest.raises(AlignmentError, match=r"needs about .* MB, and only 0 MB of memory is free; split"):
         align(en, ko)
-    monkeypatch.setattr("pipeline.stages.align.available_memory", lambda: None)  # unknown: go ahead
+    monkeypatch.setattr("pipeline.stages.align.aligner.available_memory", lambda: None)  # unknown: go ahead
     assert_covers(align(en, ko), en, ko)

@@ -6,7 +6,6 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -27,7 +26,7 @@ SAMPLE_ERRORS = [
 
 @pytest.fixture(autouse=True)
 def no_embeddings(monkeypatch):
-    monkeypatch.setattr(checks, "embedder", lambda: None)
+    monkeypatch.setenv("READNOTES_SEMANTIC", "0")
 
 
 def invoke(home: Path, *args: str, ok: bool = True):
@@ -247,40 +246,42 @@ def test_long_gaps_are_summarised_once(kiwi):
     assert omissions[0].message == summary.text and omissions[0].severity == "warning"
 
 
-def test_semantic_pairs_find_a_folded_omission():
-    # Sentences as topic vectors: a translation shares its topic, a dropped sentence has no partner.
-    topics = {"A": 0, "B": 1, "C": 2, "D": 3, "가": 0, "다": 2, "라": 3}
-
-    def embed(texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), 8))
-        for row, text in enumerate(texts):
-            for word in text.split():
-                out[row, topics[word]] += 1
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
-
-    pairs = checks.semantic_pairs(["A", "B", "C", "D"], ["가", "다", "라"], embed)
-    assert pairs.unpaired_en == {1} and pairs.unpaired_ko == set()
-    pairs = checks.semantic_pairs(["A", "C"], ["가", "라", "다"], embed)
-    assert pairs.unpaired_ko == {1}
+def aligned_article(
+    en: Sequence[str], ko: Sequence[str], spans: Sequence[tuple[list[int], list[int], float | None]]
+) -> Article:
+    """An article of these sentences in one paragraph, aligned as (English, Korean, cosine) beads."""
+    en_s = [Sentence(i, 0, t) for i, t in enumerate(en)]
+    ko_s = [Sentence(j, 0, t) for j, t in enumerate(ko)]
+    beads = [
+        Bead(e, k, 0.9, " ".join(en[i] for i in e), " ".join(ko[j] for j in k), cosine=c) for e, k, c in spans
+    ]
+    en_doc = Document("en", [Block(0, "paragraph", " ".join(en))])
+    ko_doc = Document("ko", [Block(0, "paragraph", " ".join(ko))])
+    return Article("t", en_doc, ko_doc, en_s, ko_s, beads)
 
 
-def test_semantic_cross_check_flags_sentences_the_aligner_folded(kiwi, monkeypatch):
-    topics = [("alpha", "알파"), ("beta", "베타"), ("gamma", "감마")]
+REPORTS_EN = [f"The {w} report came out on Monday morning." for w in ("alpha", "beta", "gamma", "delta")]
+REPORTS_KO = [f"{w} 보고서가 월요일 아침에 나왔다." for w in ("알파", "베타", "감마", "델타")]
 
-    def embed(texts: list[str]) -> np.ndarray:
-        out = np.array([[float(en in t or ko in t) for en, ko in topics] for t in texts])
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
-    monkeypatch.setattr(checks, "embedder", lambda: embed)
-    alpha, beta, gamma = (f"The {w} thing happened." for w, _ in topics)
-    article = make_article([(alpha, "알파 일이 일어났다."), (gamma, "감마 일이 일어났다.")])
-    # The aligner folded an English sentence about beta into the first pair.
-    article.en_sentences.insert(1, Sentence(1, 0, beta))
-    article.en_sentences[2].index = 2
-    article.beads[0] = Bead([0, 1], [0], 0.9, f"{alpha} {beta}", "알파 일이 일어났다.")
-    article.beads[1] = Bead([2], [1], 0.9, gamma, "감마 일이 일어났다.")
-    [flag] = flags_of(article, "omission")
-    assert flag.en == [1] and flag.evidence == beta and flag.severity == "warning"
+def test_bead_cosines_flag_a_sentence_folded_into_a_pair(kiwi):
+    """With sentence embeddings the aligner records each bead's cosine; a merged bead far less alike
+    than the article's usual pair has a side that the other does not say."""
+    en, ko = REPORTS_EN, [REPORTS_KO[0], *REPORTS_KO[2:]]  # the beta report is not translated
+
+    def omissions(cosine: float | None) -> list:
+        spans = [([0, 1], [0], cosine), ([2], [1], 0.8), ([3], [2], 0.75)]
+        return flags_of(aligned_article(en, ko, spans), "omission")
+
+    [flag] = omissions(0.35)
+    assert flag.en == [0, 1] and flag.evidence == f"{en[0]} {en[1]}" and flag.severity == "warning"
+    assert "cosine 0.35 against a typical 0.78" in flag.message
+    assert omissions(0.7) == []  # as alike as the article's other pairs: a genuine 2-1
+    assert omissions(None) == []  # no embeddings: only 1-0 beads are omissions, as before
+    # The same bead the other way round is an addition.
+    spans = [([0], [0, 1], 0.3), ([1], [2], 0.8), ([2], [3], 0.75)]
+    [flag] = flags_of(aligned_article(REPORTS_EN[:3], REPORTS_KO, spans), "addition")
+    assert flag.ko == [0, 1] and flag.evidence == f"{REPORTS_KO[0]} {REPORTS_KO[1]}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -157,7 +157,7 @@ def test_sentences_without_search_terms_are_indexed_on_search(tmp_path, kiwi, nl
 
 
 def test_kiwi_and_spacy_never_run_inside_a_write_transaction(tmp_path, monkeypatch, kiwi, nlp):
-    from pipeline.stages import checks, search
+    from pipeline.stages import search
 
     ws = app.Workspace(tmp_path)
     db.save_article(ws.db, tiny_article())  # no search terms: the next add backfills them
@@ -168,7 +168,7 @@ def test_kiwi_and_spacy_never_run_inside_a_write_transaction(tmp_path, monkeypat
         return _real(text, lang)
 
     monkeypatch.setattr(search, "index_terms", index_terms)
-    monkeypatch.setattr(checks, "embedder", lambda: None)
+    monkeypatch.setenv("READNOTES_SEMANTIC", "0")
     app.add_article(ws, ROOT / "raw/karpathy-2025.en.md")
     assert calls and not any(calls)
     assert db.unindexed_sentences(ws.db) == []

@@ -15,8 +15,6 @@ from collections import Counter
 
 import pytest
 
-from pipeline.stages import checks
-
 SLUG = "karpathy-2025"
 FIXED, FIX = "LLM(학습 모델)", "LLM(대규모 언어 모델)"
 DISMISSED, ACCEPTED = "SFT(스위칭 함수 이론)", "RLHF(역추적 함수 이론)"
@@ -24,7 +22,7 @@ DISMISSED, ACCEPTED = "SFT(스위칭 함수 이론)", "RLHF(역추적 함수 이
 
 @pytest.fixture(autouse=True)
 def no_embeddings(monkeypatch):
-    monkeypatch.setattr(checks, "embedder", lambda: None)
+    monkeypatch.setenv("READNOTES_SEMANTIC", "0")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pipeline import app
 from pipeline import store as db
 from pipeline.cli import cli, review_queue
-from pipeline.stages import checks, review, segment, terms
+from pipeline.stages import review, segment, terms
 from pipeline.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ def kiwi():
 
 @pytest.fixture(autouse=True)
 def no_embeddings(monkeypatch):
-    monkeypatch.setattr(checks, "embedder", lambda: None)
+    monkeypatch.setenv("READNOTES_SEMANTIC", "0")
 
 
 @pytest.fixture

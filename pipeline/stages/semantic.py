@@ -1,4 +1,4 @@
-"""semantic: optional sentence encoders for the aligner and the checks.
+"""semantic: optional sentence encoders, chosen here and passed to the aligner as a scorer.
 
 Two sources, both offline:
 
@@ -9,7 +9,10 @@ Two sources, both offline:
   (LaBSE, multilingual MiniLM, ...). sentence-transformers brings PyTorch, so it is the user's own
   install and never a dependency of readnotes.
 
-Neither is needed: the model-free scorers in :mod:`pipeline.align` work on their own.
+Neither is needed: the model-free scorers in :mod:`pipeline.stages.align` work on their own. The
+encoder a command asked for (:func:`resolve_encoder`) goes to the aligner
+(``Aligner().with_encoder(encoder)``), which records each bead's cosine; the omission and addition
+checks read those cosines, so whichever model aligned the text is the one they judge by.
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ class Encoder(Protocol):
 
 
 class NormalisedEncoder:
-    """Unit-length float32 vectors from an encoder, with a text cache: re-processing an article, or
-    the checks after the aligner, embed the same sentences again."""
+    """Unit-length float32 vectors from an encoder, with a text cache: re-processing an article
+    embeds the same sentences again."""
 
     def __init__(self, encoder: Encoder, name: str, max_cache: int = 200_000) -> None:
         self.encoder, self.name, self.max_cache = encoder, name, max_cache
@@ -57,8 +60,6 @@ class NormalisedEncoder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
-
-    __call__ = encode  # the checks call it as a plain function
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:

@@ -1,0 +1,168 @@
+"""The aligner's settings and its two passes put together: features and costs, anchors and corridor,
+the DP, a ratio re-estimate, the learned-lexicon round, and the beads with their scores."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pipeline.models import Bead, Sentence
+from pipeline.stages.align.confidence import bead_scores
+from pipeline.stages.align.costs import AlignmentError, BeadCosts, CostModel, Span
+from pipeline.stages.align.dp import around, search
+from pipeline.stages.align.embeddings import Embeddings
+from pipeline.stages.align.features import SCORERS, Scorer, semantic_scorer
+from pipeline.stages.align.lexicon import add_lexicon_features, learn_lexicon
+
+if TYPE_CHECKING:
+    from pipeline.stages.semantic import Encoder
+
+
+@dataclass
+class Aligner:
+    """Settings of the two-pass aligner; calling it aligns two sentence lists.
+
+    ``scorers`` names model-free scorers of ``SCORERS``; ``extra_scorers`` adds others, such as a
+    dictionary scorer (the term base) or the embedding scorer (:meth:`with_encoder`)."""
+
+    scorers: tuple[str, ...] = ("numbers", "latin", "translit", "structure")
+    extra_scorers: list[Scorer] = field(default_factory=list)
+    cost: CostModel = CostModel()
+    max_sentences: int = 150_000  # both sides together; beyond this, refuse rather than risk memory
+
+    def __call__(self, en: Sequence[Sentence], ko: Sequence[Sentence]) -> list[Bead]:
+        return align(en, ko, self)
+
+    @property
+    def encoder(self) -> Encoder | None:
+        """The embedding scorer's encoder, if the aligner has one."""
+        return next((s.encoder for s in self.extra_scorers if s.encoder is not None), None)
+
+    def with_encoder(self, encoder: Encoder | None) -> Aligner:
+        """These settings with sentence embeddings from ``encoder`` as a scorer (replacing any
+        other embedding scorer); None: unchanged."""
+        if encoder is None:
+            return self
+        others = [s for s in self.extra_scorers if s.encoder is None]
+        return replace(self, extra_scorers=[*others, semantic_scorer(encoder)])
+
+
+def align(en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner | None = None) -> list[Bead]:
+    """Align English and Korean sentences into beads covering every sentence once, in order."""
+    aligner = aligner or Aligner()
+    n, m = len(en), len(ko)
+    if n + m > aligner.max_sentences:
+        raise AlignmentError(
+            f"{n:,} English and {m:,} Korean sentences exceed the limit of {aligner.max_sentences:,}; "
+            "split the text into smaller articles"
+        )
+    needed, free = (n + m) * BYTES_PER_SENTENCE, available_memory()
+    if free is not None and needed > 0.8 * free:
+        # Refuse up front rather than be killed by the OOM killer halfway through.
+        raise AlignmentError(
+            f"aligning {n:,} English and {m:,} Korean sentences needs about {needed / 2**20:,.0f} MB, "
+            f"and only {free / 2**20:,.0f} MB of memory is free; split the text into smaller articles "
+            "or free some memory"
+        )
+    if n == 0 or m == 0:
+        unpaired = [Bead([s.index], [], 0.0, s.text, "") for s in en]
+        return unpaired + [Bead([], [s.index], 0.0, "", s.text) for s in ko]
+    costs = bead_costs(en, ko, aligner)
+    path, step_costs = best_path(en, ko, costs)
+    return beads(en, ko, costs, path, step_costs)
+
+
+#: Peak memory of an alignment per sentence (both sides), with room to spare: 10,000 sentences a
+#: side peaked at about 180 MB above the interpreter (benchmarks/README.md).
+BYTES_PER_SENTENCE = 16 * 1024
+
+
+def available_memory() -> int | None:
+    """Bytes of physical memory free now, where the system says (Linux, macOS); else None."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def bead_costs(en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner) -> BeadCosts:
+    """The costs of the two texts under the aligner's scorers: feature scorers (document-aware
+    ones prepared for this English) and embedding scorers, whose sentences are encoded once."""
+    scorers = [SCORERS[name] for name in aligner.scorers if name in SCORERS] + list(aligner.extra_scorers)
+    english = [s.text for s in en]
+    featured = [replace(s, features=s.prepare(english)) if s.prepare else s for s in scorers if s.features]
+    embedded = [Embeddings.build(en, ko, s, aligner.cost) for s in scorers if s.encoder is not None]
+    return BeadCosts.build(en, ko, featured, aligner.cost, embedded)
+
+
+def best_path(
+    en: Sequence[Sentence], ko: Sequence[Sentence], costs: BeadCosts
+) -> tuple[list[Span], list[float]]:
+    """Search; re-estimate the length ratio from the 1-1 pairs found and search again if it moved;
+    then, with word pairs learned from the confident ones, search a narrow corridor again."""
+    model = costs.model
+    path, step_costs = search(costs)
+    ones = [
+        (costs.len_ko[j1] - costs.len_ko[j0]) / max(costs.len_en[i1] - costs.len_en[i0], 1.0)
+        for i0, i1, j0, j1 in path
+        if i1 - i0 == 1 and j1 - j0 == 1
+    ]
+    if len(ones) >= model.ratio_min_pairs:
+        observed = float(np.median(ones))
+        if abs(math.log(observed / costs.ratio)) > model.ratio_update:
+            costs.ratio = observed
+            path, step_costs = search(costs)
+    if model.learn_lexicon:
+        learned = learn_lexicon(en, ko, path, step_costs, model)
+        if learned:
+            # Not kept in a local: the added features would stay alive through the search below.
+            costs.add_features(
+                *add_lexicon_features(learned, en, ko, costs.feats_en, costs.feats_ko, model.lexicon_weight)
+            )
+            # The first path is nearly right: search a narrow corridor around it.
+            path, step_costs = search(costs, around(path, model.lexicon_band, costs))
+    return path, step_costs
+
+
+def beads(
+    en: Sequence[Sentence],
+    ko: Sequence[Sentence],
+    costs: BeadCosts,
+    path: list[Span],
+    step_costs: list[float],
+) -> list[Bead]:
+    """The path as beads with their scores and, with an embedding scorer, their cosines."""
+    scores = bead_scores(costs, path, step_costs)
+    return [
+        Bead(
+            [en[i].index for i in range(i0, i1)],
+            [ko[j].index for j in range(j0, j1)],
+            float(score),
+            " ".join(en[i].text for i in range(i0, i1)),
+            " ".join(ko[j].text for j in range(j0, j1)),
+            cosine=costs.cosine(i0, i1, j0, j1),
+        )
+        for (i0, i1, j0, j1), score in zip(path, scores, strict=True)
+    ]
+
+
+def presplit_sentences(text: str) -> list[Sentence]:
+    """Presplit text: one sentence per line, blank lines between paragraphs (the stateless interface)."""
+    sentences: list[Sentence] = []
+    block = 0
+    seen_in_block = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            if seen_in_block:
+                block += 1
+                seen_in_block = False
+            continue
+        sentences.append(Sentence(len(sentences), block, stripped, 0, len(stripped)))
+        seen_in_block = True
+    return sentences

@@ -1,0 +1,98 @@
+"""The number check: quantities that disagree after normalising units and scripts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pipeline.lang import numbers
+from pipeline.models import Flag
+from pipeline.stages.checks.registry import Facts, check
+from pipeline.stages.checks.registry import flag as _flag
+
+
+def _unmatched(side: list[numbers.Quantity], other: list[numbers.Quantity]) -> list[numbers.Quantity]:
+    """Digit-written quantities of `side` that nothing on the other side accounts for."""
+    pool = list(other)
+    out = []
+    for q in side:
+        if q.soft:
+            continue
+        # Digits pair with digits first: "2pm" is not accounted for by "두 명" when 2시 is there.
+        match = next((o for o in pool if not o.soft and q.matches(o)), None)
+        match = match or next((o for o in pool if q.matches(o)), None)
+        if match is None:
+            out.append(q)
+        else:
+            pool.remove(match)
+    return out
+
+
+def _clock_and_money(
+    missing: list[numbers.Quantity], extra: list[numbers.Quantity]
+) -> tuple[list[numbers.Quantity], list[numbers.Quantity]]:
+    """ "7.55pm" is 7시 55분 and "£4.40" is 4파운드 40펜스: a decimal read as two numbers."""
+    for q in list(missing):
+        m = re.fullmatch(r"(\d{1,2})[.:](\d{2})", q.text.strip().rstrip("%"))
+        if not m:
+            continue
+        whole = next((e for e in extra if e.value == int(m[1])), None)
+        part = next((e for e in extra if e.value == int(m[2]) and e is not whole), None)
+        if whole and part:
+            missing.remove(q)
+            extra.remove(whole)
+            extra.remove(part)
+    return missing, extra
+
+
+_ENUMERATION = re.compile(r"^\s*(?:\d{1,2}|[ivxIVX]{1,4})[.)]\s")
+
+
+def _drop_enumeration(text: str) -> str:
+    """A heading's or list item's own number ("1. Reinforcement …") is not a quantity."""
+    return _ENUMERATION.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _show(q: numbers.Quantity) -> str:
+    return q.text.strip()
+
+
+@check("number")
+def number_check(facts: Facts) -> Iterator[Flag]:
+    """Numbers disagree after normalising units (80억 = 8B, 58% = 58 percent, 9월 = September): a
+    number changed is a warning; one dropped or added is info."""
+    for bead in facts.article.beads:
+        if not bead.en or not bead.ko:
+            continue
+        en = numbers.mentions(_drop_enumeration(bead.en_text), "en")
+        ko = numbers.mentions(_drop_enumeration(bead.ko_text), "ko")
+        if not en and not ko:
+            continue
+        missing = _unmatched(en, ko)
+        extra = _unmatched(ko, en)
+        missing, extra = _clock_and_money(missing, extra)
+        if missing and extra:
+            shown_en = ", ".join(_show(q) for q in missing)
+            yield _flag(
+                "number",
+                "warning",
+                bead,
+                _show(extra[0]),
+                f"the English has {shown_en} but the Korean has {', '.join(_show(q) for q in extra)}",
+            )
+        elif missing:
+            yield _flag(
+                "number",
+                "info",
+                bead,
+                _show(missing[0]),
+                f"{', '.join(_show(q) for q in missing)} of the English is not in the Korean",
+            )
+        elif extra:
+            yield _flag(
+                "number",
+                "info",
+                bead,
+                _show(extra[0]),
+                f"{', '.join(_show(q) for q in extra)} in the Korean is not in the English",
+            )
