@@ -329,3 +329,33 @@ def test_slug_must_be_a_plain_name(run, home, slug):
     assert result.exit_code == 1
     assert "Error: " in result.output and "Traceback" not in result.output
     assert not (home / "escape.md").exists() and not (home / "notes.db").exists()
+
+
+def test_add_several_files_or_a_folder_in_one_run(tmp_path, kiwi, nlp):
+    """A folder adds every <name>.en.md in it (not the vocabulary notes); one bad article is
+    reported and the others are still added; exit 1 with a summary."""
+    home, folder = tmp_path / "ws", tmp_path / "articles"
+    folder.mkdir()
+    for name in ("first", "second"):
+        shutil.copy(ROOT / "raw/karpathy-2025.en.md", folder / f"{name}.en.md")
+        shutil.copy(ROOT / "raw/karpathy-2025.ko.md", folder / f"{name}.ko.md")
+    shutil.copy(ROOT / "raw/karpathy-2025.vocab.md", folder)
+    result = invoke("--home", str(home), "-q", "add", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["slug"] for line in result.stdout.splitlines()] == ["first", "second"]
+    (folder / "broken.en.md").write_bytes(b"\x00\x01binary")
+    result = invoke("--home", str(home), "-q", "add", str(folder))
+    assert result.exit_code == 1
+    assert "broken.en.md" in result.stderr and "1 of 3 articles could not be added" in result.stderr
+    assert "Traceback" not in result.output
+    rows = json.loads(invoke("--home", str(home), "list", "--json").stdout)
+    assert sorted(r["slug"] for r in rows) == ["first", "second"]
+    # --slug and --ko name one article.
+    both = invoke(
+        "--home", str(home), "add", str(folder / "first.en.md"), str(folder / "second.en.md"), "--slug", "x"
+    )
+    assert both.exit_code == 2 and "one English file" in both.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = invoke("--home", str(home), "add", str(empty))
+    assert none.exit_code == 1 and none.output.startswith("Error: no English article files in ")

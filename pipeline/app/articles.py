@@ -3,6 +3,8 @@ list and show. Each stage is a plain function; this module wires them together f
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,6 +262,31 @@ def add(ws: Workspace, en_path: Path, ko_path: Path | None = None, **options) ->
     """`readnotes add`: process one article pair into the workspace (see add_article)."""
     article, paths = add_article(ws, en_path, ko_path, **options)
     return article_report(article, paths)
+
+
+class NoEnglishFiles(ReadnotesError):
+    "A folder given to `add` holds no <name>.en.md or .en.txt"
+
+    hint = "Name the English side <name>.en.md (its Korean <name>.ko.md), or pass the files themselves."
+
+
+#: How a file in a folder says it is an English side: <name>.en.md, <name>-en.txt, …
+_ENGLISH_NAME = re.compile(r"[._-]en\.(md|markdown|txt)$", re.IGNORECASE)
+
+
+def english_sides(paths: Sequence[Path]) -> list[Path]:
+    """The English files to add: files as given, and for a folder its <name>.en.md / .en.txt files
+    (sorted), so a folder holding Korean sides and vocabulary notes adds only the articles."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and _ENGLISH_NAME.search(p.name))
+            if not found:
+                raise NoEnglishFiles(f"no English article files in {path}")
+            out += found
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
 
 
 def translator(provider: str) -> translate.Translator:

@@ -90,7 +90,7 @@ def flag_line(report) -> str:
 
 
 @cli.command()
-@click.argument("en_file", type=click.Path(path_type=Path))
+@click.argument("en_files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--ko", "ko_file", type=click.Path(path_type=Path), help="The Korean translation.")
 @click.option("--slug", help="Name of the article in the workspace (default: from the file name).")
 @json_option
@@ -109,7 +109,7 @@ def flag_line(report) -> str:
 @click.pass_context
 def add(
     ctx: click.Context,
-    en_file: Path,
+    en_files: tuple[Path, ...],
     ko_file: Path | None,
     slug: str | None,
     as_json: bool,
@@ -122,15 +122,18 @@ def add(
     llm_max_pairs: int | None,
     only_flagged: bool,
 ) -> None:
-    """Process an article: segment, align, store in notes.db, write the study sheet.
+    """Process articles: segment, align, store in notes.db, write the study sheets.
 
     A sibling raw/<stem>.ko.md (or .ko.txt) is used when --ko is not given. With --translate the
     Korean comes from a machine translation instead; a run that fails halfway keeps what it got,
-    and the next run resumes there.
+    and the next run resumes there. Several files, or a folder (every <name>.en.md or .en.txt in
+    it), are added in one run, so the language models load once; one that fails does not stop
+    the others.
 
     \b
         readnotes add raw/karpathy-2025.en.md
         readnotes add article.md --ko article.ko.txt --slug my-article
+        readnotes add raw/                                  # every raw/*.en.md
         readnotes add raw/new-post.en.md --translate google
         readnotes add raw/karpathy-2025.en.md --embeddings ~/models/LaBSE
         readnotes add raw/karpathy-2025.en.md --llm --only-flagged
@@ -142,23 +145,43 @@ def add(
     _check_semantic_options(use_semantic, embeddings)
     if refresh and not provider:
         raise click.UsageError("--refresh only applies with --translate")
-    existing_file(en_file, "English")
+    with user_errors():
+        paths = app.english_sides(en_files)
+    if len(paths) > 1 and (ko_file is not None or slug):
+        raise click.UsageError("--ko and --slug name one article: give one English file with them")
     if ko_file is not None:
         existing_file(ko_file, "Korean")
-    with user_errors(), stage_progress(quiet(ctx) or as_json, 9) as shown:
-        report = app.add(
-            ctx.obj,
-            en_file,
-            ko_file,
-            slug=slug,
-            progress=shown.stage,
-            translator=app.translator(provider) if provider else None,
-            refresh=refresh,
-            on_block=shown.blocks,
-            use_semantic=use_semantic,
-            embeddings=embeddings,
-            model_checks=model_checks(ctx, back_translate, llm, llm_max_pairs, only_flagged),
-        )
+    options = model_checks(ctx, back_translate, llm, llm_max_pairs, only_flagged)
+    failed = 0
+    for en_file in paths:
+        try:
+            existing_file(en_file, "English")
+            with user_errors(), stage_progress(quiet(ctx) or as_json, 9) as shown:
+                report = app.add(
+                    ctx.obj,
+                    en_file,
+                    ko_file,
+                    slug=slug,
+                    progress=shown.stage,
+                    translator=app.translator(provider) if provider else None,
+                    refresh=refresh,
+                    on_block=shown.blocks,
+                    use_semantic=use_semantic,
+                    embeddings=embeddings,
+                    model_checks=options,
+                )
+        except click.ClickException as e:
+            if len(paths) == 1:
+                raise
+            failed += 1  # the others still run; the summary says how many failed
+            click.echo(f"Error: {e.format_message()}", err=True)
+            continue
+        _echo_added(report, as_json)
+    if failed:
+        raise click.ClickException(f"{failed} of {len(paths)} articles could not be added (see above)")
+
+
+def _echo_added(report, as_json: bool) -> None:
     counts = report.counts
     warn_coverage(report.coverage_warnings)
     if as_json:
