@@ -187,13 +187,14 @@ EN = "raw/karpathy-2025.en.md"
         ),
         ({}, ["no-such-file.md"], "no-such-file.md: no such file"),
         ({}, [EN, "--ko", "no-such-file.ko.md"], "no-such-file.ko.md: no such file"),
-        ({}, ["raw"], "raw: is a folder"),
+        ({"notes/x.md": None}, ["notes"], "no English article files in"),
         ({"notes.pdf": b"%PDF-1.4 text"}, ["notes.pdf", "--ko", KO], "readnotes reads .md and .txt"),
     ],
 )
 def test_bad_input_is_one_line_and_leaves_everything_intact(ws, files, args, message):
     for name, data in files.items():
-        (ws / name).write_bytes(data)
+        (ws / name).parent.mkdir(parents=True, exist_ok=True)
+        (ws / name).write_bytes(data if data is not None else b"- a note, not an article\n")
     db_before, files_before = dump(ws / "notes.db"), outputs(ws)
     paths = [str(ws / a) if not a.startswith("-") else a for a in args]
     result = invoke("--home", str(ws), "-q", "add", *paths)
