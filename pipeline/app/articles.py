@@ -11,7 +11,7 @@ from pathlib import Path
 from pipeline import store
 from pipeline.app import meaning
 from pipeline.app.progress import Progress, no_progress
-from pipeline.app.sheets import _write_sheet, load_full_article, sheet_notes
+from pipeline.app.sheets import load_full_article, sheet_notes, write_article_sheet
 from pipeline.app.terms import load_termbase
 from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Document, FlagCounts
@@ -222,7 +222,7 @@ def check_article(ws: Workspace, slug: str, options: meaning.ModelChecks | None 
         store.replace_checks(ws.db, article)
         meaning.record_model_checks(ws, slug, ran)
     article.flags = store.load_flags(ws.db, slug)
-    _write_sheet(ws, article)
+    write_article_sheet(ws, article)
     return article
 
 

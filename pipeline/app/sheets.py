@@ -44,10 +44,10 @@ def sheet_notes(ws: Workspace, article: Article) -> export.SheetNotes:
 
 def write_sheet(ws: Workspace, slug: str) -> Path:
     """Rewrite exports/<slug>.md from the stored article, with the current review decisions."""
-    return _write_sheet(ws, load_full_article(ws, slug))
+    return write_article_sheet(ws, load_full_article(ws, slug))
 
 
-def _write_sheet(ws: Workspace, article: Article) -> Path:
+def write_article_sheet(ws: Workspace, article: Article) -> Path:
     job = export.ExportJob(article, ws.exports, notes=sheet_notes(ws, article))
     return export.EXPORTERS["md"](job).paths[0]
 
