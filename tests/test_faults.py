@@ -324,3 +324,54 @@ def test_a_write_failure_is_reported_in_one_line_for_every_sqlite_error():
     ]:
         line = connect.describe_error(sqlite3.OperationalError(text))
         assert "\n" not in line and all(w in line for w in words), line
+
+
+def test_search_on_a_read_only_database_with_unindexed_sentences_still_answers(added: Path, run, monkeypatch):
+    with sqlite3.connect(added) as conn:
+        conn.execute("DELETE FROM search_terms WHERE lang = 'ko'")
+    monkeypatch.setattr(connect, "_writable", lambda path: False)
+    result = run("search", "LLM")
+    assert "karpathy-2025" in result.output
+
+
+#: The real CLI, with the save paused halfway through its transaction (after the flags are written)
+#: until the test signals it: argv[1] is the file to touch once paused, the rest is the command.
+PAUSED_SAVE = """
+import pathlib, sys, time
+from pipeline import store
+save_flags = store.ARTICLE_SAVERS[2]
+def save_flags_then_pause(db, article):
+    save_flags(db, article)
+    pathlib.Path(sys.argv[1]).touch()
+    time.sleep(120)
+store.ARTICLE_SAVERS[2] = save_flags_then_pause
+from pipeline.cli import cli
+cli(sys.argv[2:], prog_name="readnotes")
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGINT"])
+def test_a_kill_or_ctrl_c_inside_the_save_keeps_the_previous_version(added: Path, home: Path, signal_name):
+    import signal
+
+    with sqlite3.connect(added) as conn:
+        conn.execute("UPDATE articles SET title = 'the previous version'")
+    before = {t: count(added, t) for t in ["articles", *store.ARTICLE_TABLES]}
+    paused = home / "paused"
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    args = ["--home", str(home), "-q", "add", str(SAMPLE_EN), "--ko", str(SAMPLE_KO)]
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_SAVE, str(paused), *args], stderr=subprocess.PIPE, text=True, env=env
+    )
+    deadline = time.monotonic() + 120
+    while not paused.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert paused.exists(), process.stderr.read() if process.poll() is not None else "never paused"
+    process.send_signal(getattr(signal, signal_name))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr, stderr
+    assert integrity(added) == "ok"
+    assert {t: count(added, t) for t in before} == before
+    with sqlite3.connect(added) as conn:
+        assert conn.execute("SELECT title FROM articles").fetchone()[0] == "the previous version"

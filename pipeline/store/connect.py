@@ -185,7 +185,9 @@ def _open_problem(e: sqlite3.DatabaseError, path: Path) -> DatabaseProblem:
         return NotADatabase("this is not a SQLite database", path=path)
     if "malformed" in text or "corrupt" in text:
         return DamagedDatabase(f"it is damaged ({text})", path=path)
-    return DatabaseProblem(f"cannot open it ({text})", path=path, hint=RECOVER_HINT)
+    return DatabaseProblem(
+        f"cannot open it ({text})", path=path, hint="Check that its folder exists and that you can read it."
+    )
 
 
 def _use_wal(db: Database) -> None:
