@@ -375,3 +375,13 @@ def test_a_kill_or_ctrl_c_inside_the_save_keeps_the_previous_version(added: Path
     assert {t: count(added, t) for t in before} == before
     with sqlite3.connect(added) as conn:
         assert conn.execute("SELECT title FROM articles").fetchone()[0] == "the previous version"
+
+
+def test_notes_db_uses_write_ahead_logging_and_a_busy_timeout(tmp_path: Path):
+    path = tmp_path / "notes.db"
+    with sqlite3.connect(path) as conn:  # an older notes.db, in the default rollback-journal mode
+        conn.execute("PRAGMA journal_mode = DELETE")
+    database = store.open_db(path)
+    assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert database.execute("PRAGMA busy_timeout").fetchone()[0] == connect.BUSY_TIMEOUT * 1000
+    assert database.execute("PRAGMA foreign_keys").fetchone()[0] == 1

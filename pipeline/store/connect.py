@@ -195,10 +195,13 @@ def _use_wal(db: Database) -> None:
     the database right now, stay in the old mode this time: it is only slower, never wrong."""
     if db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
         return
+    db.execute("PRAGMA busy_timeout = 1000")  # a second is enough to try; the mode can wait
     try:
         db.execute("PRAGMA journal_mode = WAL")
     except sqlite3.OperationalError:
         pass
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
 
 
 def _migrate(db: NotesDatabase, migrations: object, version: int) -> None:
