@@ -57,5 +57,14 @@ class Workspace:
 
         if not self.create and not self.db_path.exists():
             raise NoWorkspace(f"no readnotes workspace in {self.home} (no notes.db there)")
-        self.home.mkdir(parents=True, exist_ok=True)
+        if self.create:
+            try:
+                self.home.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise ReadnotesError(
+                    f"cannot create the workspace folder ({e.strerror})",
+                    path=self.home,
+                    hint="Choose a folder you can write to with --home or $READNOTES_HOME.",
+                ) from e
+        # A notes.db (or folder) that is not writable is opened read-only: read commands work.
         return store.open_db(self.db_path)

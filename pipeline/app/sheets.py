@@ -19,14 +19,14 @@ def load_full_article(ws: Workspace, slug: str) -> Article:
 
 
 def export_article(
-    ws: Workspace, slug: str, fmt: str, out: Path | None = None, **options: str
+    ws: Workspace, slug: str, fmt: str, out: Path | None = None, raw: bool = False, **options: str
 ) -> export.ExportResult:
     """Run one exporter (export.EXPORTERS: sheets and formats) on a stored article, with its
     vocabulary hits and its flags (status and fix included). `options`: the HTML sheet's paper and
-    layout."""
+    layout; `raw`: TSV cells without the spreadsheet-formula guard."""
     article = load_full_article(ws, slug)
     notes = sheet_notes(ws, article)
-    job = export.ExportJob(article, ws.exports, store.load_vocab(ws.db), notes, out, options)
+    job = export.ExportJob(article, ws.exports, store.load_vocab(ws.db), notes, out, options, raw)
     return export.EXPORTERS[fmt](job)
 
 
@@ -54,6 +54,5 @@ def write_article_sheet(ws: Workspace, article: Article) -> Path:
 
 def write_file(path: Path, text: str) -> Path:
     """Write an output file atomically, creating its folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     export.write_atomically(path, text)
     return path

@@ -231,7 +231,8 @@ def align_command(
     warn_coverage(result.counts.coverage_warnings())
     text = export.beads_jsonl(result.beads)
     if out:
-        app.write_file(out, text)
+        with user_errors():  # a full disk, a device or a symlink as --out: one Error line
+            app.write_file(out, text)
         click.echo(f"{len(result.beads)} beads written to {out}", err=True)
     else:
         click.echo(text, nl=False)
@@ -346,9 +347,12 @@ def show(ws, slug: str, as_json: bool) -> None:
     help="What to export: Anki cards, the study sheet (md, html), TMX translation memory, or TSV pairs.",
 )
 @click.option("--all", "every", is_flag=True, help="Export every article in the workspace.")
+@click.option(
+    "--raw", is_flag=True, help="TSV cells as they are (no ' before a cell that starts like a formula)."
+)
 @click.pass_obj
 @reads_workspace
-def export_command(ws, slug: str | None, fmt: str, every: bool) -> None:
+def export_command(ws, slug: str | None, fmt: str, every: bool, raw: bool) -> None:
     """Export a stored article (or --all) for another tool, into exports/.
 
     \b
@@ -368,7 +372,7 @@ def export_command(ws, slug: str | None, fmt: str, every: bool) -> None:
     for one in slugs:
         try:
             with user_errors():
-                result = app.export_article(ws, one, fmt)
+                result = app.export_article(ws, one, fmt, raw=raw)
         except NothingToExport as e:
             if every:  # one article with nothing to export does not stop the others
                 click.echo(f"{one}: skipped, {e}", err=True)

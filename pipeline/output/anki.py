@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.models import Article, VocabHit, VocabTerm
+from pipeline.output.formats import replace_file, spreadsheet_safe
 from pipeline.stages.vocab import highlight
 
 #: Fixed ids: Anki identifies the note type and the deck by them across imports.
@@ -117,17 +118,17 @@ def write_apkg(cards_: list[Card], path: Path) -> None:
     for card in cards_:
         note = genanki.Note(model=model, fields=list(card.fields), guid=card.guid, tags=list(card.tags))
         deck.add_note(note)
-    tmp = path.with_name(path.name + ".tmp")
-    genanki.Package(deck).write_to_file(str(tmp))
-    tmp.replace(path)
+    replace_file(path, lambda tmp: genanki.Package(deck).write_to_file(str(tmp)))
 
 
-def tsv(cards_: list[Card]) -> str:
+def tsv(cards_: list[Card], raw: bool = False) -> str:
     """Anki's text import with file headers: tab-separated, HTML fields, GUID and tags columns.
 
     Fields are quoted the RFC 4180 way (csv module), which Anki's importer reads, so a tab, a line
-    break or a leading quote inside a field cannot shift the columns.
+    break or a leading quote inside a field cannot shift the columns. A field that a spreadsheet
+    would read as a formula gets a leading ' unless `raw`.
     """
+    safe = (lambda f: f) if raw else spreadsheet_safe
     out = io.StringIO()
     out.write("#separator:tab\n#html:true\n")
     out.write(f"#notetype:{MODEL_NAME}\n#deck:{DECK_NAME}\n")
@@ -136,5 +137,6 @@ def tsv(cards_: list[Card]) -> str:
     out.write("#columns:GUID\t" + "\t".join(FIELDS) + "\tTags\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     for card in cards_:
-        writer.writerow([card.guid, *(f.replace("\n", "<br>") for f in card.fields), " ".join(card.tags)])
+        fields = (safe(f.replace("\n", "<br>")) for f in card.fields)
+        writer.writerow([card.guid, *fields, " ".join(card.tags)])
     return out.getvalue()

@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline.models import Article, VocabTerm
 from pipeline.output.formats import (
     SHOWN_FLAG_STATUSES,
+    OutputError,
     beads_jsonl,
     beads_tsv,
     pairs_tsv,
@@ -40,6 +41,7 @@ __all__ = [
     "ExportResult",
     "Exporter",
     "NothingToExport",
+    "OutputError",
     "SheetCounts",
     "SheetNotes",
     "beads_jsonl",
@@ -66,11 +68,11 @@ class ExportJob:
     notes: SheetNotes = field(default_factory=SheetNotes)  # glosses, term statuses, date read
     out: Path | None = None  # the file to write, when not out_dir/<slug>.<format>
     options: dict[str, str] = field(default_factory=dict)  # the HTML sheet's paper and layout
+    raw: bool = False  # TSV cells as they are, without the spreadsheet-formula guard
 
     def path(self, suffix: str) -> Path:
-        path = self.out or self.out_dir / f"{self.article.slug}.{suffix}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        """Where to write; write_atomically creates the folder."""
+        return self.out or self.out_dir / f"{self.article.slug}.{suffix}"
 
 
 @dataclass
@@ -109,11 +111,10 @@ def export_anki(job: ExportJob) -> ExportResult:
         raise NothingToExport(
             f"none of your vocabulary terms (new or learning) occurs in {job.article.slug!r}"
         )
-    job.out_dir.mkdir(parents=True, exist_ok=True)
     apkg = job.out_dir / f"{job.article.slug}.apkg"
     tsv = job.out_dir / f"{job.article.slug}.anki.tsv"
     anki.write_apkg(cards, apkg)
-    write_atomically(tsv, anki.tsv(cards))
+    write_atomically(tsv, anki.tsv(cards, raw=job.raw))
     return ExportResult([apkg, tsv], len(cards), "cards")
 
 
@@ -130,7 +131,7 @@ def export_tmx(job: ExportJob) -> ExportResult:
 def export_tsv(job: ExportJob) -> ExportResult:
     """exports/<slug>.tsv: en, ko (with fixes), score, ko_original, one bead a line, for spreadsheets."""
     path = job.path("tsv")
-    write_atomically(path, pairs_tsv(job.article))
+    write_atomically(path, pairs_tsv(job.article, raw=job.raw))
     return ExportResult([path], len(job.article.beads), "pairs")
 
 
@@ -142,10 +143,19 @@ EXPORTERS: dict[str, Exporter] = {"anki": export_anki, "tmx": export_tmx, "tsv":
 def write_outputs(
     article: Article, aligned_dir: Path, exports_dir: Path, notes: SheetNotes | None = None
 ) -> dict[str, Path]:
-    """aligned/<slug>.jsonl, aligned/<slug>.tsv (the alignment) and exports/<slug>.md; their paths."""
-    aligned_dir.mkdir(parents=True, exist_ok=True)
+    """aligned/<slug>.jsonl, aligned/<slug>.tsv (the alignment) and exports/<slug>.md; their paths.
+
+    Called after the article is saved: notes.db is the source of truth, and these files are views of
+    it. A failure here says so, and which command writes the files again."""
     paths = {"jsonl": aligned_dir / f"{article.slug}.jsonl", "tsv": aligned_dir / f"{article.slug}.tsv"}
-    write_atomically(paths["jsonl"], beads_jsonl(article.beads))
-    write_atomically(paths["tsv"], beads_tsv(article.beads))
-    sheet = export_md(ExportJob(article, exports_dir, notes=notes or SheetNotes()))
+    try:
+        write_atomically(paths["jsonl"], beads_jsonl(article.beads))
+        write_atomically(paths["tsv"], beads_tsv(article.beads))
+        sheet = export_md(ExportJob(article, exports_dir, notes=notes or SheetNotes()))
+    except OutputError as e:
+        e.hint = (
+            f"The article is saved in notes.db. Fix that and run `readnotes add` again to write aligned/, "
+            f"or `readnotes sheet {article.slug}` to write the study sheet."
+        )
+        raise
     return paths | {"sheet": sheet.paths[0]}

@@ -7,10 +7,15 @@ original kept beside it (a TSV column, a TMX ``<note>``), and each flag shows it
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Sequence
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Bead, Flag
 
 #: Flag statuses shown in the sheet and the TMX notes (a dismissed flag is the reviewer saying
@@ -20,11 +25,68 @@ SHOWN_FLAG_STATUSES = ("open", "accepted", "fixed")
 TMX_DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 
 
+class OutputError(ReadnotesError):
+    "An output file could not be written (full disk, no permission, not a regular file)"
+
+    hint = (
+        "Free some space or choose a writable place; notes.db keeps everything, and "
+        "`readnotes sheet SLUG` (or `readnotes export SLUG`) writes the file again."
+    )
+
+
+def check_target(path: Path) -> None:
+    """Refuse to replace anything but a regular file: a FIFO would block, a device (/dev/full) or a
+    symlink would be replaced by a file, or followed somewhere else."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise OutputError(f"cannot look at it ({e.strerror})", path=path) from e
+    if stat.S_ISLNK(mode):
+        raise OutputError(
+            "is a symbolic link; readnotes replaces only regular files",
+            path=path,
+            hint="Pass the real file, or a new name.",
+        )
+    if not stat.S_ISREG(mode):
+        kind = "folder" if stat.S_ISDIR(mode) else "special file (a device, FIFO or socket)"
+        raise OutputError(f"is a {kind}, not a regular file", path=path, hint="Pass a file name to write.")
+
+
+def replace_file(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through `write` into a new, uniquely named file beside `path`, then rename it over
+    `path`: a crash or a full disk never leaves half a file, and a planted `<name>.tmp` (a symlink,
+    say) is never followed. Any failure is one OutputError, and `path` keeps its previous content."""
+    check_target(path)
+    tmp: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as f:
+            tmp = Path(f.name)
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise OutputError(f"cannot write it ({e.strerror or e})", path=path) from e
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary sibling, then rename: a crash never leaves half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Write text as UTF-8 to `path`, atomically (see replace_file)."""
+    replace_file(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def cell(text: str) -> str:
@@ -32,14 +94,31 @@ def cell(text: str) -> str:
     return " ".join(text.split())  # str.split's whitespace is re's \s, and this is 3x faster
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading ' (OWASP's
+    advice; spreadsheets hide the quote). `--raw` exports skip this."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def tsv_cell(text: str, raw: bool = False) -> str:
+    """A TSV cell: on one line, and spreadsheet-safe unless `raw`."""
+    one_line = cell(text)
+    return one_line if raw else spreadsheet_safe(one_line)
+
+
 def beads_jsonl(beads: Iterable[Bead]) -> str:
     return "".join(json.dumps(b.to_json(), ensure_ascii=False) + "\n" for b in beads)
 
 
-def beads_tsv(beads: Iterable[Bead]) -> str:
-    """en<TAB>ko<TAB>score, one bead a line, with a header row: the alignment as computed."""
+def beads_tsv(beads: Iterable[Bead], raw: bool = False) -> str:
+    """en<TAB>ko<TAB>score, one bead a line, with a header row: the alignment as computed
+    (spreadsheet-safe cells unless `raw`)."""
     lines = ["en\tko\tscore"]
-    lines += [f"{cell(b.en_text)}\t{cell(b.ko_text)}\t{b.score:.3f}" for b in beads]
+    lines += [f"{tsv_cell(b.en_text, raw)}\t{tsv_cell(b.ko_text, raw)}\t{b.score:.3f}" for b in beads]
     return "\n".join(lines) + "\n"
 
 
@@ -68,15 +147,15 @@ def corrected_korean(ko_text: str, flags: Iterable[Flag]) -> str:
     return ko_text
 
 
-def pairs_tsv(article: Article) -> str:
+def pairs_tsv(article: Article, raw: bool = False) -> str:
     """en, ko (with the reviewer's fixes), score, ko_original (the Korean before the fixes, or empty
-    when none applies), one bead a line, with a header row."""
+    when none applies), one bead a line, with a header row; spreadsheet-safe cells unless `raw`."""
     flags = flags_by_bead(article.beads, article.flags)
     lines = ["en\tko\tscore\tko_original"]
     for k, b in enumerate(article.beads):
         ko = corrected_korean(b.ko_text, flags.get(k, []))
-        original = cell(b.ko_text) if ko != b.ko_text else ""
-        lines.append(f"{cell(b.en_text)}\t{cell(ko)}\t{b.score:.3f}\t{original}")
+        original = tsv_cell(b.ko_text, raw) if ko != b.ko_text else ""
+        lines.append(f"{tsv_cell(b.en_text, raw)}\t{tsv_cell(ko, raw)}\t{b.score:.3f}\t{original}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,10 +1,11 @@
 """store: notes.db — the schema and its migrations, and the only SQL in readnotes.
 
 It saves what the stages computed and loads it back; it computes nothing and imports no stage.
-Every article is written inside one transaction (``Database.atomic``): a crash mid-run leaves the
-previous version of that article intact.
+Every article is written inside one transaction (``Database.atomic``, which takes the write lock
+at BEGIN): a crash mid-run leaves the previous version of that article intact.
 
-    schema    migrations (applied in name order), ARTICLE_TABLES, open_db
+    connect   open_db: checks the file, WAL and a busy timeout, migrates only when needed
+    schema    migrations (applied in name order), ARTICLE_TABLES
     articles  the article row, blocks, beads, sentences
     vocab     the word list and vocabulary hits
     terms     the reader's term-base entries

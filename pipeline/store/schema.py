@@ -9,10 +9,11 @@ a schema; a new one is added (m040's body only lost a backfill, which now runs o
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from pipeline.store.connect import open_db as open_db  # opening lives in connect; the name stays here
 
 migrations = Migrations("readnotes")
 
@@ -31,15 +32,6 @@ ARTICLE_TABLES: list[str] = [
     "beads",
     "blocks",
 ]
-
-
-def open_db(path: Path | str) -> Database:
-    """Open (creating if needed) notes.db and bring its schema up to date."""
-    db = Database(path)
-    db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    return db
 
 
 def now() -> str:

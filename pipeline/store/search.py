@@ -37,7 +37,12 @@ def save_search_terms(db: Database, article: Article) -> None:
 
 
 def unindexed_sentences(db: Database) -> list[dict[str, Any]]:
-    """Stored sentences with no search terms: id, slug, lang, idx, text."""
+    """Stored sentences with no search terms: id, slug, lang, idx, text.
+
+    None for a notes.db opened read-only: it cannot take an index, and search then covers the
+    sentences indexed so far instead of failing."""
+    if getattr(db, "read_only", False):
+        return []
     sql = """
         select s.id, s.slug, s.lang, s.idx, s.text from sentences s
         left join search_terms t on t.id = s.id

@@ -1,8 +1,12 @@
-"""The client: one provider in one direction, with a timeout, retries and a rate limit per request.
+"""The client: one provider in one direction, with a timeout, retries and a rate limit per request,
+and a wall-clock deadline per request and per run.
 
 deep-translator sets no timeout and hides transport errors, so its provider modules get a stand-in
-for ``requests`` (``_TimedRequests``) that adds both. ``requests`` and ``tenacity`` are imported by
-the functions that use them, on the first request: importing this module loads neither.
+for ``requests`` (``_TimedRequests``) that adds both. ``requests``' timeout bounds each socket read,
+so a server that drips a byte a second would never hit it: every request also has a wall-clock limit
+(``request_deadline``), and a whole run has one (``deadline``), as the LLM client does.
+``requests`` and ``tenacity`` are imported by the functions that use them, on the first request:
+importing this module loads neither.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import functools
 import importlib
 import math
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +36,10 @@ if TYPE_CHECKING:
     import requests
 
 DEFAULT_TIMEOUT = 20.0
+#: Wall seconds for one request, first byte sent to last byte read (a long block takes ~2 s).
+DEFAULT_REQUEST_DEADLINE = 60.0
+#: Wall seconds for every request of a run; blocks translated by then are kept in the cache.
+DEFAULT_RUN_DEADLINE = 1800.0
 
 
 # --- the HTTP layer: a timeout on every request ---------------------------------------------------
@@ -41,6 +50,7 @@ class _Exchange:
     """What the HTTP layer saw during one provider call; deep-translator does not tell us."""
 
     timeout: float
+    limit: float = DEFAULT_REQUEST_DEADLINE  # wall seconds for the whole exchange
     status: int | None = None
     error: requests.RequestException | None = None
 
@@ -74,8 +84,9 @@ class _TimedRequests:
 
         exchange = _EXCHANGE.get()
         kwargs["timeout"] = kwargs.get("timeout") or (exchange.timeout if exchange else DEFAULT_TIMEOUT)
+        limit = exchange.limit if exchange else DEFAULT_REQUEST_DEADLINE
         try:
-            response = requests.request(method, url, **kwargs)
+            response = _within(limit, lambda: requests.request(method, url, **kwargs))
         except requests.RequestException as e:
             if exchange:
                 exchange.error = e
@@ -83,6 +94,36 @@ class _TimedRequests:
         if exchange:
             exchange.status = response.status_code
         return response
+
+
+class WallClockTimeout(Exception):
+    """The whole exchange took longer than its wall-clock limit (a server that drips its answer)."""
+
+
+def _within(limit: float, call: Callable[[], requests.Response]) -> requests.Response:
+    """`call()` in a daemon thread, waited for at most `limit` wall seconds.
+
+    A blocking socket read cannot be given a total deadline, so the caller stops waiting instead; the
+    abandoned thread ends with its socket's read timeout, and never keeps the process alive."""
+    import requests
+
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome["response"] = call()
+        except BaseException as e:  # handed over to the waiting thread, raised there
+            outcome["error"] = e
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="readnotes-translate-request", daemon=True).start()
+    if not done.wait(limit):
+        raise requests.Timeout(WallClockTimeout(f"no complete answer within {limit:g} s"))
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["response"]
 
 
 @functools.cache
@@ -102,6 +143,8 @@ class Settings:
     backoff: float = 1.0  # first wait before a retry; doubles each time, plus up to as much jitter
     max_backoff: float = 30.0
     retry_budget: float = 120.0  # seconds of waiting between retries, over a whole run
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE  # wall seconds for one request, all of it
+    deadline: float = DEFAULT_RUN_DEADLINE  # wall seconds for a whole run
     min_interval: float | None = None  # seconds between two requests; None: the provider's default
     sleep: Callable[[float], None] = lambda seconds: time.sleep(seconds)  # noqa: E731 (late-bound: patchable)
     clock: Callable[[], float] = lambda: time.monotonic()  # noqa: E731
@@ -109,7 +152,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Defaults, overridden by READNOTES_TRANSLATE_{TIMEOUT,ATTEMPTS,BACKOFF,INTERVAL}."""
+        """Defaults, overridden by READNOTES_TRANSLATE_{TIMEOUT,ATTEMPTS,BACKOFF,INTERVAL,DEADLINE}."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {"env": env}
         for name, key, kind in (
@@ -117,6 +160,7 @@ class Settings:
             ("attempts", "READNOTES_TRANSLATE_ATTEMPTS", int),
             ("backoff", "READNOTES_TRANSLATE_BACKOFF", float),
             ("min_interval", "READNOTES_TRANSLATE_INTERVAL", float),
+            ("deadline", "READNOTES_TRANSLATE_DEADLINE", float),
         ):
             if env.get(key):
                 try:
@@ -145,6 +189,19 @@ class RateLimiter:
         self._next = now + self.interval
 
 
+@dataclass
+class RunClock:
+    """When a run's first request started; shared by a translator and its reverse."""
+
+    started: float | None = None
+
+    def remaining(self, settings: Settings) -> float:
+        """Seconds left before the run's overall deadline (the clock starts at the first ask)."""
+        if self.started is None:
+            self.started = settings.clock()
+        return settings.deadline - (settings.clock() - self.started)
+
+
 class _Transient(Exception):
     """A failure worth retrying; becomes ServiceUnreachable when the retries run out."""
 
@@ -167,6 +224,7 @@ class Translator:
         target: Lang = "ko",
         settings: Settings | None = None,
         limiter: RateLimiter | None = None,
+        run: RunClock | None = None,
     ) -> None:
         self.provider = get_provider(provider) if isinstance(provider, str) else provider
         self.source, self.target = source, target
@@ -178,6 +236,7 @@ class Translator:
         if interval is None:
             interval = self.provider.min_interval
         self.limiter = limiter or RateLimiter(interval, self.settings.clock, self.settings.sleep)
+        self.run = run or RunClock()
         self.requests = 0  # attempts made, for reports and tests
         self._waited = 0.0
         self._engine: Any = None
@@ -192,15 +251,17 @@ class Translator:
 
     def reversed(self) -> Translator:
         """The same provider the other way round, sharing the rate limit."""
-        return Translator(self.provider, self.target, self.source, self.settings, self.limiter)
+        return Translator(self.provider, self.target, self.source, self.settings, self.limiter, self.run)
 
     def __call__(self, text: str) -> str:
         import tenacity
 
         settings = self.settings
+        if self.run.remaining(settings) <= 0:
+            raise ServiceUnreachable(self.name, self._deadline_reason(), 0)
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Transient),
-            stop=tenacity.stop_after_attempt(settings.attempts) | self._budget_spent,
+            stop=tenacity.stop_after_attempt(settings.attempts) | self._budget_spent | self._deadline_passed,
             wait=tenacity.wait_exponential_jitter(
                 multiplier=settings.backoff, max=settings.max_backoff, jitter=settings.backoff
             ),
@@ -211,19 +272,28 @@ class Translator:
         try:
             return retrying(self._attempt, text)
         except _Transient as e:
-            raise ServiceUnreachable(self.name, e.reason, self.requests - before) from e.__cause__
+            reason = self._deadline_reason() if self.run.remaining(settings) <= 0 else e.reason
+            raise ServiceUnreachable(self.name, reason, self.requests - before) from e.__cause__
+
+    def _deadline_reason(self) -> str:
+        return f"the overall deadline of {self.settings.deadline:g} s passed"
 
     def _budget_spent(self, _state: Any) -> bool:
         return self._waited >= self.settings.retry_budget
 
+    def _deadline_passed(self, _state: Any) -> bool:
+        return self.run.remaining(self.settings) <= 0
+
     def _sleep(self, seconds: float) -> None:
+        seconds = min(seconds, max(self.run.remaining(self.settings), 0.0))  # never past the deadline
         self._waited += seconds
         self.settings.sleep(seconds)
 
     def _attempt(self, text: str) -> str:
         self.limiter.wait()
         self.requests += 1
-        exchange = _Exchange(self.settings.timeout)
+        limit = min(self.settings.request_deadline, max(self.run.remaining(self.settings), 0.1))
+        exchange = _Exchange(self.settings.timeout, limit)
         token = _EXCHANGE.set(exchange)
         try:
             engine = self._engine or self._make_engine()
@@ -250,6 +320,12 @@ class Translator:
 
         transport = e if isinstance(e, requests.RequestException) else exchange.error
         host = _host_of(transport) or self.provider.host
+        if (
+            isinstance(transport, requests.Timeout)
+            and transport.args
+            and isinstance(transport.args[0], WallClockTimeout)
+        ):
+            return _Transient(f"no complete answer from {host} within {exchange.limit:g} s")
         if isinstance(transport, requests.Timeout):
             return _Transient(f"no answer from {host} within {self.settings.timeout:g} s")
         if isinstance(transport, requests.ConnectionError):
