@@ -133,8 +133,6 @@ def _text(e: Any, _path: Path | None) -> str:
 def _error_table() -> list[tuple[type[BaseException], Message]]:
     """Library error → the one line a user sees, most specific first. Imported when a command
     runs, never for --help; every library error a user can cause is in this one table."""
-    import sqlite3
-
     from pipeline.stages import align, ingest, search, semantic, terms, translate, vocab
     from pipeline.store import connect
 
@@ -167,7 +165,7 @@ def _error_table() -> list[tuple[type[BaseException], Message]]:
             translate.TranslationError,
             lambda e, _: f"{e}; supply a Korean file with --ko, or try another --translate",
         ),
-        (sqlite3.Error, lambda e, _: connect.describe_error(e)),  # busy, disk full, damaged notes.db
+        (connect.DatabaseError, lambda e, _: connect.describe_error(e)),  # busy, disk full, damaged notes.db
     ]
 
 

@@ -29,6 +29,7 @@ from pipeline.store.articles import (
     load_article,
     save_article_rows,
 )
+from pipeline.store.connect import DatabaseError, open_db
 from pipeline.store.flags import (
     FLAGS_SQL,
     decision_history,
@@ -45,7 +46,6 @@ from pipeline.store.schema import (
     block_id,
     migrations,
     now,
-    open_db,
     sentence_id,
 )
 from pipeline.store.search import add_search_terms, save_search_terms, search_sentences, unindexed_sentences
@@ -101,6 +101,7 @@ __all__ = [
     "migrations",
     "now",
     "open_db",
+    "DatabaseError",
     "record_decision",
     "replace_checks",
     "replace_vocab_hits",

@@ -23,6 +23,9 @@ from sqlite_utils import Database
 
 from pipeline.errors import ReadnotesError
 
+#: What SQLite raises: the CLI's error table names it through the store, which alone imports sqlite3.
+DatabaseError = sqlite3.Error
+
 #: Seconds a write waits for another process's write to finish before giving up.
 BUSY_TIMEOUT = 30.0
 

@@ -13,8 +13,6 @@ import datetime as dt
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from pipeline.store.connect import open_db as open_db  # opening lives in connect; the name stays here
-
 migrations = Migrations("readnotes")
 
 #: Bumped together with each new migration; stored in PRAGMA user_version for outside tools.
