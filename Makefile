@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo install test lint bench clean
+.PHONY: demo install test lint bench readme clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check pipeline tests benchmarks
+
+# The README's command outputs are real runs (cog blocks); tests/test_readme.py fails when they are stale.
+readme: $(VENV)/.installed-test
+	$(BIN)/cog -r -I tests README.md
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.align_dev --aligner both

@@ -148,15 +148,20 @@ def test_review_refuses_non_interactive_stdin(home: Path):
 def test_review_cli_single_keys_and_ctrl_c(home: Path, monkeypatch):
     monkeypatch.setattr("pipeline.cli.common.stdin_is_interactive", lambda: True)
     out = invoke(home, "review", "karpathy-2025", input="dq").output
-    assert "1 decisions saved" in out and "EN  " in out and "KO  " in out
+    assert "1 decision saved" in out and "EN  " in out and "KO  " in out
     # Ctrl-C after one more decision: exit 130, both decisions kept.
     result = invoke(home, "review", input="a\x03", ok=False)
-    assert result.exit_code == 130 and "Stopped. 1 decisions saved" in result.output
+    assert result.exit_code == 130 and "Stopped. 1 decision saved" in result.output
     statuses = sorted(f["status"] for f in flags_json(home) if f["severity"] == "error")
     assert statuses == ["accepted", "dismissed", "open", "open"]
     # End of input (a closed terminal) stops the same way.
     result = invoke(home, "review", input="", ok=False)
     assert result.exit_code == 130
+    # Interrupted inside the fix prompt: that flag is still left, and the counts add up.
+    queued = sum(f["status"] == "open" and f["severity"] != "info" for f in flags_json(home))
+    result = invoke(home, "review", input="f", ok=False)
+    assert result.exit_code == 130
+    assert f"Stopped. 0 decisions saved, 0 skipped, {queued} left." in result.output
 
 
 def test_decide_rejects_bad_input(home: Path):
@@ -183,7 +188,7 @@ def test_review_fix_rewrites_the_whole_sheet(home: Path, monkeypatch):
     """The sheet written after a review keeps its flags, footnotes and appendix, and shows the fix."""
     monkeypatch.setattr("pipeline.cli.common.stdin_is_interactive", lambda: True)
     out = invoke(home, "review", input="fLLM(대형 언어 모델)\nnq").output
-    assert "Study sheet with your fixes:" in out and "1 decisions saved" in out
+    assert "Study sheet with your fixes:" in out and "1 decision saved" in out
     sheet = (home / "exports" / "karpathy-2025.md").read_text(encoding="utf-8")
     assert "✎ *fix:* “LLM(학습 모델)” → “LLM(대형 언어 모델)”" in sheet
     assert "[^f1]:" in sheet and "## Review" in sheet and "SFT(스위칭 함수 이론)" in sheet

@@ -221,10 +221,59 @@ def test_vocabulary_appendix(sheet):
 def test_review_appendix_table(sheet):
     tokens = md().parse(sheet.split("\n## Review\n")[1])
     cells = [text for where, text in inline_runs(tokens) if "td" in where]
-    rows = [cells[k : k + 6] for k in range(0, len(cells), 6)]
-    assert [r[1] for r in rows] == ["fixed", "open"]
-    assert rows[0][4:] == ["SFT(스위칭 함수 이론)", "SFT(지도 미세 조정)"]
-    assert rows[1][2] == "omission (info)"
+    assert [t.type for t in tokens if t.type in ("th_open",)].count(
+        "th_open"
+    ) == 4  # #, English, Korean, Flags
+    assert "A list item about SFT." in cells and "acronym-gloss (error, fixed)" in " ".join(cells)
+    korean = next(t for t in tokens if t.type == "inline" and "에 관한 항목" in t.content)
+    assert [(c.type, c.content) for c in korean.children if c.type == "code_inline"] == [
+        ("code_inline", "SFT(스위칭 함수 이론)")
+    ]
+    assert "“SFT(스위칭 함수 이론)” → “SFT(지도 미세 조정)”" in " ".join(cells)
+    assert "omission (info, open): “Second item”" in " ".join(cells)  # evidence not in the Korean: named
+
+
+def test_review_appendix_groups_flags_by_pair(article):
+    bead = article.beads[4]
+    second = Flag(
+        "term", "warning", bead.en, bead.ko, bead.en_text, bead.ko_text, "항목", "term missing", "fp-t"
+    )
+    grouped = make_article()
+    grouped.flags = [*article.flags, second]
+    appendix = export.study_sheet_md(grouped).split("\n## Review\n")[1]
+    rows = [line for line in appendix.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert len(rows) == 2  # the SFT pair once, with both of its flags; the omission
+    assert "acronym-gloss (error, fixed)" in rows[0] and "term (warning, open)" in rows[0]
+    assert "`SFT(스위칭 함수 이론)`에 관한 `항목`." in rows[0]
+
+
+def test_flag_evidence_is_marked_where_it_is(sheet):
+    """A code span, because it needs no flanking: `**LLM(학습 모델)**은` would stay literal asterisks."""
+    assert "  > `SFT(스위칭 함수 이론)`[^f1]에 관한 항목." in sheet
+    korean = next(
+        t for t in md().parse(sheet) if t.type == "inline" and t.content.startswith("`SFT(스위칭 함수 이론)`")
+    )
+    kinds = [c.type for c in korean.children]
+    assert (
+        kinds[:2] == ["code_inline", "footnote_ref"] and korean.children[0].content == "SFT(스위칭 함수 이론)"
+    )
+
+
+@pytest.mark.parametrize(
+    "text,span",
+    [
+        ("LLM(학습 모델)", "`LLM(학습 모델)`"),
+        ("a`b", "``a`b``"),
+        ("`x`", "`` `x` ``"),
+        ("two\nlines", "`two lines`"),
+    ],
+)
+def test_code_span_survives_commonmark(text, span):
+    from pipeline.output.sheet_md import code_span
+
+    assert code_span(text) == span
+    [inline] = [t for t in md().parse(f"> 앞{span}은 뒤") if t.type == "inline"]
+    assert [c.content for c in inline.children if c.type == "code_inline"] == [" ".join(text.split())]
 
 
 def test_sheet_without_extras_still_lists_hits(article):
@@ -247,6 +296,20 @@ def test_html_escapes_user_text_and_wraps_pairs(sheet):
     assert '<div class="pair heading h2">\n<h2>Part one</h2>' in page
     assert '<div class="pair added">' in page
     assert "break-inside: avoid" in page and "Malgun Gothic" in page
+
+
+def test_html_marks_flag_evidence_with_its_check(sheet):
+    page = sheet_html.study_sheet_html(sheet, "Sheet Test")
+    mark = re.search(
+        r'<mark class="flag error" title="([^"]*)" data-check="acronym-gloss">SFT\(스위칭 함수 이론\)</mark>',
+        page,
+    )
+    assert mark and mark[1].startswith("acronym-gloss (error, fixed). SFT is supervised finetuning")
+    header = sheet_html.study_sheet_html("| | |\n|---|---|\n| Source | `raw/a.en.md` |\n", "t")
+    assert "<code>raw/a.en.md</code>" in header  # a code span that marks no flag stays code
+    assert '<table class="review">' in page and "word-break: keep-all" in page
+    assert page.count('<mark class="flag') == 2  # in the body and in the review table
+    assert "break-before: page" not in page  # sections flow on: no half-empty first page
 
 
 def test_html_rejects_unknown_paper_and_layout(sheet):
@@ -296,16 +359,17 @@ def print_to_pdf(html_path: Path, tmp_path: Path) -> tuple[int, str]:
 
 @needs_chromium
 @pytest.mark.parametrize("paper,layout", [("a4", "interleaved"), ("letter", "side")])
-def test_printed_pdf_has_one_page_per_section(sheet, tmp_path, paper, layout):
+def test_printed_pdf_flows_and_names_the_check(sheet, tmp_path, paper, layout):
     html_path = tmp_path / "sheet.html"
     html_path.write_text(sheet_html.study_sheet_html(sheet, "Sheet Test", paper, layout), encoding="utf-8")
     pages, text = print_to_pdf(html_path, tmp_path)
-    # Title + intro, Part one, Closing, Vocabulary, Review: each section starts a page, each fits one.
-    assert pages == 5
+    # Sections flow on: the first page is not left half empty before "Part one".
+    assert pages <= 2 and "Part one" in text.split("\f")[0]
     flat = re.sub(r"\s+", " ", text)
     assert "The compute was gobbled up quickly." in flat
     assert "그것은 변곡점이었다." in flat
     assert "<script>alert(1)</script>" in flat  # shown as text, never run
+    assert re.search(r"SFT\(스위칭 함수 이론\) ?acronym-gloss", flat)  # the check printed at the evidence
 
 
 @needs_chromium
@@ -315,6 +379,12 @@ def test_sample_sheet_prints_through_the_cli(run, home, tmp_path):
     html_path = home / "exports" / "karpathy-2025.html"
     pages, text = print_to_pdf(html_path, tmp_path)
     assert 2 <= pages <= 6
+    per_page = [page for page in text.split("\f") if page.strip()]
+    assert len(per_page) == pages
+    # No half-empty first page: the first section starts on it. No orphan last page: more than
+    # the last footnotes.
+    assert "Reinforcement Learning from Verifiable Rewards" in per_page[0]
+    assert len([line for line in per_page[-1].splitlines() if line.strip()]) >= 10
     flat = re.sub(r"\s+", " ", text)
     assert "2025 has been a strong and eventful year of progress in LLMs." in flat
     assert "2025년은 LLM 분야에서 눈에 띄고 의미 있는 발전이 이루어진 한 해였습니다." in flat

@@ -26,6 +26,7 @@ from pipeline.app.articles import (
     term_uses,
     translator,
 )
+from pipeline.app.doctor import Check, diagnose
 from pipeline.app.meaning import (
     ModelCheckFailed,
     ModelChecks,
@@ -72,6 +73,7 @@ from pipeline.workspace import Workspace
 __all__ = [
     "Alignment",
     "ArticleReport",
+    "Check",
     "MissingKorean",
     "ModelCheckFailed",
     "ModelChecks",
@@ -91,6 +93,7 @@ __all__ = [
     "check_article",
     "decide",
     "decision_history",
+    "diagnose",
     "dictionary_scorer",
     "english_sides",
     "export_article",

@@ -182,6 +182,10 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> 
             what = "fixes" if s in result.fixed_slugs else "decisions"
             click.echo(f"Study sheet with your {what}: {app.write_sheet(ws, s)}")
     stopped = "Stopped. " if result.interrupted else ""
-    click.echo(f"{stopped}{result.decided} decisions saved, {result.skipped} skipped, {result.left} left.")
+    # Every flag is counted once, also when Ctrl-C lands inside the fix or note prompt.
+    left = len(views) - result.decided - result.skipped
+    click.echo(
+        f"{stopped}{common.plural(result.decided, 'decision')} saved, {result.skipped} skipped, {left} left."
+    )
     if result.interrupted:
         ctx.exit(130)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from pipeline.lang.spans import first_occurrence
 from pipeline.models import Article, Bead, Flag, FlagCounts, VocabHit, coverage
 from pipeline.output.formats import SHOWN_FLAG_STATUSES, cell, flags_by_bead
 
@@ -32,6 +33,19 @@ def md_escape(text: str, line_start: bool = True) -> str:
     text = _INLINE_SPECIAL.sub(lambda m: "\\" + "\\".join(m.group(1)), text)
     text = re.sub(r"\s*\n\s*", " ", text)
     return _LINE_START.sub(_escape_line_start, text) if line_start else text
+
+
+def code_span(text: str) -> str:
+    """Text as a CommonMark code span: how the sheet marks a flag's evidence in the Korean.
+
+    A code span has no flanking rules, so it works inside a Korean word (`**LLM(학습 모델)**은` stays
+    literal asterisks, `==…==` is Obsidian's alone, and `<mark>` is raw HTML, which our renderer
+    escapes); CommonMark, GitHub and Obsidian all show it set apart, and sheet_html turns it into a
+    highlight. The fence is longer than any run of backticks inside."""
+    text = " ".join(text.split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" or (text[:1] == " " and text[-1:] == " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _escape_line_start(m: re.Match[str]) -> str:
@@ -185,25 +199,64 @@ class _Sheet:
     # --- inline text -----------------------------------------------------------------------------
 
     def marked(
-        self, lang: str, index: int, only_term: str | None = None, refs: bool = True, line_start: bool = True
+        self,
+        lang: str,
+        index: int,
+        only_term: str | None = None,
+        refs: bool = True,
+        line_start: bool = True,
+        evidence: list[tuple[int, int, str]] | None = None,
     ) -> str:
-        """A sentence, escaped, with its vocabulary hits in bold (and their gloss footnotes)."""
+        """A sentence, escaped, with its vocabulary hits in bold (and their gloss footnotes), and
+        the `evidence` spans (start, end, footnote refs) of its flags as code spans, refs after."""
         text = self.en_text[index] if lang == "en" else self.ko_text[index]
-        spans = []
+        flagged = sorted(evidence or [])
+        spans: list[tuple[int, int, str, bool]] = [(a, b, ref, True) for a, b, ref in flagged]
         for hit in sorted(self.hits.get((lang, index), []), key=lambda h: (h.start, -h.end)):
             if only_term is not None and hit.term != only_term:
                 continue
             start, end = _trimmed(text, hit.start, hit.end)
-            if start < end and (not spans or start >= spans[-1][1]):  # overlapping hits: keep the first
-                spans.append((start, end, hit.term))
+            if start < end and not any(start < b and a < end for a, b, *_ in spans):  # the first, or the flag
+                spans.append((start, end, hit.term, False))
         out, cursor = [], 0
-        for start, end, term in spans:
+        for start, end, what, is_flag in sorted(spans):
             out.append(md_escape(text[cursor:start], line_start=line_start and cursor == 0))
-            ref = self._gloss_ref(term) if refs and lang == "en" else ""
-            out.append(f"**{md_escape(text[start:end], line_start=False)}**{ref}")
+            if is_flag:
+                out.append(code_span(text[start:end]) + what)
+            else:
+                ref = self._gloss_ref(what) if refs and lang == "en" else ""
+                out.append(f"**{md_escape(text[start:end], line_start=False)}**{ref}")
             cursor = end
         out.append(md_escape(text[cursor:], line_start=line_start and cursor == 0))
         return "".join(out)
+
+    def evidence_spans(self, bead: Bead, flags: list[Flag], refs: bool = True) -> tuple[dict, list[Flag]]:
+        """Where each flag's evidence sits in the bead's Korean: sentence → [(start, end, refs)],
+        and the flags whose evidence is not in the Korean (their refs go after it)."""
+        found: dict[int, list[tuple[int, int, str]]] = {}
+        elsewhere: list[Flag] = []
+        for flag in flags:
+            place = next(
+                (
+                    (j, span)
+                    for j in bead.ko
+                    for span in first_occurrence(self.ko_text[j], flag.evidence.strip())
+                ),
+                None,
+            )
+            if place is None:
+                elsewhere.append(flag)
+                continue
+            j, (start, end) = place
+            ref = self._flag_ref(flag) if refs else ""
+            spans = found.setdefault(j, [])
+            overlap = next((k for k, (a, b, _) in enumerate(spans) if start < b and a < end), None)
+            if overlap is None:
+                spans.append((start, end, ref))
+            else:  # two flags on one span (or overlapping ones): one mark, every ref after it
+                a, b, refs_before = spans[overlap]
+                spans[overlap] = (min(a, start), max(b, end), refs_before + ref)
+        return found, elsewhere
 
     def english(self, bead: Bead, line_start: bool = True) -> str:
         return " ".join(self.marked("en", i, line_start=line_start and n == 0) for n, i in enumerate(bead.en))
@@ -221,9 +274,10 @@ class _Sheet:
         blank = indent.rstrip() if indent.strip() else ""
         flags = self.flags_of_bead.get(k, [])
         if bead.ko:
-            korean = " ".join(self.marked("ko", j) for j in bead.ko)
+            spans, elsewhere = self.evidence_spans(bead, flags)
+            korean = " ".join(self.marked("ko", j, evidence=spans.get(j)) for j in bead.ko)
             note = "" if bead.en else " " + ADDED
-            refs = "".join(self._flag_ref(f) for f in flags)
+            refs = "".join(self._flag_ref(f) for f in elsewhere)
             mark = f"{FLAG_MARK} " if flags and not bead.en else ""
             yield f"{indent}> {mark}{korean}{note}{refs}"
         else:
@@ -347,17 +401,27 @@ class _Sheet:
                     yield ""
 
     def review_appendix(self) -> Iterator[str]:
+        """The shown flags grouped by the pair they are about, in document order: the English, the
+        Korean with each flag's evidence marked, and the flags (check, severity, status, fix)."""
         if not self.shown_flags:
             return
+        pairs: dict[tuple[str, str], list[Flag]] = {}
+        for flag in self.shown_flags:
+            pairs.setdefault((cell(flag.en_text), cell(flag.ko_text)), []).append(flag)
         yield from ["## Review", ""]
-        yield "| | Status | Check | English | Evidence | Fix |"
-        yield "|---|---|---|---|---|---|"
-        for n, flag in enumerate(self.shown_flags, 1):
-            english = md_escape(cell(flag.en_text)) or "—"
-            evidence = md_escape(cell(flag.evidence)) or "—"
-            fix = md_escape(cell(flag.fix)) or "—"
-            check = f"{md_escape(flag.check)} ({md_escape(flag.severity)})"
-            yield f"| {n} | {flag.status} | {check} | {english} | {evidence} | {fix} |"
+        yield "| | English | Korean | Flags |"
+        yield "|---|---|---|---|"
+        for n, ((english, korean), flags) in enumerate(pairs.items(), 1):
+            marks = merged_spans(korean, flags)
+            marked = [
+                md_escape(korean[c:a], line_start=False) + code_span(korean[a:b]) for c, a, b in _gaps(marks)
+            ]
+            rest = md_escape(korean[marks[-1][1] if marks else 0 :], line_start=False)
+            notes = "; ".join(
+                _flag_note(f, marked_in_korean=bool(marks) and f.evidence.strip() in korean) for f in flags
+            )
+            cells = (_table_cell(md_escape(english)), _table_cell("".join(marked) + rest), _table_cell(notes))
+            yield f"| {n} | " + " | ".join(c or "—" for c in cells) + " |"
         yield ""
 
     def markdown(self) -> str:
@@ -380,6 +444,41 @@ class _Sheet:
             for label, definition in self.footnotes.values():
                 out += [f"[^{label}]: {definition}", ""]
         return "\n".join(_trim_blank(out)) + "\n"
+
+
+def _flag_note(flag: Flag, marked_in_korean: bool) -> str:
+    """A flag in the review appendix: check, severity and status; its evidence when the Korean cell
+    does not show it marked; its fix."""
+    note = f"{FLAG_MARK} {md_escape(flag.check)} ({md_escape(flag.severity)}, {flag.status})"
+    evidence = md_escape(cell(flag.evidence), line_start=False)
+    if evidence and not marked_in_korean:
+        note += f": “{evidence}”"
+    if flag.fix:
+        note += f" ✎ “{evidence}” → “{md_escape(cell(flag.fix), line_start=False)}”"
+    return note
+
+
+def merged_spans(text: str, flags: list[Flag]) -> list[tuple[int, int]]:
+    """Where the flags' evidence sits in text, overlapping spans joined."""
+    from pipeline.lang.spans import merged
+
+    return merged(
+        span for f in flags if f.evidence.strip() for span in first_occurrence(text, f.evidence.strip())
+    )
+
+
+def _gaps(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
+    """(end of the previous span, start, end) for each span."""
+    cursor = 0
+    for start, end in spans:
+        yield cursor, start, end
+        cursor = end
+
+
+def _table_cell(text: str) -> str:
+    # GFM splits table cells at "|" before inline parsing, code spans included; md_escape already
+    # escaped the pipes outside code spans.
+    return re.sub(r"(?<!\\)\|", r"\\|", text)
 
 
 def _trim_blank(lines: list[str]) -> list[str]:
