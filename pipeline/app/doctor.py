@@ -10,13 +10,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import sqlite3
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
-from pathlib import Path
 
+from pipeline.store.connect import DatabaseError, database_state
 from pipeline.workspace import Workspace
 
 #: The spacy-lookups-data tables the English lemmatizer reads (lang.en).
@@ -75,17 +74,6 @@ def korean_fonts() -> list[str] | None:
         return None
     done = subprocess.run(["fc-list", ":lang=ko", "family"], capture_output=True, text=True, timeout=30)
     return sorted({line.split(",")[0].strip() for line in done.stdout.splitlines() if line.strip()})
-
-
-def database_state(path: Path) -> tuple[str, int]:
-    """`PRAGMA integrity_check`'s first line and `user_version`, read-only."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        connection.close()
-    return integrity, version
 
 
 # Checks.
@@ -148,7 +136,7 @@ def notes_db(ws: Workspace) -> Check:
         return Check(name, True, False, f"none in {ws.home} yet; `readnotes add EN_FILE` creates it")
     try:
         integrity, version = database_state(path)
-    except sqlite3.DatabaseError as e:
+    except DatabaseError as e:
         return Check(name, False, True, f"cannot be read as SQLite: {e} ({path})", "restore it from a backup")
     if integrity != "ok":
         return Check(

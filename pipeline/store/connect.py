@@ -236,3 +236,15 @@ def describe_error(e: sqlite3.Error) -> str:
     return (
         f"notes.db: {text}. Nothing was saved; if this repeats, {RECOVER_HINT[0].lower()}{RECOVER_HINT[1:]}"
     )
+
+
+def database_state(path: Path) -> tuple[str, int]:
+    """`PRAGMA integrity_check`'s first line and `user_version`, opened read-only (for `doctor`:
+    it looks without migrating or writing)."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        connection.close()
+    return integrity, version
