@@ -226,6 +226,69 @@ def test_harvest_text_classifies_candidates(kiwi):
     assert "Trump" not in found  # a name read aloud is not a term
 
 
+@pytest.mark.parametrize(
+    "text, english, korean",
+    [
+        # the noun phrase only: no numeral, determiner, clause, particle or preceding noun
+        ("이 모델은 270억 개의 매개변수(params)를 가진다.", "params", "매개변수"),
+        ("LLM은 들쭉날쭉한 지능(Jagged Intelligence)을 보여 준다.", "Jagged Intelligence", "들쭉날쭉한 지능"),
+        ("간단한 순전파 네트워크(Feed-forward network)입니다.", "Feed-forward network", "순전파 네트워크"),
+        ("이는 모델 후처리 학습(model post-training) 단계다.", "model post-training", "모델 후처리 학습"),
+        ("독일의 주요 산업 단체인 독일산업협회(BDI)는 말했다.", "BDI", "독일산업협회"),
+        ("경비가 삼엄한 비무장지대(DMZ)가 있다.", "DMZ", "비무장지대"),
+        ("검증 가능한 보상 기반 강화 학습(RLVR)이 떠올랐다.", "RLVR", "검증 가능한 보상 기반 강화 학습"),
+        (
+            "그는 중국의 국립자연과학재단(China's National Natural Science Foundation)에서 일했다.",
+            "China's National Natural Science Foundation",
+            "중국의 국립자연과학재단",
+        ),  # fmt: skip
+        ("아리조나의 국립 기상국(National Weather Service) 발표", "National Weather Service", "국립 기상국"),
+        ("# 아핀(affine) 연산", "affine", "아핀"),
+        ("GPU로 이동, 내보내기(exporting) 등의 작업", "exporting", "내보내기"),
+    ],
+)
+def test_harvest_span_is_exactly_the_noun_phrase(kiwi, text: str, english: str, korean: str):
+    [found] = [c for c in terms.harvest_text(text, terms.bundled()) if english in (c.english, c.acronym)]
+    assert found.korean == korean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "일론 머스크가 원래 테슬라(Tesla)를 세운 것은 아니다.",
+        "대통령이 대법관으로 지명한 브렛 캐버노(Brett Kavanaugh)가 말했다.",
+        "공화당은 크리스틴 블레이시 포드(Christine Blasey Ford)를 불렀다.",
+        "그는 오셀로(Othello)에서 이겼다.",
+        "영화제작자 Dustin Lance Black(더스틴 랜스 블랙)과 결혼했다.",
+    ],
+)
+def test_harvest_drops_names_read_aloud(kiwi, text: str):
+    assert terms.harvest_text(text, terms.bundled()) == []
+
+
+def test_harvest_confidence_and_duplicates(kiwi):
+    text = (
+        "미국 국립 허리케인 센터(National Hurricane Center)는 경고했다. "
+        "국립 허리케인 센터(National Hurricane Center)가 또 경고했다.\n\n"
+        "모델 후처리 학습(model post-training)과 모델 후처리 학습(model post-training)."
+    )
+    found = terms.harvest_text(text, terms.bundled())
+    assert [(c.english, c.korean) for c in found] == [
+        ("National Hurricane Center", "국립 허리케인 센터"),
+        ("model post-training", "모델 후처리 학습"),
+    ]
+    first = found[0]  # the noun phrase went on (미국): a guess where it starts, said so
+    assert first.confidence < 1.0 and "goes on" in first.doubt
+    assert found[1].confidence == 1.0 and found[1].confident
+
+
+def test_harvest_reports_a_real_conflict(kiwi):
+    mine = terms.Term("model post-training", accepted=["모델 사후 학습"], source="add")
+    base = terms.bundled().merged([mine])
+    [c] = terms.harvest_text("이는 모델 후처리 학습(model post-training) 단계다.", base)
+    assert c.status == "conflict" and "모델 사후 학습" in c.reason
+
+
 def test_harvest_sample_article(home: Path, kiwi):
     invoke(home, "add", "raw/karpathy-2025.en.md")
     found = json.loads(invoke(home, "terms", "harvest", "karpathy-2025", "--json").stdout)
@@ -238,7 +301,7 @@ def test_harvest_sample_article(home: Path, kiwi):
 def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
     notes = home / "notes.ko.md"
     notes.write_text(
-        "위젯 증류 기법(widget distillation)을 쓴다. 가젯 정렬(gadget alignment)도.\n", encoding="utf-8"
+        "모델의 위젯 증류(widget distillation)를 쓴다. 가젯 정렬(gadget alignment)도.\n", encoding="utf-8"
     )
     # Non-interactive without --all or --json: refused with a hint.
     refused = invoke(home, "terms", "harvest", str(notes), ok=False)
@@ -247,7 +310,7 @@ def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
     result = invoke(home, "terms", "harvest", str(notes), input="y\nn\n")
     assert "1 terms added" in result.output
     listed = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
-    assert [(t["term"], t["accepted"]) for t in listed] == [("widget distillation", ["위젯 증류 기법"])]
+    assert [(t["term"], t["accepted"]) for t in listed] == [("widget distillation", ["위젯 증류"])]
 
 
 # ---------------------------------------------------------------------------------------------
