@@ -313,6 +313,32 @@ def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
     assert [(t["term"], t["accepted"]) for t in listed] == [("widget distillation", ["위젯 증류"])]
 
 
+def test_harvest_all_adds_only_confident_new_pairs(home: Path, kiwi):
+    notes = home / "notes.ko.md"
+    notes.write_text(
+        "모델의 위젯 증류(widget distillation)를 쓴다. "  # confident, new
+        "미국 가젯 정렬(gadget alignment)도 있다. "  # the noun phrase goes on: a doubt, still confident
+        "스코틀랜드 하이랜드(Scottish Highlands)에서. "  # half read aloud: perhaps a name, not sure
+        "SFT(스위칭 함수 이론)는 틀렸다.\n",  # a conflict with the bundled glossary
+        encoding="utf-8",
+    )
+    listed = json.loads(invoke(home, "terms", "harvest", str(notes), "--json").stdout)
+    assert {c["english"]: c["confident"] for c in listed} == {
+        "widget distillation": True,
+        "gadget alignment": True,
+        "Scottish Highlands": False,
+        "SFT": True,
+    }
+    result = invoke(home, "terms", "harvest", str(notes), "--all")
+    assert "2 terms added" in result.output and "2 left out" in result.output
+    assert "? the Korean noun phrase goes on" in result.output and "? may be a name" in result.output
+    mine = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
+    assert sorted((t["term"], t["accepted"]) for t in mine) == [
+        ("gadget alignment", ["가젯 정렬"]),
+        ("widget distillation", ["위젯 증류"]),
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Token lookup: the same matches as the regex alternation it replaced
 # ---------------------------------------------------------------------------------------------

@@ -123,7 +123,12 @@ def terms_export(ws, out: Path | None, user_only: bool) -> None:
 
 @terms_group.command("harvest")
 @click.argument("source")
-@click.option("--all", "add_all", is_flag=True, help="Add every new candidate without asking.")
+@click.option(
+    "--all",
+    "add_all",
+    is_flag=True,
+    help="Add every new, confident candidate without asking (the rest are listed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Only list the candidates, as JSON.")
 @click.pass_obj
 def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
@@ -139,7 +144,7 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
     with user_errors(Path(source)):
         found = app.harvest(ws, source)
     if as_json:
-        echo_json([c.__dict__ for c in found])
+        echo_json([{**c.__dict__, "confident": c.confident} for c in found])
         return
     new = [c for c in found if c.status != "known"]
     if not new:
@@ -150,13 +155,15 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
             "harvest asks about each pair and needs an interactive terminal. "
             "Use --json to list the pairs, or --all to add every new one."
         )
-    added = 0
+    added = skipped = 0
     for k, c in enumerate(new, start=1):
         label = f"{c.english}" + (f" ({c.acronym})" if c.acronym and c.acronym != c.english else "")
         note = f"  ⚠ {c.reason}" if c.status == "conflict" else ""
+        note += f"  ? {c.doubt}" if c.doubt else ""
         click.echo(f"[{k}/{len(new)}] {label} = {c.korean}{note}\n    {c.context[:120]}")
         if add_all:
-            if c.status == "conflict":
+            if c.status == "conflict" or not c.confident:
+                skipped += 1
                 continue
             answer = "y"
         else:
@@ -171,3 +178,8 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
                 app.add_term(ws, c.to_term())
             added += 1
     click.echo(f"{added} terms added to the term base.")
+    if skipped:
+        click.echo(
+            f"{skipped} left out (a conflict, or not sure of the Korean): "
+            f"run `readnotes terms harvest {source}` without --all to decide them one by one."
+        )
