@@ -65,10 +65,12 @@ def _key(english: str) -> str:
     return " ".join(english.casefold().split())
 
 
-def load_gold(path: Path = GOLD) -> tuple[dict[str, Gold], dict[str, list[str]]]:
-    """Gold per document, and the fragments of the documents kept in the gold file."""
+def load_gold(path: Path = GOLD) -> tuple[dict[str, Gold], dict[str, list[str]], dict[str, bool]]:
+    """Gold per document, the fragments of the documents kept in the gold file, and which
+    documents are held out (labelled after the code was frozen)."""
     gold: dict[str, Gold] = defaultdict(Gold)
     fragments: dict[str, list[str]] = defaultdict(list)
+    held_out: dict[str, bool] = {}
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             doc = f"{row['source']}/{row['doc']}"
@@ -79,8 +81,9 @@ def load_gold(path: Path = GOLD) -> tuple[dict[str, Gold], dict[str, list[str]]]
             if row["kind"] == "term":
                 g.terms.update((_key(row["english"]), s) for s in spans)
             if row["context"]:
-                fragments[doc].append(row["context"])
-    return gold, fragments
+                fragments[doc].append(row["context"].replace("\\n", "\n"))
+            held_out[doc] = row["set"] == "test"
+    return gold, fragments, held_out
 
 
 def load_documents(gold: dict[str, Gold], fragments: dict[str, list[str]]) -> dict[str, str]:
@@ -125,7 +128,7 @@ class Score:
     def line(self, label: str) -> str:
         recall = len(self.terms_found) / self.terms_total if self.terms_total else 0.0
         return (
-            f"{label:<28} found {self.found:>4}  kept {self.kept:>4}  span precision {self.precision:.3f}"
+            f"{label:<36} found {self.found:>4}  kept {self.kept:>4}  span precision {self.precision:.3f}"
             f"  names kept {self.names_kept:>3}  term pairs recalled {len(self.terms_found)}/"
             f"{self.terms_total} ({recall:.2f})"
         )
@@ -161,10 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--before", default=DEFAULT_BEFORE, help="git revision of 'before' ('' to skip)")
     ap.add_argument("--wrong", action="store_true", help="list the kept candidates with a wrong span")
     args = ap.parse_args(argv)
-    gold, fragments = load_gold()
+    gold, fragments, held_out = load_gold()
     docs = load_documents(gold, fragments)
-    order = sorted(docs)
-    halves = {"calibration half": order[0::2], "report half": order[1::2], "all": order}
+    dev = [d for d in sorted(docs) if not held_out[d]]
+    halves = {
+        "dev, calibration half": dev[0::2],
+        "dev, report half": dev[1::2],
+        "held out": [d for d in sorted(docs) if held_out[d]],
+        "all": sorted(docs),
+    }
     labelled = sum(len(v) for g in gold.values() for v in g.kinds.values())
     print(f"{len(docs)} documents, {labelled} labelled English forms")
     runs: list[tuple[str, dict[str, list[dict]]]] = []
