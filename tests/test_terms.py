@@ -340,6 +340,67 @@ def test_harvest_all_adds_only_confident_new_pairs(home: Path, kiwi):
 
 
 # ---------------------------------------------------------------------------------------------
+# Editing and removing entries
+# ---------------------------------------------------------------------------------------------
+
+
+def test_terms_edit_overrides_and_remove_restores_a_bundled_entry(home: Path):
+    edited = invoke(
+        home, "terms", "edit", "RLHF", "--forbid", "지도 미세 조정", "--drop-ko", "인간 피드백 강화 학습"
+    )
+    assert "✗ 지도 미세 조정" in edited.output and "[edit]" in edited.output
+    [mine] = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
+    assert mine["acronym"] == "RLHF" and "인간 피드백 강화 학습" not in mine["accepted"]
+    assert mine["forbidden"] == ["지도 미세 조정"] and "인간 피드백 기반 강화 학습" in mine["accepted"]
+    # Removing the override (by any of its names) brings the bundled entry back.
+    removed = invoke(home, "terms", "remove", "reinforcement learning from human feedback")
+    assert "Removed your entry" in removed.output and "bundled entry applies again" in removed.output
+    assert json.loads(invoke(home, "terms", "list", "--user", "--json").stdout) == []
+    [back] = json.loads(invoke(home, "terms", "list", "RLHF", "--json").stdout)
+    assert back["forbidden"] != ["지도 미세 조정"] and "인간 피드백 강화 학습" in back["accepted"]
+
+
+def test_terms_remove_your_own_entry(home: Path):
+    invoke(home, "terms", "add", "widget distillation", "--ko", "위젯 증류", "--acronym", "WD")
+    result = invoke(home, "terms", "remove", "WD")
+    assert "Removed your entry for widget distillation (WD)." in result.output
+    assert "bundled" not in result.output
+    assert json.loads(invoke(home, "terms", "list", "--user", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("remove", "RLHF"), "is in the bundled glossary and cannot be removed, only overridden"),
+        (("remove", "no such term"), "no term 'no such term' in the term base"),
+        (("edit", "no such term", "--ko", "무엇"), "no term 'no such term' in the term base. Add it"),
+        (("edit", "RLHF"), "nothing to change. Give --ko"),
+        (
+            ("edit", "RLHF", "--drop-ko", "지도 미세 조정"),
+            "'지도 미세 조정' is not one of the accepted renderings",
+        ),
+        (
+            ("edit", "RLHF", "--drop-forbid", "없는 번역"),
+            "'없는 번역' is not one of the forbidden renderings",
+        ),
+    ],
+)
+def test_terms_edit_and_remove_bad_input(home: Path, args: tuple[str, ...], message: str):
+    result = invoke(home, "terms", *args, ok=False)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith("Error: ") and message in result.output
+    assert json.loads(invoke(home, "terms", "list", "--user", "--json").stdout) == []  # nothing saved
+
+
+def test_terms_edit_refuses_to_leave_no_rendering(home: Path):
+    invoke(home, "terms", "add", "widget distillation", "--ko", "위젯 증류")
+    result = invoke(home, "terms", "edit", "widget distillation", "--drop-ko", "위젯 증류", ok=False)
+    assert result.exit_code == 1 and "no rendering" in result.output and "terms remove" in result.output
+    [kept] = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
+    assert kept["accepted"] == ["위젯 증류"]
+
+
+# ---------------------------------------------------------------------------------------------
 # Token lookup: the same matches as the regex alternation it replaced
 # ---------------------------------------------------------------------------------------------
 

@@ -19,6 +19,8 @@ def terms_group() -> None:
         readnotes terms list RLHF
         readnotes terms add "reward model" --ko "보상 모델"
         readnotes terms import my-terms.tsv
+        readnotes terms edit RLHF --drop-ko "지도 미세 조정"
+        readnotes terms remove "reward model"
         readnotes terms harvest karpathy-2025
     """
 
@@ -52,6 +54,50 @@ def terms_add(ws, term: str, accepted, forbidden, acronym: str, aliases, note: s
     with user_errors():
         saved = app.add_term(ws, entry)
     click.echo(_term_line(saved))
+
+
+@terms_group.command("edit")
+@click.argument("term")
+@click.option("--ko", "accepted", multiple=True, help="Accept this Korean rendering (repeatable).")
+@click.option("--forbid", "forbidden", multiple=True, help="Forbid this Korean rendering (repeatable).")
+@click.option(
+    "--drop-ko", "drop_accepted", multiple=True, help="No longer accept this rendering (repeatable)."
+)
+@click.option(
+    "--drop-forbid", "drop_forbidden", multiple=True, help="No longer forbid this rendering (repeatable)."
+)
+@click.pass_obj
+def terms_edit(ws, term: str, accepted, forbidden, drop_accepted, drop_forbidden) -> None:
+    """Add or drop renderings of TERM. Editing a bundled term saves your own entry over it.
+
+    \b
+        readnotes terms edit RLHF --drop-ko "지도 미세 조정"
+        readnotes terms edit "reward model" --ko "보상 모형" --forbid "리워드 모델"
+    """
+    from pipeline import app
+
+    with user_errors():
+        entry = app.edit_term(ws, term, accepted, forbidden, drop_accepted, drop_forbidden)
+    click.echo(_term_line(entry))
+
+
+@terms_group.command("remove")
+@click.argument("term")
+@click.pass_obj
+def terms_remove(ws, term: str) -> None:
+    """Remove your own entry for TERM (its English, an alias or the acronym). A bundled term cannot
+    be removed, only overridden with `terms edit`.
+
+    \b
+        readnotes terms remove "widget distillation"
+    """
+    from pipeline import app
+
+    with user_errors():
+        removed, bundled = app.remove_term(ws, term)
+    click.echo(f"Removed your entry for {removed.label()}.")
+    if bundled is not None:
+        click.echo(f"The bundled entry applies again: {_term_line(bundled)}")
 
 
 @terms_group.command("list")
