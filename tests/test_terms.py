@@ -282,6 +282,14 @@ def test_harvest_confidence_and_duplicates(kiwi):
     assert found[1].confidence == 1.0 and found[1].confident
 
 
+def test_harvest_reports_a_conflict_inside_a_longer_term(kiwi):
+    # "post-training" is in the bundled glossary (사후 학습, 후학습, …); the phrase around it is not.
+    [c] = terms.harvest_text("이는 모델 후처리 학습(model post-training) 단계다.", terms.bundled())
+    assert c.status == "conflict" and "post-training" in c.reason and "사후 학습" in c.reason
+    [ok] = terms.harvest_text("이는 모델 사후 학습(model post-training) 단계다.", terms.bundled())
+    assert ok.status == "new"
+
+
 def test_harvest_reports_a_real_conflict(kiwi):
     mine = terms.Term("model post-training", accepted=["모델 사후 학습"], source="add")
     base = terms.bundled().merged([mine])

@@ -10,7 +10,7 @@ from pipeline.stages.segment import split_korean_text
 from pipeline.stages.terms.base import Term, TermBase, acronym_key, is_acronym, term_key
 from pipeline.stages.terms.definitions import english_definitions
 from pipeline.stages.terms.gloss_span import NAME_READING, gloss_span, reading_similarity
-from pipeline.stages.terms.korean import Parenthetical, korean_parentheticals, squash
+from pipeline.stages.terms.korean import Parenthetical, korean_index, korean_parentheticals, squash
 
 if TYPE_CHECKING:
     from pipeline.models import Article
@@ -59,7 +59,7 @@ class Candidate:
 def _classify(candidate: Candidate, base: TermBase) -> Candidate:
     entry = base.get(candidate.english) or (base.get(candidate.acronym) if candidate.acronym else None)
     if entry is None:
-        return candidate
+        return _classify_parts(candidate, base)
     ko = squash(candidate.korean)
     if any(squash(f) == ko for f in entry.forbidden):
         candidate.status, candidate.reason = "conflict", f"forbidden for {entry.label()}"
@@ -68,6 +68,27 @@ def _classify(candidate: Candidate, base: TermBase) -> Candidate:
     elif entry.accepted:
         candidate.status = "conflict"
         candidate.reason = f"{entry.label()} is rendered {' / '.join(entry.accepted[:3])}"
+    return candidate
+
+
+def _classify_parts(candidate: Candidate, base: TermBase) -> Candidate:
+    """A new English phrase that contains a known term (model *post-training*) conflicts when its
+    Korean has none of that term's accepted renderings (모델 후처리 학습, not 사후 학습), or has a
+    forbidden one. Terms with everyday senses are left out: their Korean varies with the sense."""
+    korean = korean_index(candidate.korean)
+    for hit in base.find_english(candidate.english):
+        known = hit.term
+        if known.ambiguous or not known.accepted:
+            continue
+        forbidden = [f for f in known.forbidden if korean.contains(f)]
+        if forbidden or not any(korean.contains(a) for a in known.accepted):
+            candidate.status = "conflict"
+            candidate.reason = (
+                f"{forbidden[0]!r} is forbidden for {known.label()}"
+                if forbidden
+                else f"contains {known.label()}, rendered {' / '.join(known.accepted[:3])}"
+            )
+            break
     return candidate
 
 
