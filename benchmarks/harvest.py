@@ -65,12 +65,12 @@ def _key(english: str) -> str:
     return " ".join(english.casefold().split())
 
 
-def load_gold(path: Path = GOLD) -> tuple[dict[str, Gold], dict[str, list[str]], dict[str, bool]]:
-    """Gold per document, the fragments of the documents kept in the gold file, and which
-    documents are held out (labelled after the code was frozen)."""
+def load_gold(path: Path = GOLD) -> tuple[dict[str, Gold], dict[str, list[str]], dict[str, str]]:
+    """Gold per document, the fragments of the documents kept in the gold file, and the set of each
+    document: "dev", or a held-out set ("test", "test2") labelled after the code was frozen."""
     gold: dict[str, Gold] = defaultdict(Gold)
     fragments: dict[str, list[str]] = defaultdict(list)
-    held_out: dict[str, bool] = {}
+    held_out: dict[str, str] = {}
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             doc = f"{row['source']}/{row['doc']}"
@@ -82,7 +82,7 @@ def load_gold(path: Path = GOLD) -> tuple[dict[str, Gold], dict[str, list[str]],
                 g.terms.update((_key(row["english"]), s) for s in spans)
             if row["context"]:
                 fragments[doc].append(row["context"].replace("\\n", "\n"))
-            held_out[doc] = row["set"] == "test"
+            held_out[doc] = row["set"]
     return gold, fragments, held_out
 
 
@@ -166,13 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     gold, fragments, held_out = load_gold()
     docs = load_documents(gold, fragments)
-    dev = [d for d in sorted(docs) if not held_out[d]]
-    halves = {
-        "dev, calibration half": dev[0::2],
-        "dev, report half": dev[1::2],
-        "held out": [d for d in sorted(docs) if held_out[d]],
-        "all": sorted(docs),
-    }
+    dev = [d for d in sorted(docs) if held_out[d] == "dev"]
+    halves = {"dev, calibration half": dev[0::2], "dev, report half": dev[1::2]}
+    for name in sorted(set(held_out.values()) - {"dev"}):
+        halves[f"held out ({name})"] = [d for d in sorted(docs) if held_out[d] == name]
+    halves["all"] = sorted(docs)
     labelled = sum(len(v) for g in gold.values() for v in g.kinds.values())
     print(f"{len(docs)} documents, {labelled} labelled English forms")
     runs: list[tuple[str, dict[str, list[dict]]]] = []

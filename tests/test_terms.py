@@ -244,6 +244,7 @@ def test_harvest_text_classifies_candidates(kiwi):
         ),  # fmt: skip
         ("아리조나의 국립 기상국(National Weather Service) 발표", "National Weather Service", "국립 기상국"),
         ("# 아핀(affine) 연산", "affine", "아핀"),
+        ("ASCII코드 대신 원핫 인코딩(one-hot encoding)을 쓴다.", "one-hot encoding", "원핫 인코딩"),
         ("GPU로 이동, 내보내기(exporting) 등의 작업", "exporting", "내보내기"),
     ],
 )

@@ -31,6 +31,9 @@ _NOUN_PARTS = ("NNG", "NNP", "NNB", "NP", "XSN", "XPN", "XR", "SL", "SH", "SN", 
 NAME_READING = 0.75
 #: Extra words an acronym's gloss may have beyond one per letter (인간 피드백 기반 강화 학습 = RLHF).
 ACRONYM_SLACK = 2
+#: Nouns that head an adverbial phrase (X 대신, X 이후, X 때문): they close the noun phrase before them
+#: and never modify the noun after them (ASCII코드 대신 원핫 인코딩).
+ADVERBIAL_NOUNS = frozenset("대신 동안 이후 이전 경우 때 때문 등 및 위해 통해".split())
 #: Existential predicates: 있는 비무장지대 is "the DMZ that is there", never part of the term.
 EXISTENTIAL = frozenset({"있", "없"})
 
@@ -65,6 +68,8 @@ def _word_kind(tags: tuple[str, ...], texts: tuple[str, ...]) -> str:
         a == "SN" and b == "NNB" for a, b in zip(tags, tags[1:], strict=False)
     ):
         return "stop"  # a quantity: 270억, 10시, 두 개
+    if "".join(texts) in ADVERBIAL_NOUNS:
+        return "stop"
     nouny = [t.startswith(_NOUN_PARTS) or (t == "SP" and x in "·/") for t, x in zip(tags, texts, strict=True)]
     if all(nouny):
         return "noun"
