@@ -4,7 +4,8 @@ The words before a parenthesis are read right to left, a whole word at a time, f
 analysis of the sentence. A word joins the span while it is a noun phrase word (nouns, noun
 affixes, roots, foreign script, a bare number) and the English still has words to account for;
 the span stops at a particle, a verb or copula ending (``대통령인``, ``지명한``), an adverb, a
-determiner (``한``, ``모든``), a quantity (``270억 개의``, ``10시``) or punctuation. Two exceptions,
+determiner (``한``, ``모든``), a quantity (``270억 개의``, ``10시``), a noun heading an adverbial
+phrase (``대신``, ``이후``) or punctuation. Two exceptions,
 both asked for by the English: a genitive word (``중국의``) when the English has ``'s`` or ``of``, and
 a noun + 하다 adnominal (``검증 가능한``) in the gloss of an acronym.
 
