@@ -222,3 +222,63 @@ def test_a_status_column_from_an_old_notes_db_is_dropped(home: Path):
     assert "status" not in store["flags"].columns_dict
     statuses = {f.id: f.status for f in app.flag_views(ws)}
     assert statuses[first.id] == "accepted" and set(statuses.values()) == {"accepted", "open"}
+
+
+# ---------------------------------------------------------------------------------------------
+# A fix that names another term than the flag's is questioned, and never promoted silently
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fix, other",
+    [
+        ("SFT(지도 미세 조정)", "SFT"),  # another acronym
+        ("지도 미세 조정(SFT)", "SFT"),  # the gloss-first form, parsed by the same parser
+        ("지도 미세 조정(supervised fine-tuning)", "supervised fine-tuning"),  # another English term
+        ("RLHF(인간 피드백 기반 강화 학습)", ""),  # the flag's own acronym
+        ("인간 피드백 기반 강화 학습(reinforcement learning from human feedback)", ""),  # its long form
+        ("인간 피드백 기반 강화 학습", ""),  # plain Korean names no term
+    ],
+)
+def test_fix_names_another_term(kiwi, fix: str, other: str):
+    flag = review.FlagView(
+        check="acronym-gloss", severity="error", en=[0], ko=[0], en_text="", ko_text="",
+        evidence="RLHF(역추적 함수 이론)", message="", term="RLHF",
+    )  # fmt: skip
+    assert review.fix_names_another_term(flag, fix, terms.bundled()) == other
+
+
+def _rlhf_first(ws: Workspace) -> list:
+    queue = app.review_queue(ws)
+    return sorted(queue, key=lambda v: v.evidence != "RLHF(역추적 함수 이론)")
+
+
+def test_queue_questions_a_fix_for_another_term_and_keeps_nothing_on_no(home: Path):
+    ws = Workspace(home)
+    script = Script("fnq", ["SFT(지도 미세 조정)"])
+    result = review_queue.run_queue(ws, _rlhf_first(ws), script.console())
+    assert "  the fix names SFT but the flag is about RLHF — save anyway? [y/n]" in script.out
+    assert "  not recorded" in script.out and (result.decided, result.skipped) == (0, 1)
+    views = {v.evidence: v for v in app.flag_views(ws)}
+    assert views["RLHF(역추적 함수 이론)"].status == "open" and not views["RLHF(역추적 함수 이론)"].fix
+    assert db.user_terms(db.open_db(home / "notes.db")) == []
+
+
+def test_queue_saves_a_questioned_fix_on_yes_but_never_promotes_it(home: Path):
+    ws = Workspace(home)
+    script = Script("fyq", ["SFT(지도 미세 조정)"])
+    result = review_queue.run_queue(ws, _rlhf_first(ws), script.console())
+    assert result.decided == 1 and result.promoted == ()
+    assert "  not offered to the term base: the fix names SFT, not RLHF" in script.out
+    assert not any(line.startswith("  term base for") for line in script.out)
+    views = {v.evidence: v for v in app.flag_views(ws)}
+    assert views["RLHF(역추적 함수 이론)"].fix == "SFT(지도 미세 조정)"
+    assert db.user_terms(db.open_db(home / "notes.db")) == []
+
+
+def test_queue_offers_a_matching_fix_for_promotion(home: Path):
+    ws = Workspace(home)
+    script = Script("fan", ["RLHF(인간 피드백 기반 강화 학습)"])
+    result = review_queue.run_queue(ws, _rlhf_first(ws)[:1], script.console())
+    assert not any("save anyway" in line for line in script.out)
+    assert result.decided == 1 and result.promoted == ("reinforcement learning from human feedback",)

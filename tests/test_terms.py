@@ -226,6 +226,78 @@ def test_harvest_text_classifies_candidates(kiwi):
     assert "Trump" not in found  # a name read aloud is not a term
 
 
+@pytest.mark.parametrize(
+    "text, english, korean",
+    [
+        # the noun phrase only: no numeral, determiner, clause, particle or preceding noun
+        ("이 모델은 270억 개의 매개변수(params)를 가진다.", "params", "매개변수"),
+        ("LLM은 들쭉날쭉한 지능(Jagged Intelligence)을 보여 준다.", "Jagged Intelligence", "들쭉날쭉한 지능"),
+        ("간단한 순전파 네트워크(Feed-forward network)입니다.", "Feed-forward network", "순전파 네트워크"),
+        ("이는 모델 후처리 학습(model post-training) 단계다.", "model post-training", "모델 후처리 학습"),
+        ("독일의 주요 산업 단체인 독일산업협회(BDI)는 말했다.", "BDI", "독일산업협회"),
+        ("경비가 삼엄한 비무장지대(DMZ)가 있다.", "DMZ", "비무장지대"),
+        ("검증 가능한 보상 기반 강화 학습(RLVR)이 떠올랐다.", "RLVR", "검증 가능한 보상 기반 강화 학습"),
+        (
+            "그는 중국의 국립자연과학재단(China's National Natural Science Foundation)에서 일했다.",
+            "China's National Natural Science Foundation",
+            "중국의 국립자연과학재단",
+        ),  # fmt: skip
+        ("아리조나의 국립 기상국(National Weather Service) 발표", "National Weather Service", "국립 기상국"),
+        ("# 아핀(affine) 연산", "affine", "아핀"),
+        ("ASCII코드 대신 원핫 인코딩(one-hot encoding)을 쓴다.", "one-hot encoding", "원핫 인코딩"),
+        ("GPU로 이동, 내보내기(exporting) 등의 작업", "exporting", "내보내기"),
+    ],
+)
+def test_harvest_span_is_exactly_the_noun_phrase(kiwi, text: str, english: str, korean: str):
+    [found] = [c for c in terms.harvest_text(text, terms.bundled()) if english in (c.english, c.acronym)]
+    assert found.korean == korean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "일론 머스크가 원래 테슬라(Tesla)를 세운 것은 아니다.",
+        "대통령이 대법관으로 지명한 브렛 캐버노(Brett Kavanaugh)가 말했다.",
+        "공화당은 크리스틴 블레이시 포드(Christine Blasey Ford)를 불렀다.",
+        "그는 오셀로(Othello)에서 이겼다.",
+        "영화제작자 Dustin Lance Black(더스틴 랜스 블랙)과 결혼했다.",
+    ],
+)
+def test_harvest_drops_names_read_aloud(kiwi, text: str):
+    assert terms.harvest_text(text, terms.bundled()) == []
+
+
+def test_harvest_confidence_and_duplicates(kiwi):
+    text = (
+        "미국 국립 허리케인 센터(National Hurricane Center)는 경고했다. "
+        "국립 허리케인 센터(National Hurricane Center)가 또 경고했다.\n\n"
+        "모델 후처리 학습(model post-training)과 모델 후처리 학습(model post-training)."
+    )
+    found = terms.harvest_text(text, terms.bundled())
+    assert [(c.english, c.korean) for c in found] == [
+        ("National Hurricane Center", "국립 허리케인 센터"),
+        ("model post-training", "모델 후처리 학습"),
+    ]
+    first = found[0]  # the noun phrase went on (미국): a guess where it starts, said so
+    assert first.confidence < 1.0 and "goes on" in first.doubt
+    assert found[1].confidence == 1.0 and found[1].confident
+
+
+def test_harvest_reports_a_conflict_inside_a_longer_term(kiwi):
+    # "post-training" is in the bundled glossary (사후 학습, 후학습, …); the phrase around it is not.
+    [c] = terms.harvest_text("이는 모델 후처리 학습(model post-training) 단계다.", terms.bundled())
+    assert c.status == "conflict" and "post-training" in c.reason and "사후 학습" in c.reason
+    [ok] = terms.harvest_text("이는 모델 사후 학습(model post-training) 단계다.", terms.bundled())
+    assert ok.status == "new"
+
+
+def test_harvest_reports_a_real_conflict(kiwi):
+    mine = terms.Term("model post-training", accepted=["모델 사후 학습"], source="add")
+    base = terms.bundled().merged([mine])
+    [c] = terms.harvest_text("이는 모델 후처리 학습(model post-training) 단계다.", base)
+    assert c.status == "conflict" and "모델 사후 학습" in c.reason
+
+
 def test_harvest_sample_article(home: Path, kiwi):
     invoke(home, "add", "raw/karpathy-2025.en.md")
     found = json.loads(invoke(home, "terms", "harvest", "karpathy-2025", "--json").stdout)
@@ -238,7 +310,7 @@ def test_harvest_sample_article(home: Path, kiwi):
 def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
     notes = home / "notes.ko.md"
     notes.write_text(
-        "위젯 증류 기법(widget distillation)을 쓴다. 가젯 정렬(gadget alignment)도.\n", encoding="utf-8"
+        "모델의 위젯 증류(widget distillation)를 쓴다. 가젯 정렬(gadget alignment)도.\n", encoding="utf-8"
     )
     # Non-interactive without --all or --json: refused with a hint.
     refused = invoke(home, "terms", "harvest", str(notes), ok=False)
@@ -247,7 +319,94 @@ def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
     result = invoke(home, "terms", "harvest", str(notes), input="y\nn\n")
     assert "1 terms added" in result.output
     listed = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
-    assert [(t["term"], t["accepted"]) for t in listed] == [("widget distillation", ["위젯 증류 기법"])]
+    assert [(t["term"], t["accepted"]) for t in listed] == [("widget distillation", ["위젯 증류"])]
+
+
+def test_harvest_all_adds_only_confident_new_pairs(home: Path, kiwi):
+    notes = home / "notes.ko.md"
+    notes.write_text(
+        "모델의 위젯 증류(widget distillation)를 쓴다. "  # confident, new
+        "미국 가젯 정렬(gadget alignment)도 있다. "  # the noun phrase goes on: a doubt, still confident
+        "스코틀랜드 하이랜드(Scottish Highlands)에서. "  # half read aloud: perhaps a name, not sure
+        "SFT(스위칭 함수 이론)는 틀렸다.\n",  # a conflict with the bundled glossary
+        encoding="utf-8",
+    )
+    listed = json.loads(invoke(home, "terms", "harvest", str(notes), "--json").stdout)
+    assert {c["english"]: c["confident"] for c in listed} == {
+        "widget distillation": True,
+        "gadget alignment": True,
+        "Scottish Highlands": False,
+        "SFT": True,
+    }
+    result = invoke(home, "terms", "harvest", str(notes), "--all")
+    assert "2 terms added" in result.output and "2 left out" in result.output
+    assert "? the Korean noun phrase goes on" in result.output and "? may be a name" in result.output
+    mine = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
+    assert sorted((t["term"], t["accepted"]) for t in mine) == [
+        ("gadget alignment", ["가젯 정렬"]),
+        ("widget distillation", ["위젯 증류"]),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing and removing entries
+# ---------------------------------------------------------------------------------------------
+
+
+def test_terms_edit_overrides_and_remove_restores_a_bundled_entry(home: Path):
+    edited = invoke(
+        home, "terms", "edit", "RLHF", "--forbid", "지도 미세 조정", "--drop-ko", "인간 피드백 강화 학습"
+    )
+    assert "✗ 지도 미세 조정" in edited.output and "[edit]" in edited.output
+    [mine] = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
+    assert mine["acronym"] == "RLHF" and "인간 피드백 강화 학습" not in mine["accepted"]
+    assert mine["forbidden"] == ["지도 미세 조정"] and "인간 피드백 기반 강화 학습" in mine["accepted"]
+    # Removing the override (by any of its names) brings the bundled entry back.
+    removed = invoke(home, "terms", "remove", "reinforcement learning from human feedback")
+    assert "Removed your entry" in removed.output and "bundled entry applies again" in removed.output
+    assert json.loads(invoke(home, "terms", "list", "--user", "--json").stdout) == []
+    [back] = json.loads(invoke(home, "terms", "list", "RLHF", "--json").stdout)
+    assert back["forbidden"] != ["지도 미세 조정"] and "인간 피드백 강화 학습" in back["accepted"]
+
+
+def test_terms_remove_your_own_entry(home: Path):
+    invoke(home, "terms", "add", "widget distillation", "--ko", "위젯 증류", "--acronym", "WD")
+    result = invoke(home, "terms", "remove", "WD")
+    assert "Removed your entry for widget distillation (WD)." in result.output
+    assert "bundled" not in result.output
+    assert json.loads(invoke(home, "terms", "list", "--user", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("remove", "RLHF"), "is in the bundled glossary and cannot be removed, only overridden"),
+        (("remove", "no such term"), "no term 'no such term' in the term base"),
+        (("edit", "no such term", "--ko", "무엇"), "no term 'no such term' in the term base. Add it"),
+        (("edit", "RLHF"), "nothing to change. Give --ko"),
+        (
+            ("edit", "RLHF", "--drop-ko", "지도 미세 조정"),
+            "'지도 미세 조정' is not one of the accepted renderings",
+        ),
+        (
+            ("edit", "RLHF", "--drop-forbid", "없는 번역"),
+            "'없는 번역' is not one of the forbidden renderings",
+        ),
+    ],
+)
+def test_terms_edit_and_remove_bad_input(home: Path, args: tuple[str, ...], message: str):
+    result = invoke(home, "terms", *args, ok=False)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith("Error: ") and message in result.output
+    assert json.loads(invoke(home, "terms", "list", "--user", "--json").stdout) == []  # nothing saved
+
+
+def test_terms_edit_refuses_to_leave_no_rendering(home: Path):
+    invoke(home, "terms", "add", "widget distillation", "--ko", "위젯 증류")
+    result = invoke(home, "terms", "edit", "widget distillation", "--drop-ko", "위젯 증류", ok=False)
+    assert result.exit_code == 1 and "no rendering" in result.output and "terms remove" in result.output
+    [kept] = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
+    assert kept["accepted"] == ["위젯 증류"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from pipeline.app.progress import Progress, no_progress
 from pipeline.app.review import (
     decide,
     decision_history,
+    fix_mismatch,
     flag_views,
     promote,
     review_queue,
@@ -51,11 +52,13 @@ from pipeline.app.sheets import (
 )
 from pipeline.app.terms import (
     add_term,
+    edit_term,
     find_terms,
     harvest,
     import_terms,
     import_terms_file,
     load_termbase,
+    remove_term,
     terms_tsv,
 )
 from pipeline.app.vocab import (
@@ -95,9 +98,11 @@ __all__ = [
     "decision_history",
     "diagnose",
     "dictionary_scorer",
+    "edit_term",
     "english_sides",
     "export_article",
     "find_terms",
+    "fix_mismatch",
     "flag_views",
     "harvest",
     "import_terms",
@@ -111,6 +116,7 @@ __all__ = [
     "no_progress",
     "promote",
     "record_model_checks",
+    "remove_term",
     "retag",
     "review_queue",
     "search",

@@ -39,6 +39,11 @@ def decision_history(ws: Workspace, flag_id: str) -> list[dict[str, object]]:
     return store.decision_history(ws.db, flag_id)
 
 
+def fix_mismatch(ws: Workspace, flag: Flag, fix: str) -> str:
+    """The term a fix names when the flag is about another one (SFT typed for the RLHF flag), else ""."""
+    return review.fix_names_another_term(flag, fix, load_termbase(ws))
+
+
 def promote(ws: Workspace, promotion: review.Promotion, accept: bool, forbid: bool) -> terms.Term:
     """Teach the term base what a fix showed: accept its rendering, forbid the flagged one, or both."""
     entry = review.promoted_entry(load_termbase(ws), promotion, accept, forbid)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pipeline import app
 from pipeline.lang.spans import first_occurrence, mark_spans
 from pipeline.models import Flag
-from pipeline.stages.review import Promotion, promotion_for
+from pipeline.stages.review import Promotion, flag_subject, promotion_for
 from pipeline.workspace import Workspace
 
 KEYS = {"a": "accept", "d": "dismiss", "f": "fix", "n": "note", "s": "skip", "q": "quit"}
@@ -88,6 +88,11 @@ def run_queue(ws: Workspace, views: Sequence[Flag], console: Console) -> QueueRe
                     console.echo("  unchanged: not recorded")
                     result.skipped += 1
                     continue
+                other = app.fix_mismatch(ws, view, text)
+                if other and not _confirm_other_term(other, view, console):
+                    console.echo("  not recorded")
+                    result.skipped += 1
+                    continue
             elif action == "note":
                 text = console.read_line("  note", "")
                 if not text.strip():
@@ -100,7 +105,11 @@ def run_queue(ws: Workspace, views: Sequence[Flag], console: Console) -> QueueRe
             if action == "fix":
                 fixed.append(view.slug)
                 suggestion = promotion_for(view, text)
-                if suggestion is not None:
+                if suggestion is not None and other:
+                    console.echo(
+                        f"  not offered to the term base: the fix names {other}, not {flag_subject(view)}"
+                    )
+                elif suggestion is not None:
                     name = _offer_promotion(ws, suggestion, console)
                     if name:
                         promoted.append(name)
@@ -115,6 +124,16 @@ def run_queue(ws: Workspace, views: Sequence[Flag], console: Console) -> QueueRe
     result.decided_slugs = tuple(dict.fromkeys(decided))
     result.promoted = tuple(promoted)
     return result
+
+
+def _confirm_other_term(other: str, view: Flag, console: Console) -> bool:
+    """Ask before saving a fix that names another term than the flag's: a slip of the keyboard
+    (SFT(지도 미세 조정) typed for the RLHF flag) must not become the record, nor a term-base entry."""
+    console.echo(f"  the fix names {other} but the flag is about {flag_subject(view)} — save anyway? [y/n]")
+    while True:
+        key = console.read_key().lower()
+        if key in ("y", "n"):
+            return key == "y"
 
 
 def _offer_promotion(ws: Workspace, p: Promotion, console: Console) -> str:

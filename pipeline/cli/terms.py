@@ -19,6 +19,8 @@ def terms_group() -> None:
         readnotes terms list RLHF
         readnotes terms add "reward model" --ko "보상 모델"
         readnotes terms import my-terms.tsv
+        readnotes terms edit RLHF --drop-ko "지도 미세 조정"
+        readnotes terms remove "reward model"
         readnotes terms harvest karpathy-2025
     """
 
@@ -52,6 +54,50 @@ def terms_add(ws, term: str, accepted, forbidden, acronym: str, aliases, note: s
     with user_errors():
         saved = app.add_term(ws, entry)
     click.echo(_term_line(saved))
+
+
+@terms_group.command("edit")
+@click.argument("term")
+@click.option("--ko", "accepted", multiple=True, help="Accept this Korean rendering (repeatable).")
+@click.option("--forbid", "forbidden", multiple=True, help="Forbid this Korean rendering (repeatable).")
+@click.option(
+    "--drop-ko", "drop_accepted", multiple=True, help="No longer accept this rendering (repeatable)."
+)
+@click.option(
+    "--drop-forbid", "drop_forbidden", multiple=True, help="No longer forbid this rendering (repeatable)."
+)
+@click.pass_obj
+def terms_edit(ws, term: str, accepted, forbidden, drop_accepted, drop_forbidden) -> None:
+    """Add or drop renderings of TERM. Editing a bundled term saves your own entry over it.
+
+    \b
+        readnotes terms edit RLHF --drop-ko "지도 미세 조정"
+        readnotes terms edit "reward model" --ko "보상 모형" --forbid "리워드 모델"
+    """
+    from pipeline import app
+
+    with user_errors():
+        entry = app.edit_term(ws, term, accepted, forbidden, drop_accepted, drop_forbidden)
+    click.echo(_term_line(entry))
+
+
+@terms_group.command("remove")
+@click.argument("term")
+@click.pass_obj
+def terms_remove(ws, term: str) -> None:
+    """Remove your own entry for TERM (its English, an alias or the acronym). A bundled term cannot
+    be removed, only overridden with `terms edit`.
+
+    \b
+        readnotes terms remove "widget distillation"
+    """
+    from pipeline import app
+
+    with user_errors():
+        removed, bundled = app.remove_term(ws, term)
+    click.echo(f"Removed your entry for {removed.label()}.")
+    if bundled is not None:
+        click.echo(f"The bundled entry applies again: {_term_line(bundled)}")
 
 
 @terms_group.command("list")
@@ -123,7 +169,12 @@ def terms_export(ws, out: Path | None, user_only: bool) -> None:
 
 @terms_group.command("harvest")
 @click.argument("source")
-@click.option("--all", "add_all", is_flag=True, help="Add every new candidate without asking.")
+@click.option(
+    "--all",
+    "add_all",
+    is_flag=True,
+    help="Add every new, confident candidate without asking (the rest are listed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Only list the candidates, as JSON.")
 @click.pass_obj
 def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
@@ -139,7 +190,7 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
     with user_errors(Path(source)):
         found = app.harvest(ws, source)
     if as_json:
-        echo_json([c.__dict__ for c in found])
+        echo_json([{**c.__dict__, "confident": c.confident} for c in found])
         return
     new = [c for c in found if c.status != "known"]
     if not new:
@@ -150,13 +201,15 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
             "harvest asks about each pair and needs an interactive terminal. "
             "Use --json to list the pairs, or --all to add every new one."
         )
-    added = 0
+    added = skipped = 0
     for k, c in enumerate(new, start=1):
         label = f"{c.english}" + (f" ({c.acronym})" if c.acronym and c.acronym != c.english else "")
         note = f"  ⚠ {c.reason}" if c.status == "conflict" else ""
+        note += f"  ? {c.doubt}" if c.doubt else ""
         click.echo(f"[{k}/{len(new)}] {label} = {c.korean}{note}\n    {c.context[:120]}")
         if add_all:
-            if c.status == "conflict":
+            if c.status == "conflict" or not c.confident:
+                skipped += 1
                 continue
             answer = "y"
         else:
@@ -171,3 +224,8 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
                 app.add_term(ws, c.to_term())
             added += 1
     click.echo(f"{added} terms added to the term base.")
+    if skipped:
+        click.echo(
+            f"{skipped} left out (a conflict, or not sure of the Korean): "
+            f"run `readnotes terms harvest {source}` without --all to decide them one by one."
+        )

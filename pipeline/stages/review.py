@@ -75,6 +75,40 @@ def promotion_for(flag: Flag, fix: str) -> Promotion | None:
     return Promotion(name, right, wrong if wrong != right else "")
 
 
+def _names(text: str) -> set[str]:
+    """The English terms and acronyms a text names in parentheticals: SFT(지도 미세 조정) → {"sft"}."""
+    return {
+        terms.term_key(terms.acronym_key(p.latin) if p.is_acronym else p.latin)
+        for p in terms.korean_parentheticals(text)
+    }
+
+
+def fix_names_another_term(flag: Flag, fix: str, base: terms.TermBase) -> str:
+    """The term a fix names when it is not the one the flag is about (a fix typed as
+    ``SFT(지도 미세 조정)`` for the RLHF flag), else "". A fix that names no term (plain Korean) or
+    names the flag's term by any of its English forms is fine."""
+    named = {
+        terms.acronym_key(p.latin) if p.is_acronym else p.latin for p in terms.korean_parentheticals(fix)
+    }
+    if not named:
+        return ""
+    about = _names(flag.evidence) | ({terms.term_key(flag.term)} if flag.term else set())
+    for name in list(about):
+        entry = base.get(name)
+        if entry is not None:
+            about |= {terms.term_key(f) for f in entry.english_forms}
+    if not about:
+        return ""  # the flag is about no term: nothing to compare with
+    others = sorted(n for n in named if terms.term_key(n) not in about)
+    return others[0] if others else ""
+
+
+def flag_subject(flag: Flag) -> str:
+    """What a flag is about, for a message: its term, or the acronym of its evidence."""
+    acronym, _ = _gloss(flag.evidence)
+    return acronym or flag.term or flag.evidence
+
+
 def promoted_entry(base: terms.TermBase, promotion: Promotion, accept: bool, forbid: bool) -> terms.Term:
     """The term-base entry after accepting the fix's rendering and/or forbidding the flagged one."""
     return terms.promoted_entry(

@@ -49,7 +49,7 @@ from pipeline.store.schema import (
     sentence_id,
 )
 from pipeline.store.search import add_search_terms, save_search_terms, search_sentences, unindexed_sentences
-from pipeline.store.terms import save_terms, user_terms
+from pipeline.store.terms import delete_term, save_terms, user_terms
 from pipeline.store.vocab import (
     load_vocab,
     load_vocab_hits,
@@ -93,6 +93,7 @@ __all__ = [
     "block_id",
     "decision_history",
     "delete_article_rows",
+    "delete_term",
     "get_article_row",
     "load_article",
     "load_flags",

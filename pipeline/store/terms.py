@@ -47,3 +47,12 @@ def save_terms(db: Database, terms: Iterable[Term]) -> int:
     with db.atomic():
         db["terms"].upsert_all(rows, pk="key")
     return len(rows)
+
+
+def delete_term(db: Database, key: str) -> bool:
+    """Delete the reader's entry with this key; False when there is none."""
+    with db.atomic():
+        found = db.execute("select 1 from terms where key = ?", [key]).fetchone() is not None
+        if found:
+            db["terms"].delete(key)
+    return found

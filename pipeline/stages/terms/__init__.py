@@ -3,7 +3,8 @@
 - ``base``: the entries, their TSV form, the English matcher and the pure edits the store persists;
 - ``korean``: renderings found in Korean after Kiwi analysis, and ``한국어(ACR)``-style glosses;
 - ``definitions``: ``Long Form (ACR)`` definitions in English (Schwartz & Hearst 2003);
-- ``harvest``: candidate pairs from a Korean text, classified against the term base.
+- ``gloss_span``: exactly which Korean words a parenthesised English names, and names read aloud;
+- ``harvest``: candidate pairs from a Korean text, with a confidence, classified against the term base.
 
 Everything is pure: the store reads and writes the user's entries. Whether a Hangul word is the
 sound of a Latin one (트럼프 = Trump) is ``pipeline.lang.translit.transliterates``.
@@ -15,6 +16,7 @@ from pipeline.stages.terms.base import (
     TSV_COLUMNS,
     Term,
     TermBase,
+    TermEditError,
     TermError,
     TermFileError,
     TermHit,
@@ -35,6 +37,7 @@ from pipeline.stages.terms.definitions import (
     initials_spell,
     schwartz_hearst,
 )
+from pipeline.stages.terms.gloss_span import GlossSpan, gloss_span, reading_similarity
 from pipeline.stages.terms.harvest import Candidate, article_definitions, harvest_article, harvest_text
 from pipeline.stages.terms.korean import (
     KoreanIndex,
@@ -50,10 +53,12 @@ __all__ = [
     "TSV_COLUMNS",
     "Candidate",
     "Definition",
+    "GlossSpan",
     "KoreanIndex",
     "Parenthetical",
     "Term",
     "TermBase",
+    "TermEditError",
     "TermError",
     "TermFileError",
     "TermHit",
@@ -62,6 +67,7 @@ __all__ = [
     "bundled",
     "english_definitions",
     "english_supports",
+    "gloss_span",
     "harvest_article",
     "harvest_text",
     "initials_spell",
@@ -73,6 +79,7 @@ __all__ = [
     "parse_tsv",
     "preceding_noun_phrase",
     "promoted_entry",
+    "reading_similarity",
     "schwartz_hearst",
     "squash",
     "term_key",

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
+from pipeline.errors import ReadnotesError
 from pipeline.lang.keys import glossary_key
 from pipeline.lang.phrases import Phrase, PhraseIndex
 from pipeline.models import Term  # re-exported: the store saves and loads it
@@ -33,6 +34,10 @@ _FALSE = {"", "no", "n", "false", "0"}
 
 class TermError(ValueError):
     "The term base cannot be changed as asked"
+
+
+class TermEditError(ReadnotesError, TermError):
+    "A term-base entry cannot be removed or edited as asked; the hint says what to do instead"
 
 
 class TermFileError(TermError):

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.lang.translit import transliterates
 from pipeline.stages.segment import split_korean_text
 from pipeline.stages.terms.base import Term, TermBase, acronym_key, is_acronym, term_key
 from pipeline.stages.terms.definitions import english_definitions
-from pipeline.stages.terms.korean import korean_parentheticals, squash
+from pipeline.stages.terms.gloss_span import NAME_READING, gloss_span, reading_similarity
+from pipeline.stages.terms.korean import Parenthetical, korean_index, korean_parentheticals, squash
 
 if TYPE_CHECKING:
     from pipeline.models import Article
@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------------------------
 # Harvesting candidate pairs for the user to confirm
 # ---------------------------------------------------------------------------------------------
+
+#: Candidates at or above this confidence are added by `--all`; the others are only listed.
+CONFIDENT = 0.75
+#: Confidence of a span cut short because the noun phrase went on past what the English accounts for.
+CUT_CONFIDENCE = 0.8
+#: A capitalised English whose span sounds this much like it may be a name read aloud after all.
+NEAR_READING = 0.6
+NEAR_READING_CONFIDENCE = 0.5
 
 
 @dataclass
@@ -30,6 +38,13 @@ class Candidate:
     context: str = ""  # the sentence it came from
     status: str = "new"  # "new", "known" (already accepted), "conflict" (forbidden, or contradicts)
     reason: str = ""
+    confidence: float = 1.0  # that the Korean is exactly the words the English names
+    doubt: str = ""  # why the confidence is low
+
+    @property
+    def confident(self) -> bool:
+        """Sure enough to add without asking (`terms harvest --all`)."""
+        return self.confidence >= CONFIDENT
 
     def to_term(self, source: str = "harvest") -> Term:
         return Term(
@@ -44,7 +59,7 @@ class Candidate:
 def _classify(candidate: Candidate, base: TermBase) -> Candidate:
     entry = base.get(candidate.english) or (base.get(candidate.acronym) if candidate.acronym else None)
     if entry is None:
-        return candidate
+        return _classify_parts(candidate, base)
     ko = squash(candidate.korean)
     if any(squash(f) == ko for f in entry.forbidden):
         candidate.status, candidate.reason = "conflict", f"forbidden for {entry.label()}"
@@ -56,8 +71,60 @@ def _classify(candidate: Candidate, base: TermBase) -> Candidate:
     return candidate
 
 
+def _classify_parts(candidate: Candidate, base: TermBase) -> Candidate:
+    """A new English phrase that contains a known term (model *post-training*) conflicts when its
+    Korean has none of that term's accepted renderings (모델 후처리 학습, not 사후 학습), or has a
+    forbidden one. Terms with everyday senses are left out: their Korean varies with the sense."""
+    korean = korean_index(candidate.korean)
+    for hit in base.find_english(candidate.english):
+        known = hit.term
+        if known.ambiguous or not known.accepted:
+            continue
+        forbidden = [f for f in known.forbidden if korean.contains(f)]
+        if forbidden or not any(korean.contains(a) for a in known.accepted):
+            candidate.status = "conflict"
+            candidate.reason = (
+                f"{forbidden[0]!r} is forbidden for {known.label()}"
+                if forbidden
+                else f"contains {known.label()}, rendered {' / '.join(known.accepted[:3])}"
+            )
+            break
+    return candidate
+
+
+def _pair(sentence: str, p: Parenthetical, definitions: dict[str, str]) -> Candidate | None:
+    """The candidate a parenthetical makes, with the Korean narrowed to what the English names;
+    None for a name read aloud (트럼프(Trump)) or when no Korean noun phrase is named."""
+    if p.is_acronym:
+        acronym = acronym_key(p.latin)
+        english = definitions.get(acronym, acronym)
+    else:
+        acronym, english = "", p.latin
+    candidate = Candidate(english, p.korean, acronym, sentence.strip())
+    if p.kind in ("acronym-gloss", "en-ko"):  # the Korean is the whole parenthesis
+        if (
+            not is_acronym(english)
+            and english[:1].isupper()
+            and reading_similarity(english, p.korean) >= NAME_READING
+        ):
+            return None  # Dustin Lance Black(더스틴 랜스 블랙)
+        return candidate
+    span = gloss_span(sentence, sentence.rindex("(", 0, p.end), p.latin, p.is_acronym)
+    if span is None or span.read_aloud:
+        return None
+    candidate.korean = span.text
+    if span.cut:
+        candidate.confidence *= CUT_CONFIDENCE
+        candidate.doubt = "the Korean noun phrase goes on before it"
+    if span.reading >= NEAR_READING:
+        candidate.confidence *= NEAR_READING_CONFIDENCE
+        candidate.doubt = "may be a name read aloud"
+    return candidate
+
+
 def harvest_text(text: str, base: TermBase, definitions: dict[str, str] | None = None) -> list[Candidate]:
-    """Candidate pairs from Korean text written as 한국어(English), English(한국어), 한국어(ACR), ACR(한국어).
+    """Candidate pairs from Korean text written as 한국어(English), English(한국어), 한국어(ACR), ACR(한국어),
+    once each (the same English with the same Korean), in text order.
 
     `definitions` maps an acronym to its English long form (from the English article), so that
     ``검증 가능한 보상 기반 강화 학습(RLVR)`` pairs with "Reinforcement Learning from Verifiable Rewards".
@@ -69,17 +136,14 @@ def harvest_text(text: str, base: TermBase, definitions: dict[str, str] | None =
         for s, e in split_korean_text(block):
             sentence = block[s:e]
             for p in korean_parentheticals(sentence):
-                if p.is_acronym:
-                    acronym = acronym_key(p.latin)
-                    english = definitions.get(acronym, acronym)
-                else:
-                    acronym, english = "", p.latin
-                key = (term_key(english), squash(p.korean))
-                if key in seen or (english[:1].isupper() and not is_acronym(english)
-                                   and transliterates(english, p.korean)):  # fmt: skip
-                    continue  # a name read aloud (트럼프(Trump)) is not a term pair
+                candidate = _pair(sentence, p, definitions)
+                if candidate is None:
+                    continue
+                key = (term_key(candidate.english), squash(candidate.korean))
+                if key in seen:
+                    continue
                 seen.add(key)
-                out.append(_classify(Candidate(english, p.korean, acronym, sentence.strip()), base))
+                out.append(_classify(candidate, base))
     return out
 
 

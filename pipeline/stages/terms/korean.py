@@ -112,7 +112,7 @@ class Parenthetical:
         return self.kind in ("acronym-gloss", "gloss-acronym")
 
 
-_ENGLISH_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){0,5})\s*$")
+_ENGLISH_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){0,5})\s*$")
 _LATIN_PHRASE = re.compile(r"^[A-Za-z][A-Za-z0-9'’\-\. &/]*$")
 
 
@@ -141,6 +141,10 @@ def preceding_noun_phrase(text: str, end: int, max_words: int = 6) -> tuple[int,
         if t.tag.startswith(NOUN_PHRASE_TAG_PREFIXES):
             start = t.start
             i -= 1
+            continue
+        if t.tag == "ETN" and i > 0 and tokens[i - 1].tag.startswith(("VV", "VA")):
+            start = tokens[i - 1].start  # a nominalised verb is a noun: 내보내기, 불러오기
+            i -= 2
             continue
         if t.tag == "ETM" and i > 0 and tokens[i - 1].tag.startswith(("VV", "VA", "XSA", "XSV", "VCP")):
             # an adnominal: 가능(NNG) 하(XSA) ㄴ(ETM) → keep the stem and what precedes it
