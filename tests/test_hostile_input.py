@@ -49,11 +49,15 @@ def alias_bomb() -> bytes:
 HOSTILE: dict[str, tuple[bytes, str]] = {
     "5 MB line without punctuation": (
         b"word " * 1_000_000,
-        "MiB; readnotes reads articles up to 4 MiB. Split it into smaller articles.",
+        "MiB; readnotes reads articles up to 2 MiB. Split it into smaller articles.",
     ),
     "1 MB line without punctuation": (
         b"word " * 200_000,
-        "line 1 has 999,999 characters without a sentence end (. ! ?); readnotes reads sentences "
+        "line 1 has 1,000,000 characters; readnotes reads lines of up to 200,000. Break that line",
+    ),
+    "150 KB line without punctuation": (
+        b"word " * 30_000,
+        "line 1 has 149,999 characters without a sentence end (. ! ?); readnotes reads sentences "
         "of up to 10,000 characters. Break that text",
     ),
     "1 MB paragraph of short lines without punctuation": (
@@ -73,7 +77,7 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
         "it has 50,000 lines of text; readnotes reads articles of up to 20,000 lines. Split it",
     ),
     "30,000 sentences": (
-        b"Go now. " * 30_000,
+        b"Go now. Go now. Go now. Go now. Go now. Go now. Go now. Go now. Go now. Go now.\n" * 3_000,
         "it has about 30,000 sentences; readnotes aligns articles of up to 20,000 sentences a side. Split it",
     ),
     "YAML alias bomb": (
@@ -124,7 +128,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path):
     result = invoke(tmp_path / "ws", "add", str(big), "--ko", str(big))
     assert time.monotonic() - started < SECONDS
     assert result.exit_code == 1
-    assert "it is 50.0 MiB; readnotes reads articles up to 4 MiB. Split it into smaller articles." in (
+    assert "it is 50.0 MiB; readnotes reads articles up to 2 MiB. Split it into smaller articles." in (
         result.output
     )
     assert not (tmp_path / "ws" / "notes.db").exists()

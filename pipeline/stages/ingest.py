@@ -31,9 +31,13 @@ from pipeline.stages import paste
 from pipeline.stages.limits import OverLimit, check_markup, check_sentences, check_tokens
 
 # --- limits for hostile input (documented in the README's "Limits and guarantees") --------------
-#: Articles are a few thousand sentences (a long one is 100 KB); 4 MiB is some 40,000 sentences,
-#: far past any real article, and protects the machine from a mistaken path (a dump, a log).
-MAX_BYTES = 4 * 1024 * 1024
+#: Articles are a few thousand sentences (a long one is 100 KB); 2 MiB is some 20,000 sentences
+#: (MAX_SENTENCES), far past any real article, and protects the machine from a mistaken path (a
+#: dump, a log): refusing the largest hostile file within the limits takes seconds.
+MAX_BYTES = 2 * 1024 * 1024
+#: Sentence-per-line input (align --presplit) is neither parsed nor split: the aligner's own
+#: sentence limit (Aligner.max_sentences, both sides together) is what bounds it.
+MAX_PRESPLIT_BYTES = 16 * 1024 * 1024
 #: Slugs name files (aligned/<slug>.jsonl …); 64 characters keep Hangul names well inside the
 #: 255-byte file-name limit with any suffix.
 MAX_SLUG_CHARS = 64
@@ -111,14 +115,15 @@ def _control_share(text: str) -> float:
     return controls / len(text)
 
 
-def read_text(path: Path) -> tuple[str, str]:
+def read_text(path: Path, max_bytes: int | None = None) -> tuple[str, str]:
     """Read a file as text with encoding detection; raise an IngestError subclass on bad input."""
     path = Path(path)
+    max_bytes = max_bytes or MAX_BYTES  # looked up when called: tests lower it
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
+        if size > max_bytes:
             raise TooLarge(
-                f"it is {size / 2**20:.1f} MiB; readnotes reads articles up to {MAX_BYTES // 2**20} MiB"
+                f"it is {size / 2**20:.1f} MiB; readnotes reads articles up to {max_bytes // 2**20} MiB"
             )
         data = path.read_bytes()
     except OSError as e:
@@ -395,7 +400,7 @@ def read_document(path: Path, lang: Lang) -> Document:
 def read_language_text(path: Path, lang: Lang) -> str:
     """A whole file's text (for --presplit input), checked to be in `lang`; errors name the file."""
     try:
-        text, _ = read_text(path)
+        text, _ = read_text(path, MAX_PRESPLIT_BYTES)
         check_tokens(text)
         check_language(text, lang)
     except (IngestError, OverLimit) as e:

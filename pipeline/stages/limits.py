@@ -21,6 +21,9 @@ MAX_LINES = 20_000
 #: Opening square brackets: each starts a search for a link's end (50,000 took seconds); a
 #: link-heavy article has a few hundred.
 MAX_LINK_BRACKETS = 10_000
+#: Characters on one line, whatever it holds (a long inline image's data is some 100,000): checked
+#: before parsing, where the prose's own limit below cannot yet be told from code.
+MAX_LINE_CHARS = 200_000
 #: Characters of prose without a sentence end (. ! ? 。): pysbd is superlinear on long unpunctuated
 #: text (a 5 MB line ran for over 20 minutes); a long real sentence is 1,000.
 MAX_UNBROKEN_CHARS = 10_000
@@ -65,10 +68,17 @@ def check_markup(text: str) -> None:
             f"it has {brackets:,} opening square brackets; readnotes reads up to {MAX_LINK_BRACKETS:,}",
             hint="Remove them, or put that text in a code block (``` lines) so it is kept but not read.",
         )
-    lines = sum(1 for line in text.split("\n") if line.strip())
-    if lines > MAX_LINES:
+    lines = [line for line in text.split("\n") if line.strip()]
+    longest = max(lines, key=len, default="")
+    if len(longest) > MAX_LINE_CHARS:
         raise OverLimit(
-            f"it has {lines:,} lines of text; readnotes reads articles of up to {MAX_LINES:,} lines",
+            f"line {text[: text.find(longest)].count(chr(10)) + 1} has {len(longest):,} characters; "
+            f"readnotes reads lines of up to {MAX_LINE_CHARS:,}",
+            hint="Break that line into sentences or paragraphs.",
+        )
+    if len(lines) > MAX_LINES:
+        raise OverLimit(
+            f"it has {len(lines):,} lines of text; readnotes reads articles of up to {MAX_LINES:,} lines",
             hint="Split it into smaller articles.",
         )
     _check_count(len(_SENTENCE_ENDS.findall(text)))
