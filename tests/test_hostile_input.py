@@ -84,6 +84,10 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
         alias_bomb(),
         "its front matter uses a YAML alias (*name); readnotes reads plain values. Fix or remove",
     ),
+    "front matter nested 5,000 deep": (
+        ("---\ntitle: " + "{a: " * 5_000 + "\n---\n\n" + ENGLISH).encode(),
+        "its front matter nests too deep for a title, date and source. Fix or remove",
+    ),
     "front matter of 100 KiB": (
         ("---\ntitle: x\nnotes: " + "y" * 100_000 + "\n---\n\n" + ENGLISH).encode(),
         "its front matter is 97 KiB; readnotes reads front matter up to 64 KiB. Keep only",
@@ -139,6 +143,13 @@ def test_korean_side_is_held_to_the_same_limits(tmp_path, kiwi, nlp):
     result = invoke(tmp_path / "ws", "add", str(en))
     assert result.exit_code == 1
     assert "20,000 characters without a sentence end" in result.output
+
+
+def test_deep_markdown_nesting_parses_in_well_under_a_second():
+    """markdown-it caps nesting itself: a list 600 levels deep needs no limit of ours."""
+    started = time.monotonic()
+    ingest.parse_markdown("".join("  " * depth + "- a\n" for depth in range(600)), "en")
+    assert time.monotonic() - started < 2
 
 
 def test_limits_leave_real_text_alone():

@@ -260,6 +260,8 @@ def _front_matter(content: str) -> dict[str, Any]:
         data = yaml.load(content, Loader=_FrontMatterLoader) or {}  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as e:
         raise BadFrontMatter(f"its front matter is not valid YAML ({str(e).splitlines()[0]})") from e
+    except RecursionError as e:  # "{a: {a: {a: …" thousands deep: the composer recurses per level
+        raise BadFrontMatter("its front matter nests too deep for a title, date and source") from e
     if not isinstance(data, dict):
         raise BadFrontMatter("its front matter must be a YAML mapping such as 'title: …'")
     return data
