@@ -228,7 +228,9 @@ def assert_one_line_error(result, path: Path, message: str) -> None:
 @pytest.mark.parametrize("case", sorted(NOTHING_TO_ALIGN))
 def test_add_refuses_a_side_with_nothing_to_align_and_changes_nothing(ws, case, lang):
     ko_text, en_text, message = NOTHING_TO_ALIGN[case]
-    bad = ws / f"{case}.{lang}.md"
+    # Named as the stored article's file, so that adding it would be a re-add replacing that article.
+    bad = ws / case / f"karpathy-2025.{lang}.md"
+    bad.parent.mkdir()
     bad.write_text(ko_text if lang == "ko" else en_text, encoding="utf-8")
     db_before, files_before = dump(ws / "notes.db"), outputs(ws)
     # The good side of the pair is the stored sample, so a failure could only come from `bad`.

@@ -99,6 +99,13 @@ def add_article(
     """
     # A missing model is the user's to fix before anything is read, translated or stored.
     semantic.resolve_encoder(use_semantic, embeddings)
+    # So is a bad slug, or one that would replace the article of another English file.
+    slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
+    try:  # (no notes.db is made for this: bad input must leave a fresh workspace empty)
+        stored_en_path = store.get_article_row(ws.db, slug)["en_path"] if ws.db_path.exists() else None
+    except store.UnknownArticle:
+        stored_en_path = None
+    ingest.check_slug_free(slug, en_path, stored_en_path)
     progress("reading")
     en_doc = ingest.read_document(en_path, "en")
     if translator is not None and ko_path is None:
@@ -119,7 +126,6 @@ def add_article(
             )
         ko_doc = ingest.read_document(ko_path, "ko")
         provenance = f"file:{ko_path}"
-    slug = ingest.check_slug(slug) if slug else ingest.slug_for(en_path)
     tagger = vocab.Tagger(store.load_vocab(ws.db))
     termbase = load_termbase(ws)
     article = build_article(

@@ -100,10 +100,12 @@ def workspace(ctx: click.Context) -> Workspace:
 
 
 def existing_file(path: Path, what: str) -> Path:
+    from pipeline.lang.text import terminal_safe
+
     if not path.exists():
-        raise click.ClickException(f"{path}: no such file. Check the {what} path.")
+        raise click.ClickException(terminal_safe(f"{path}: no such file. Check the {what} path."))
     if path.is_dir():
-        raise click.ClickException(f"{path}: is a folder. Pass the {what} file itself.")
+        raise click.ClickException(terminal_safe(f"{path}: is a folder. Pass the {what} file itself."))
     return path
 
 
@@ -173,19 +175,21 @@ def _error_table() -> list[tuple[type[BaseException], Message]]:
 def user_errors(path: Path | None = None) -> Iterator[None]:
     """Turn library exceptions into one `Error:` line that says what to do (exit 1).
 
-    `path` names the file a command was reading, for errors that don't carry one."""
+    `path` names the file a command was reading, for errors that don't carry one. The line is
+    terminal-safe: a file name or a quoted value cannot reorder or recolour it."""
     from pipeline.errors import ReadnotesError
+    from pipeline.lang.text import terminal_safe
 
     try:
         yield
     except click.ClickException:
         raise
     except ReadnotesError as e:
-        raise click.ClickException(e.user_message()) from e
+        raise click.ClickException(terminal_safe(e.user_message())) from e
     except Exception as e:
         for cls, message in _error_table():
             if isinstance(e, cls):
-                raise click.ClickException(message(e, path)) from e
+                raise click.ClickException(terminal_safe(message(e, path))) from e
         raise
 
 
@@ -193,11 +197,12 @@ class StageProgress:
     """Progress of long work on stderr: the stage bar and, while translating, a bar of blocks.
 
     Only one bar is on screen at a time: the stage bar is closed while blocks are translated and
-    reopened at the same stage afterwards.
+    reopened at the same stage afterwards. With `plain` (stderr is not a terminal: a log, a pipe)
+    each stage is one line instead of a bar, and blocks are not shown.
     """
 
-    def __init__(self, quiet: bool, stages: int) -> None:
-        self.quiet, self.stages = quiet, stages
+    def __init__(self, quiet: bool, stages: int, plain: bool = False) -> None:
+        self.quiet, self.stages, self.plain = quiet, stages, plain
         self._bar: Any = None
         self._kind = ""
         self._stage = 0
@@ -214,11 +219,14 @@ class StageProgress:
         if self.quiet:
             return
         self._stage += 1
+        if self.plain:
+            click.echo(f"readnotes: {self._stage}/{self.stages} {name}", err=True)
+            return
         bar = self._open("stages", self.stages, "readnotes", show_eta=False, item_show_func=lambda s: s)
         bar.update(self._stage - bar.pos, name)
 
     def blocks(self, done: int, total: int) -> None:
-        if self.quiet or not total:
+        if self.quiet or self.plain or not total:
             return
         bar = self._open("blocks", total, "translating", show_eta=True, show_pos=True)
         bar.update(done - bar.pos)
@@ -231,8 +239,8 @@ class StageProgress:
 
 @contextmanager
 def stage_progress(quiet: bool, stages: int) -> Iterator[StageProgress]:
-    # A bar only makes sense on a terminal; piped or logged stderr gets no carriage-return noise.
-    display = StageProgress(quiet or not sys.stderr.isatty(), stages)
+    # A bar only makes sense on a terminal; piped or logged stderr gets plain lines, no carriage returns.
+    display = StageProgress(quiet, stages, plain=not sys.stderr.isatty())
     try:
         yield display
     finally:

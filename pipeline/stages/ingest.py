@@ -3,6 +3,10 @@
 Decoding accepts UTF-8 (with or without BOM) and CP949/EUC-KR. Markdown is parsed with
 markdown-it-py; headings, paragraphs, list items and block quotes become alignable blocks, while
 code, images, tables and raw HTML are kept verbatim for the study sheet but never aligned.
+
+Text is normalised as it is read (NFC; zero-width, bidi and stray control characters removed; see
+lang/text.py). Hostile input is refused before the step it would stall (MAX_BYTES here, the others in
+stages/limits.py), with one line that names the limit and what to do.
 """
 
 from __future__ import annotations
@@ -19,13 +23,24 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from pipeline.errors import ReadnotesError
 from pipeline.lang.ko import HANGUL_ANY
+from pipeline.lang.text import normalize
 from pipeline.models import Block, Document, Lang
 from pipeline.stages import paste
+from pipeline.stages.limits import OverLimit, check_markup, check_sentences, check_tokens
 
-#: Articles are a few thousand sentences; 50 MB of text is far past any real article and
-#: protects the machine from a mistaken path (a dump, a log) before we parse it.
-MAX_BYTES = 50 * 1024 * 1024
+# --- limits for hostile input (documented in the README's "Limits and guarantees") --------------
+#: Articles are a few thousand sentences (a long one is 100 KB); 2 MiB is some 20,000 sentences
+#: (MAX_SENTENCES), far past any real article, and protects the machine from a mistaken path (a
+#: dump, a log): refusing the largest hostile file within the limits takes seconds.
+MAX_BYTES = 2 * 1024 * 1024
+#: Sentence-per-line input (align --presplit) is neither parsed nor split: the aligner's own
+#: sentence limit (Aligner.max_sentences, both sides together) is what bounds it.
+MAX_PRESPLIT_BYTES = 16 * 1024 * 1024
+#: Slugs name files (aligned/<slug>.jsonl …); 64 characters keep Hangul names well inside the
+#: 255-byte file-name limit with any suffix.
+MAX_SLUG_CHARS = 64
 SUFFIXES = (".md", ".markdown", ".txt")
 
 
@@ -63,6 +78,12 @@ class NoProse(EmptyInput):
     "The file has text, but none of it is prose to align (only front matter, code, images, …)"
 
 
+class Unreadable(ReadnotesError, IngestError):
+    "The file exists but cannot be read (permissions, a folder, a device)"
+
+    hint = "Check that you may read it (its permissions), or pass another file."
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode file contents; return (text, encoding name).
 
@@ -70,7 +91,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     detector such as charset-normalizer would add guesses (Latin-1, Shift-JIS) that are always
     wrong for an English/Korean article pair.
     """
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise BinaryInput("it contains NUL bytes, so it is binary (or UTF-16), not a text article")
     if data.startswith(codecs.BOM_UTF8):
         candidates = [("utf-8-sig", data[len(codecs.BOM_UTF8) :])]
@@ -94,14 +115,21 @@ def _control_share(text: str) -> float:
     return controls / len(text)
 
 
-def read_text(path: Path) -> tuple[str, str]:
+def read_text(path: Path, max_bytes: int | None = None) -> tuple[str, str]:
     """Read a file as text with encoding detection; raise an IngestError subclass on bad input."""
     path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise TooLarge(f"it is {size / 1e6:.0f} MB; readnotes reads articles up to {MAX_BYTES // 2**20} MB")
-    data = path.read_bytes()
+    max_bytes = max_bytes or MAX_BYTES  # looked up when called: tests lower it
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TooLarge(
+                f"it is {size / 2**20:.1f} MiB; readnotes reads articles up to {max_bytes // 2**20} MiB"
+            )
+        data = path.read_bytes()
+    except OSError as e:
+        raise Unreadable(f"it cannot be read ({e.strerror or e})", path=path) from e
     text, encoding = decode_bytes(data)
+    text = normalize(text)
     if not text.strip():
         raise EmptyInput("it is empty")
     return text, encoding
@@ -217,11 +245,23 @@ def parse_markdown(text: str, lang: Lang) -> Document:
     return doc
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """The safe loader without aliases: front matter never needs them, and an alias bomb (a few
+    lines that expand into gigabytes) is refused before anything is expanded."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise BadFrontMatter("its front matter uses a YAML alias (*name); readnotes reads plain values")
+        return super().compose_node(parent, index)
+
+
 def _front_matter(content: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(content) or {}
+        data = yaml.load(content, Loader=_FrontMatterLoader) or {}  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as e:
         raise BadFrontMatter(f"its front matter is not valid YAML ({str(e).splitlines()[0]})") from e
+    except RecursionError as e:  # "{a: {a: {a: …" thousands deep: the composer recurses per level
+        raise BadFrontMatter("its front matter nests too deep for a title, date and source") from e
     if not isinstance(data, dict):
         raise BadFrontMatter("its front matter must be a YAML mapping such as 'title: …'")
     return data
@@ -339,7 +379,9 @@ def read_document(path: Path, lang: Lang) -> Document:
                 f"it has suffix {path.suffix or '(none)'!r}; readnotes reads .md and .txt files"
             )
         text, encoding = read_text(path)
+        check_markup(text)
         doc = parse_plain_text(text, lang) if path.suffix.lower() == ".txt" else parse_markdown(text, lang)
+        check_sentences(doc)
         prose = "\n".join(b.text for b in doc.blocks if b.alignable)
         if not prose:
             raise NoProse(
@@ -349,7 +391,7 @@ def read_document(path: Path, lang: Lang) -> Document:
         # The language of the prose only: an English code block or front matter in a Korean file,
         # or a file with no prose at all, must not read as swapped arguments.
         check_language(prose, lang)
-    except IngestError as e:
+    except (IngestError, OverLimit) as e:
         e.path = path
         raise
     doc.path = str(path)
@@ -360,23 +402,27 @@ def read_document(path: Path, lang: Lang) -> Document:
 def read_language_text(path: Path, lang: Lang) -> str:
     """A whole file's text (for --presplit input), checked to be in `lang`; errors name the file."""
     try:
-        text, _ = read_text(path)
+        text, _ = read_text(path, MAX_PRESPLIT_BYTES)
+        check_tokens(text)
         check_language(text, lang)
-    except IngestError as e:
+    except (IngestError, OverLimit) as e:
         e.path = e.path or Path(path)
         raise
     return text
 
 
 def slug_for(path: Path) -> str:
-    """Slug from the file stem: raw/karpathy-2025.en.md → karpathy-2025."""
-    stem = Path(path).name
+    """Slug from the file stem: raw/karpathy-2025.en.md → karpathy-2025, 인공지능.en.md → 인공지능.
+
+    Letters of any script are kept (composed, as macOS file names arrive decomposed), so two Korean
+    file names give two slugs; the rest become '-'. Cut to MAX_SLUG_CHARS."""
+    stem = normalize(Path(path).name)
     for suffix in SUFFIXES:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
     stem = re.sub(r"[._-](en|eng|english)$", "", stem, flags=re.I)
-    slug = re.sub(r"[^\w]+", "-", stem.lower(), flags=re.ASCII).strip("-")
-    return slug or "article"
+    slug = re.sub(r"[^\w]+", "-", stem.lower()).strip("-")
+    return slug[:MAX_SLUG_CHARS].rstrip("-_") or "article"
 
 
 class BadSlug(IngestError):
@@ -384,10 +430,32 @@ class BadSlug(IngestError):
 
 
 def check_slug(slug: str) -> str:
-    """Accept letters, digits, '-', '_' and '.', not starting with '.': no path can escape."""
+    """Accept letters, digits, '-', '_' and '.', not starting with '.', up to MAX_SLUG_CHARS: no path
+    can escape, and every file name made from it fits."""
+    if len(slug) > MAX_SLUG_CHARS:
+        raise BadSlug(f"--slug is {len(slug):,} characters long; a slug has up to {MAX_SLUG_CHARS}")
     if not re.fullmatch(r"[\w][\w.-]*", slug):
         raise BadSlug(f"--slug {slug!r} is not a plain name (letters, digits, '-', '_', '.')")
-    return slug
+    return normalize(slug)
+
+
+class SlugTaken(ReadnotesError, IngestError):
+    "The slug already names an article made from another English file: adding would replace it"
+
+
+def check_slug_free(slug: str, en_path: Path, stored_en_path: str | None) -> None:
+    """Refuse a slug that names a stored article from a different source. The same file (as
+    resolved, or by its name, for a file moved or a command run from another folder) is a re-add
+    and replaces the article, as before."""
+    if not stored_en_path:
+        return
+    stored, new = Path(stored_en_path), Path(en_path)
+    if stored.name == new.name or stored.resolve() == new.resolve():
+        return
+    raise SlugTaken(
+        f"the slug {slug!r} already names the article added from {stored_en_path}; adding would replace it",
+        hint=f"Choose another name with --slug (e.g. --slug {slug[: MAX_SLUG_CHARS - 2]}-2).",
+    )
 
 
 def korean_sibling_name(en_path: Path) -> str:
