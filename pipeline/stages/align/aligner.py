@@ -70,8 +70,9 @@ def align(en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner | Non
             "or free some memory"
         )
     if n == 0 or m == 0:
-        unpaired = [Bead([s.index], [], 0.0, s.text, "") for s in en]
-        return unpaired + [Bead([], [s.index], 0.0, "", s.text) for s in ko]
+        # With one side empty, leaving every sentence of the other unpaired is certainly right.
+        unpaired = [Bead([s.index], [], 1.0, s.text, "") for s in en]
+        return unpaired + [Bead([], [s.index], 1.0, "", s.text) for s in ko]
     costs = bead_costs(en, ko, aligner)
     path, step_costs = best_path(en, ko, costs)
     return beads(en, ko, costs, path, step_costs)

