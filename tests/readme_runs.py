@@ -66,7 +66,9 @@ class ReadmeWorkspace:
         from pipeline.cli import cli
 
         with self.pinned():
-            result = CliRunner().invoke(cli, words[1:], catch_exceptions=False)
+            # -q: on a terminal the progress bar is redrawn in place and leaves no lines behind;
+            # CliRunner's stderr is no terminal, so readnotes would print one line per stage.
+            result = CliRunner().invoke(cli, ["-q", *words[1:]], catch_exceptions=False)
         output = result.output
         if head := re.fullmatch(r"head -(\d+)", pipe.strip()):
             output = "".join(output.splitlines(keepends=True)[: int(head.group(1))])
