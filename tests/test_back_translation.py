@@ -146,3 +146,26 @@ def test_a_resumed_back_translation_sends_only_what_is_missing(article, run, mon
 def test_meaning_cues(back: str, english: str, cue: str):
     found = translate.meaning_cue_change(back, english)
     assert found.startswith(cue) if cue else found == ""
+
+
+def test_review_b_key_shows_the_shown_pairs_back_translation(article, run, home, monkeypatch):
+    """In review, b shows the shown pair's back-translation (from the cache when it is there), and
+    the queue goes on; a translator that is down is one line, and the queue still goes on."""
+    monkeypatch.setattr("pipeline.cli.common.stdin_is_interactive", lambda: True)
+    with local_server(libre) as server:
+        monkeypatch.setenv("LIBRE_URL", server.url)
+        run("check", "m", "--back-translate", "libre")
+        sent = len(server.requests)
+        out = run("review", "m", "--back-translate", "libre", input="bbq").output
+        assert out.count("back-translation (libre): Reinforcement learning requires") == 2
+        assert "[b]ack-translate" in out and len(server.requests) == sent  # cached
+    from pipeline import store
+
+    db = store.open_db(home / "notes.db")
+    db["translation_cache"].delete_where()
+    db.conn.commit()
+    monkeypatch.setenv("LIBRE_URL", unused_url())
+    monkeypatch.setenv("READNOTES_TRANSLATE_ATTEMPTS", "1")
+    out = run("review", "m", "--back-translate", "libre", input="bq").output
+    assert "back-translate: " in out and "unreachable" in out and "Traceback" not in out
+    assert "0 decisions saved" in out

@@ -375,3 +375,15 @@ def test_re_adding_keeps_the_model_flags_and_add_llm_sends_only_new_pairs(articl
         assert len(server.requests) == sent
     run(*add)  # server gone: the cache answers
     assert {f["id"] for f in llm_flags(run)} == {f["id"] for f in stored}
+
+
+def test_review_l_key_asks_the_llm_about_the_shown_pair(article, run, monkeypatch):
+    """In review, l shows the LLM reviewer's errors on the shown pair (cached answers cost nothing)."""
+    monkeypatch.setattr("pipeline.cli.common.stdin_is_interactive", lambda: True)
+    with local_server(good) as server:
+        use(monkeypatch, server.url)
+        run("check", "m", "--llm")
+        sent = len(server.requests)
+        out = run("review", "m", input="lq").output
+        assert "[l]lm" in out and "llm: major " in out and "“필요합니다”" in out
+        assert len(server.requests) == sent

@@ -30,6 +30,8 @@ from pipeline.app.doctor import Check, diagnose
 from pipeline.app.meaning import (
     ModelCheckFailed,
     ModelChecks,
+    back_translate_pair,
+    llm_review_pair,
     model_check_flags,
     record_model_checks,
     translation_cache,
@@ -74,6 +76,8 @@ from pipeline.app.vocab import (
 from pipeline.workspace import Workspace
 
 __all__ = [
+    "back_translate_pair",
+    "llm_review_pair",
     "Alignment",
     "ArticleReport",
     "Check",

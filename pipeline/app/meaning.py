@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from pipeline.app.progress import Progress, no_progress
+from pipeline.app.terms import load_termbase
 from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Flag
 from pipeline.stages import checks, terms, translate
@@ -156,3 +157,27 @@ def _llm_review(
         text += f"; {outcome.unreadable} answers held no readable JSON (not cached: a re-run asks again)"
     options.notice(text)
     return settings.model, outcome.errors
+
+
+def back_translate_pair(ws: Workspace, flag: Flag, provider: str) -> str:
+    """What the flagged pair's Korean says in English (review's `b` key), cached like every
+    translation; a failure is a ModelCheckFailed line."""
+    try:
+        return translate.back_translate(flag.ko_text, provider, translation_cache(ws))
+    except translate.TranslationError as e:
+        raise ModelCheckFailed(
+            f"back-translation failed: {e}", hint="Try again later, or another provider"
+        ) from e
+
+
+def llm_review_pair(ws: Workspace, flag: Flag) -> list:
+    """The LLM reviewer's errors on the flagged pair alone (review's `l` key): sends it unless the
+    answer is cached; the errors are shown, and a later `check --llm` stores them as flags."""
+    from pipeline import store
+
+    article = store.load_article(ws.db, flag.slug)
+    beads = [i for i, b in enumerate(article.beads) if b.ko == flag.ko and b.en == flag.en]
+    if not beads:
+        return []
+    _model, errors = _llm_review(ws, article, load_termbase(ws), set(beads), ModelChecks(llm=True))
+    return [e for i in beads for e in errors.get(i, [])]

@@ -18,15 +18,10 @@ from pipeline.cli.common import (
     quiet,
     reads_workspace,
     stage_progress,
+    translation_providers,
     user_errors,
 )
 from pipeline.cli.root import cli
-
-
-def _providers() -> list[str]:
-    from pipeline.stages.translate import PROVIDERS
-
-    return sorted(PROVIDERS)
 
 
 def _export_formats() -> list[str]:
@@ -97,7 +92,7 @@ def flag_line(report) -> str:
 @click.option(
     "--translate",
     "provider",
-    type=RegistryChoice(_providers, "PROVIDER"),
+    type=RegistryChoice(translation_providers, "PROVIDER"),
     help="Machine-translate the English instead of reading a Korean file (cached in notes.db): "
     "google, mymemory, deepl, microsoft, libre or baidu.",
 )

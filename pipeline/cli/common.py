@@ -255,7 +255,7 @@ def stdin_is_interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _providers() -> list[str]:
+def translation_providers() -> list[str]:
     from pipeline.stages.translate import PROVIDERS
 
     return sorted(PROVIDERS)
@@ -268,7 +268,7 @@ def model_check_options(command: F) -> F:
             click.option(
                 "--back-translate",
                 "back_translate",
-                type=RegistryChoice(_providers, "PROVIDER"),
+                type=RegistryChoice(translation_providers, "PROVIDER"),
                 help="Translate each pair's Korean back to English and flag pairs that disagree "
                 "(cached in notes.db).",
             ),

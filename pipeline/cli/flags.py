@@ -13,6 +13,7 @@ from pipeline.cli.common import (
     model_check_options,
     model_checks,
     reads_workspace,
+    translation_providers,
     user_errors,
 )
 from pipeline.cli.root import cli
@@ -124,6 +125,28 @@ def flags_command(
         click.echo(f"            {v.message}  [{status_text}]")
 
 
+def _lookups(ws, provider: str) -> dict:
+    """review's on-demand keys: b (back-translation), and l (the LLM) when a server is set."""
+    import os
+
+    from pipeline import app
+
+    def back(flag) -> list[str]:
+        return [f"back-translation ({provider}): {app.back_translate_pair(ws, flag, provider)}"]
+
+    def llm(flag) -> list[str]:
+        return [
+            f"llm: {e.severity} {e.category} on “{e.span}”: {e.explanation}"
+            + (f" (suggested fix: {e.fix})" if e.fix else "")
+            for e in app.llm_review_pair(ws, flag)
+        ]
+
+    keys = {"b": ("[b]ack-translate", back)}
+    if os.environ.get("READNOTES_LLM_URL"):
+        keys["l"] = ("[l]lm", llm)
+    return keys
+
+
 def _read_key() -> str:
     key = click.getchar()
     if key == "\x03":  # Ctrl-C arrives as a character when the terminal is in raw mode
@@ -143,14 +166,23 @@ def _read_line(prompt: str, default: str) -> str:
 @cli.command("review")
 @click.argument("slug", required=False)
 @click.option("--info", "include_info", is_flag=True, help="Include info-level flags in the queue.")
+@click.option(
+    "--back-translate",
+    "back_translate",
+    type=RegistryChoice(translation_providers, "PROVIDER"),
+    default="google",
+    show_default=True,
+    help="The translator the b key asks for the shown pair's back-translation (cached in notes.db).",
+)
 @click.pass_context
 @reads_workspace
-def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> None:
+def review_command(ctx: click.Context, slug: str | None, include_info: bool, back_translate: str) -> None:
     """Review open flags one by one in the terminal, with single keys:
 
     a accept (a real error), d dismiss (a false alarm), f fix (type the corrected Korean; it can go
-    into the term base), n note, s skip, q quit. Every decision is saved at once, so Ctrl-C keeps
-    what you decided.
+    into the term base), n note, s skip, q quit; b shows the pair's back-translation, and l asks
+    the LLM reviewer about the pair (when READNOTES_LLM_URL is set). Every decision is saved at
+    once, so Ctrl-C keeps what you decided.
 
     \b
         readnotes review karpathy-2025
@@ -175,6 +207,7 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool) -> 
         read_line=_read_line,
         echo=click.echo,
         mark=lambda s: click.style(s, fg="red", bold=True, reverse=True),
+        lookups=_lookups(ws, back_translate),
     )
     with user_errors():
         result = review_queue.run_queue(ws, views, console)

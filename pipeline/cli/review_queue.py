@@ -7,7 +7,7 @@ terminal; the `review` command supplies click's. The decisions themselves are st
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline import app
 from pipeline.lang.spans import first_occurrence, mark_spans
@@ -17,6 +17,8 @@ from pipeline.workspace import Workspace
 
 KEYS = {"a": "accept", "d": "dismiss", "f": "fix", "n": "note", "s": "skip", "q": "quit"}
 HELP = "[a]ccept (a real error)  [d]ismiss (false alarm)  [f]ix  [n]ote  [s]kip  [q]uit"
+#: Keys that look something up about the shown pair and ask again: key → (help, lookup).
+Lookup = Callable[[Flag], list[str]]
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Console:
     read_line: Callable[[str, str], str]
     echo: Callable[[str], None]
     mark: Callable[[str], str] = lambda s: f"[[{s}]]"
+    #: On-demand lookups for the shown pair (b: back-translation, l: the LLM reviewer), if set up.
+    lookups: dict[str, tuple[str, Lookup]] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,11 +71,15 @@ def run_queue(ws: Workspace, views: Sequence[Flag], console: Console) -> QueueRe
         for k, view in enumerate(views, start=1):
             show(view, k, total, console)
             while True:
-                console.echo(f"  {HELP}")
+                extra = "".join(f"  {label}" for label, _ in console.lookups.values())
+                console.echo(f"  {HELP}{extra}")
                 key = console.read_key().lower()
                 action = KEYS.get(key)
                 if action is not None:
                     break
+                if key in console.lookups:
+                    _look_up(view, *console.lookups[key], console)
+                    continue
                 console.echo(f"  unknown key {key!r}")
             if action == "quit":
                 break
@@ -124,6 +132,19 @@ def run_queue(ws: Workspace, views: Sequence[Flag], console: Console) -> QueueRe
     result.decided_slugs = tuple(dict.fromkeys(decided))
     result.promoted = tuple(promoted)
     return result
+
+
+def _look_up(view: Flag, label: str, lookup: Lookup, console: Console) -> None:
+    """Show what a lookup says about the pair; a failure is one line and the queue goes on."""
+    from pipeline.errors import ReadnotesError
+
+    try:
+        lines = lookup(view)
+    except ReadnotesError as e:
+        console.echo(f"  {label.replace('[', '').replace(']', '')}: {e.user_message()}")
+        return
+    for line in lines or ["(nothing found)"]:
+        console.echo(f"  {line}")
 
 
 def _confirm_other_term(other: str, view: Flag, console: Console) -> bool:
