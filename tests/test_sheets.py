@@ -527,3 +527,22 @@ def test_list_and_show(run):
     assert text.startswith("2025 LLM Year in Review\n") and "coverage" in text and "open flags 5" in text
     bad = run("show", "nope", ok=False)
     assert bad.exit_code == 1 and "readnotes list" in bad.output
+
+
+def test_the_korean_keeps_its_list_numbering_in_the_sheet(run, home):
+    """A Korean list item written `1. …` shows its `1.` in the sheet (escaped, inside the quote)."""
+    (home / "steps.en.md").write_text(
+        "# Steps\n\nWe did two things.\n\n1. We trained the model for a week.\n"
+        "2. We evaluated it on the benchmark.\n",
+        encoding="utf-8",
+    )
+    (home / "steps.ko.md").write_text(
+        "# 단계\n\n우리는 두 가지를 했습니다.\n\n1. 우리는 모델을 일주일 동안 학습시켰습니다.\n"
+        "2. 우리는 벤치마크에서 그것을 평가했습니다.\n",
+        encoding="utf-8",
+    )
+    run("add", str(home / "steps.en.md"), "--no-semantic")
+    sheet = (home / "exports" / "steps.md").read_text(encoding="utf-8")
+    assert "> 1\\. 우리는 모델을 일주일 동안 학습시켰습니다." in sheet
+    assert "> 2\\. 우리는 벤치마크에서 그것을 평가했습니다." in sheet
+    assert "> 우리는 두 가지를 했습니다." in sheet  # a paragraph gets no marker

@@ -270,12 +270,22 @@ class _Sheet:
             yield indent.rstrip() if indent.strip() else ""
         yield from self.korean_lines(k, bead, indent)
 
+    def korean_marker(self, index: int) -> str:
+        """The list marker or numbering the reader's Korean wrote before this sentence (`1.`, `-`),
+        escaped, when the sentence opens its block: the sheet keeps the reader's text."""
+        sentence = self.article.ko_sentences[index]
+        block = next((b for b in self.article.ko.blocks if b.index == sentence.block), None)
+        if block is None or not block.marker or sentence.start != 0:
+            return ""
+        return md_escape(block.marker) + " "
+
     def korean_lines(self, k: int, bead: Bead, indent: str) -> Iterator[str]:
         blank = indent.rstrip() if indent.strip() else ""
         flags = self.flags_of_bead.get(k, [])
         if bead.ko:
             spans, elsewhere = self.evidence_spans(bead, flags)
             korean = " ".join(self.marked("ko", j, evidence=spans.get(j)) for j in bead.ko)
+            korean = self.korean_marker(bead.ko[0]) + korean
             note = "" if bead.en else " " + ADDED
             refs = "".join(self._flag_ref(f) for f in elsewhere)
             mark = f"{FLAG_MARK} " if flags and not bead.en else ""
