@@ -36,7 +36,9 @@ SPECIAL = list("#*-_[]()>`!|\\<&~=.:?\n\n\n \t\r\x00\x1b\x0c") + [
     "title: &a x\n",
     "*a",
 ]
-TEXT = st.lists(st.one_of(st.sampled_from(SPECIAL), st.characters(), st.text(max_size=12)), max_size=120).map(
+#: Any character a file can hold: lone surrogates (Cs) cannot be encoded, so no file carries them.
+CHAR = st.characters(exclude_categories=("Cs",))
+TEXT = st.lists(st.one_of(st.sampled_from(SPECIAL), CHAR, st.text(CHAR, max_size=12)), max_size=120).map(
     "".join
 )
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "cp949", "utf-16"])
@@ -51,7 +53,12 @@ def assert_clean(doc) -> None:
     assert not INVISIBLE & set(doc.title)
 
 
-@settings(max_examples=300, deadline=2_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    derandomize=True,
+    max_examples=300,
+    deadline=2_000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(text=TEXT, lang=st.sampled_from(["en", "ko"]), suffix=st.sampled_from([".md", ".txt"]), enc=ENCODINGS)
 def test_reading_any_text_gives_clean_blocks_or_an_ingest_error(tmp_path, text, lang, suffix, enc):
     path = tmp_path / f"fuzz{suffix}"
@@ -67,7 +74,12 @@ def test_reading_any_text_gives_clean_blocks_or_an_ingest_error(tmp_path, text, 
     assert_clean(doc)
 
 
-@settings(max_examples=200, deadline=2_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    derandomize=True,
+    max_examples=200,
+    deadline=2_000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.binary(max_size=2_000))
 def test_reading_any_bytes_gives_a_document_or_an_ingest_error(tmp_path, data):
     path = tmp_path / "fuzz.md"
@@ -79,7 +91,7 @@ def test_reading_any_bytes_gives_a_document_or_an_ingest_error(tmp_path, data):
     assert_clean(doc)
 
 
-@settings(max_examples=300, deadline=1_000)
+@settings(derandomize=True, max_examples=300, deadline=1_000)
 @given(name=st.text(min_size=1, max_size=300).filter(lambda s: "/" not in s and "\x00" not in s))
 def test_any_file_name_gives_an_acceptable_slug(name):
     slug = ingest.slug_for(Path(name + ".en.md"))
@@ -87,7 +99,7 @@ def test_any_file_name_gives_an_acceptable_slug(name):
     assert len(slug) <= ingest.MAX_SLUG_CHARS
 
 
-@settings(max_examples=300, deadline=1_000)
+@settings(derandomize=True, max_examples=300, deadline=1_000)
 @given(text=TEXT)
 def test_terminal_safe_text_has_no_controls_but_newlines_and_tabs(text):
     shown = terminal_safe(text)
