@@ -363,3 +363,13 @@ def test_add_several_files_or_a_folder_in_one_run(tmp_path, kiwi, nlp):
     empty.mkdir()
     none = invoke("--home", str(home), "add", str(empty))
     assert none.exit_code == 1 and none.output.startswith("Error: no English article files in ")
+
+
+def test_article_text_printed_to_a_terminal_has_controls_escaped(ws):
+    """A stored sentence with an escape sequence or a bidi override is shown escaped, not obeyed."""
+    conn = db.open_db(ws / "notes.db")
+    conn.execute("update articles set title = ? where slug = ?", ["Evil \x1b[2J\u202etitle", SLUG])
+    conn.conn.commit()
+    shown = invoke("--home", str(ws), "list").output
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "Evil \\x1b[2J\\u202etitle" in shown

@@ -160,11 +160,11 @@ def test_code_image_and_html_blocks_stay_in_place(sheet):
     kinds = [
         t.type for t in tokens if t.type in ("fence", "html_block", "heading_open") or t.type == "inline"
     ]
-    fence = next(t for t in tokens if t.type == "fence")
-    assert fence.info == "python" and fence.content == "x = 1  # not a heading\n"
-    assert "html_block" in kinds and tokens[[t.type for t in tokens].index("html_block")].content.startswith(
-        "<div>raw html</div>"
-    )
+    fences = [t for t in tokens if t.type == "fence"]
+    assert fences[0].info == "python" and fences[0].content == "x = 1  # not a heading\n"
+    # Raw HTML stays in place, shown as code: never live in the sheet.
+    assert "html_block" not in kinds and fences[1].info == "html"
+    assert fences[1].content.startswith("<div>raw html</div>")
     images = [c for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "image"]
     assert [i.attrs["src"] for i in images] == ["fig.png"]
     # Order: quote (and its Korean), code, image, html, then the Closing heading.
@@ -198,3 +198,16 @@ def test_jsonl_and_tsv(article):
     assert json.loads(lines[2])["ko"] == [] and json.loads(lines[9])["en"] == []
     bead = Bead([0], [0], 0.5, "tab\there\nand newline", "한국어")
     assert export.beads_tsv([bead]).splitlines() == ["en\tko\tscore", "tab here and newline\t한국어\t0.500"]
+
+
+def test_raw_html_from_the_article_is_shown_as_code_never_live(run, home):
+    """A pasted page's raw HTML (a script, a form) is kept in the sheet, inside a code fence."""
+    (home / "h.en.md").write_text(
+        "# Page\n\nThe text of the article.\n\n<script>alert('x')</script>\n\nThe last line.\n",
+        encoding="utf-8",
+    )
+    (home / "h.ko.md").write_text("# 페이지\n\n글의 본문입니다.\n\n마지막 줄입니다.\n", encoding="utf-8")
+    run("add", str(home / "h.en.md"), "--no-semantic")
+    sheet = (home / "exports" / "h.md").read_text(encoding="utf-8")
+    assert "```html\n<script>alert('x')</script>\n```" in sheet
+    assert sheet.count("<script>") == 1

@@ -476,3 +476,10 @@ def test_get_finds_a_term_by_any_of_its_forms_as_the_first_entry_having_it():
     names = [f for t in base for f in t.english_forms] + ["Fine Tuning", "no such term", "LLMS"]
     assert all(base.get(name) is scanned(name) for name in names)
     assert base.get("no such term") is None
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "-"])
+def test_a_blank_term_is_refused_in_one_line(home, blank):
+    result = CliRunner().invoke(cli, ["--home", str(home), "terms", "add", blank, "--ko", "보상"])
+    assert result.exit_code == 1 and result.output.startswith("Error: ") and "is not a term" in result.output
+    assert result.output.count("\n") == 1

@@ -9,6 +9,7 @@ import click
 
 from pipeline.cli.common import (
     RegistryChoice,
+    echo,
     echo_json,
     existing_file,
     json_option,
@@ -67,7 +68,7 @@ def _check_semantic_options(use_semantic: bool | None, embeddings: Path | None) 
 def warn_coverage(warnings: list[str]) -> None:
     # On stderr: stdout may be JSON (add --json) or JSON Lines (align) that a script reads.
     for warning in warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        echo(f"Warning: {warning}", err=True)
 
 
 def flag_line(report) -> str:
@@ -169,7 +170,7 @@ def add(
             if len(paths) == 1:
                 raise
             failed += 1  # the others still run; the summary says how many failed
-            click.echo(f"Error: {e.format_message()}", err=True)
+            echo(f"Error: {e.format_message()}", err=True)
             continue
         _echo_added(report, as_json)
     if failed:
@@ -182,14 +183,14 @@ def _echo_added(report, as_json: bool) -> None:
     if as_json:
         summary = {"slug": report.slug, "title": report.title, "provenance": report.provenance}
         summary |= counts.__dict__ | {"flags": report.flags.by_severity(), "open_flags": report.flags.open}
-        click.echo(json.dumps(summary | {k: str(v) for k, v in report.paths.items()}, ensure_ascii=False))
+        echo(json.dumps(summary | {k: str(v) for k, v in report.paths.items()}, ensure_ascii=False))
         return
-    click.echo(
+    echo(
         f"{report.slug}: {counts.en} English and {counts.ko} Korean sentences in {counts.beads} pairs, "
         f"{counts.coverage:.0%} covered, {counts.untranslated} untranslated, {counts.added} added."
     )
-    click.echo(flag_line(report))
-    click.echo(f"Study sheet: {report.paths['sheet']}")
+    echo(flag_line(report))
+    echo(f"Study sheet: {report.paths['sheet']}")
 
 
 @cli.command("align")
@@ -228,9 +229,9 @@ def align_command(
     if out:
         with user_errors():  # a full disk, a device or a symlink as --out: one Error line
             app.write_file(out, text)
-        click.echo(f"{len(result.beads)} beads written to {out}", err=True)
+        echo(f"{len(result.beads)} beads written to {out}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
 
 
 @cli.command()
@@ -270,7 +271,7 @@ def sheet(ws, slug: str, fmt: str, paper: str, layout: str, out: Path | None) ->
     options = {"paper": paper, "layout": layout} if fmt == "html" else {}
     with user_errors():
         result = app.export_article(ws, slug, fmt, out, **options)
-    click.echo(f"Study sheet: {result.paths[0]}")
+    echo(f"Study sheet: {result.paths[0]}")
 
 
 @cli.command("list")
@@ -291,9 +292,9 @@ def list_articles(ws, as_json: bool) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
+        echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
     for r in rows:
-        click.echo(
+        echo(
             f"{r['slug']}\t{r['title']}\t{r['n_en']} sentences\t{r['coverage']:.0%} covered"
             f"\t{r['hits']} hits\t{r['open_flags']} open flags\tread {r['read']}"
         )
@@ -317,7 +318,7 @@ def show(ws, slug: str, as_json: bool) -> None:
     if as_json:
         echo_json(row)
         return
-    click.echo(row["title"])
+    echo(row["title"])
     for label, value in (
         ("slug", row["slug"]),
         ("source", row["source_url"] or "—"),
@@ -329,7 +330,7 @@ def show(ws, slug: str, as_json: bool) -> None:
         ("vocabulary", f"{row['hits']} hits"),
         ("open flags", str(row["open_flags"])),
     ):
-        click.echo(f"  {label:<11}{value}")
+        echo(f"  {label:<11}{value}")
 
 
 @cli.command("export")
@@ -370,7 +371,7 @@ def export_command(ws, slug: str | None, fmt: str, every: bool, raw: bool) -> No
                 result = app.export_article(ws, one, fmt, raw=raw)
         except NothingToExport as e:
             if every:  # one article with nothing to export does not stop the others
-                click.echo(f"{one}: skipped, {e}", err=True)
+                echo(f"{one}: skipped, {e}", err=True)
                 continue
             hint = (
                 "Import your notes (readnotes vocab import NOTES.md), then run this again."
@@ -378,7 +379,7 @@ def export_command(ws, slug: str | None, fmt: str, every: bool, raw: bool) -> No
                 else "Check the article with: readnotes show " + one
             )
             raise click.ClickException(f"{e}. {hint}") from e
-        click.echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
+        echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
 
 
 @cli.command("search")
@@ -408,9 +409,9 @@ def search_command(ws, query: str, limit: int, as_json: bool) -> None:
         echo_json([m.to_json() for m in matches])
         return
     if not matches:
-        click.echo(f"No sentence matches {query!r}.")
+        echo(f"No sentence matches {query!r}.")
     for m in matches:
-        click.echo(f"{m.slug} · {m.title} · {m.lang} #{m.sentence}")
-        click.echo(f"  {m.marked()}")
+        echo(f"{m.slug} · {m.title} · {m.lang} #{m.sentence}")
+        echo(f"  {m.marked()}")
         for p in m.paired:
-            click.echo(f"  > {p['text']}")
+            echo(f"  > {p['text']}")

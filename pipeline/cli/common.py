@@ -87,6 +87,14 @@ class RegistryChoice(click.Choice):
         return self._metavar
 
 
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """Print a line that may hold article text: control and bidi characters are shown escaped, so a
+    stored sentence cannot move the cursor or reverse what the terminal shows."""
+    from pipeline.lang.text import terminal_safe
+
+    click.echo(terminal_safe(text), err=err, nl=nl)
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pipeline.cli.common import echo_json, json_option, plural
+from pipeline.cli.common import echo, echo_json, json_option, plural
 from pipeline.cli.root import cli
 
 
@@ -29,9 +29,9 @@ def doctor_command(ws, as_json: bool) -> None:
     else:
         for c in checks:
             mark = "ok" if c.ok else ("FAIL" if c.required else "--")
-            click.echo(f"{mark:<5} {c.name}: {c.found}")
+            echo(f"{mark:<5} {c.name}: {c.found}")
             if not c.ok and c.fix:
-                click.echo(f"      fix: {c.fix}")
+                echo(f"      fix: {c.fix}")
     if failed:
         names = ", ".join(c.name for c in failed)
         raise click.ClickException(

@@ -8,6 +8,7 @@ from pipeline.cli import common
 from pipeline.cli.articles import flag_line
 from pipeline.cli.common import (
     RegistryChoice,
+    echo,
     echo_json,
     json_option,
     model_check_options,
@@ -17,6 +18,7 @@ from pipeline.cli.common import (
     user_errors,
 )
 from pipeline.cli.root import cli
+from pipeline.lang.text import terminal_safe
 from pipeline.models import FLAG_STATUSES, SEVERITIES
 
 
@@ -73,9 +75,9 @@ def check_command(
         )
         return
     for r in reports:
-        click.echo(f"{r.slug}: " + flag_line(r).removeprefix("Flags: "))
+        echo(f"{r.slug}: " + flag_line(r).removeprefix("Flags: "))
     if not reports:
-        click.echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
+        echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
 
 
 @cli.command("flags")
@@ -113,16 +115,16 @@ def flags_command(
         echo_json([v.to_json() for v in views])
         return
     if not views:
-        click.echo("No flags." if not status else f"No {status} flags.")
+        echo("No flags." if not status else f"No {status} flags.")
         return
     current = None
     for v in views:
         if v.slug != current:
             current = v.slug
-            click.echo(click.style(v.slug, bold=True))
+            click.echo(click.style(terminal_safe(v.slug), bold=True))
         status_text = v.status + (f": {v.fix}" if v.fix else "")
-        click.echo(f"  {v.id[:8]}  {v.severity:<7}  {v.check:<14}  {v.evidence[:60]}")
-        click.echo(f"            {v.message}  [{status_text}]")
+        echo(f"  {v.id[:8]}  {v.severity:<7}  {v.check:<14}  {v.evidence[:60]}")
+        echo(f"            {v.message}  [{status_text}]")
 
 
 def _lookups(ws, provider: str) -> dict:
@@ -200,7 +202,7 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool, bac
         views = app.review_queue(ws, slug, include_info)
     if not views:
         more = "" if include_info else " (--info includes info flags)"
-        click.echo(f"Nothing to review: no open flags.{more}")
+        echo(f"Nothing to review: no open flags.{more}")
         return
     console = review_queue.Console(
         read_key=_read_key,
@@ -213,11 +215,11 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool, bac
         result = review_queue.run_queue(ws, views, console)
         for s in result.decided_slugs:
             what = "fixes" if s in result.fixed_slugs else "decisions"
-            click.echo(f"Study sheet with your {what}: {app.write_sheet(ws, s)}")
+            echo(f"Study sheet with your {what}: {app.write_sheet(ws, s)}")
     stopped = "Stopped. " if result.interrupted else ""
     # Every flag is counted once, also when Ctrl-C lands inside the fix or note prompt.
     left = len(views) - result.decided - result.skipped
-    click.echo(
+    echo(
         f"{stopped}{common.plural(result.decided, 'decision')} saved, {result.skipped} skipped, {left} left."
     )
     if result.interrupted:

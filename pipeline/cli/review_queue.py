@@ -7,10 +7,11 @@ terminal; the `review` command supplies click's. The decisions themselves are st
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline import app
 from pipeline.lang.spans import first_occurrence, mark_spans
+from pipeline.lang.text import terminal_safe
 from pipeline.models import Flag
 from pipeline.stages.review import Promotion, flag_subject, promotion_for
 from pipeline.workspace import Workspace
@@ -50,6 +51,11 @@ def highlight(text: str, evidence: str, mark: Callable[[str], str]) -> str:
 
 
 def show(view: Flag, position: int, total: int, console: Console) -> None:
+    # Article text is shown with control and bidi characters escaped, before the evidence is marked.
+    view = replace(
+        view,
+        **{k: terminal_safe(getattr(view, k)) for k in ("message", "en_text", "ko_text", "evidence", "slug")},
+    )
     console.echo("")
     console.echo(f"[{position}/{total}] {view.slug} · {view.severity} · {view.check} · {view.id}")
     console.echo(f"  {view.message}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli import common
-from pipeline.cli.common import echo_json, existing_file, json_option, reads_workspace, user_errors
+from pipeline.cli.common import echo, echo_json, existing_file, json_option, reads_workspace, user_errors
 from pipeline.cli.root import ReadnotesGroup, cli
 
 
@@ -53,7 +53,7 @@ def terms_add(ws, term: str, accepted, forbidden, acronym: str, aliases, note: s
     entry = Term(term, list(aliases), acronym, list(accepted), list(forbidden), note, ambiguous, "add")
     with user_errors():
         saved = app.add_term(ws, entry)
-    click.echo(_term_line(saved))
+    echo(_term_line(saved))
 
 
 @terms_group.command("edit")
@@ -78,7 +78,7 @@ def terms_edit(ws, term: str, accepted, forbidden, drop_accepted, drop_forbidden
 
     with user_errors():
         entry = app.edit_term(ws, term, accepted, forbidden, drop_accepted, drop_forbidden)
-    click.echo(_term_line(entry))
+    echo(_term_line(entry))
 
 
 @terms_group.command("remove")
@@ -95,9 +95,9 @@ def terms_remove(ws, term: str) -> None:
 
     with user_errors():
         removed, bundled = app.remove_term(ws, term)
-    click.echo(f"Removed your entry for {removed.label()}.")
+    echo(f"Removed your entry for {removed.label()}.")
     if bundled is not None:
-        click.echo(f"The bundled entry applies again: {_term_line(bundled)}")
+        echo(f"The bundled entry applies again: {_term_line(bundled)}")
 
 
 @terms_group.command("list")
@@ -120,11 +120,9 @@ def terms_list(ws, query: str | None, user_only: bool, as_json: bool) -> None:
         echo_json([t.__dict__ for t in entries])
         return
     for t in entries:
-        click.echo(_term_line(t))
+        echo(_term_line(t))
     if not entries:
-        click.echo(
-            "No matching terms." if query else "No terms of your own yet: `readnotes terms add TERM --ko …`"
-        )
+        echo("No matching terms." if query else "No terms of your own yet: `readnotes terms add TERM --ko …`")
 
 
 @terms_group.command("import")
@@ -141,7 +139,7 @@ def terms_import(ws, tsv_file: Path) -> None:
     existing_file(tsv_file, "term-base TSV")
     with user_errors(tsv_file):
         n = app.import_terms_file(ws, tsv_file)
-    click.echo(f"Imported {n} terms from {tsv_file}.")
+    echo(f"Imported {n} terms from {tsv_file}.")
 
 
 @terms_group.command("export")
@@ -162,9 +160,9 @@ def terms_export(ws, out: Path | None, user_only: bool) -> None:
         if out:
             app.write_file(out, text)
     if out:
-        click.echo(f"{text.count(chr(10)) - 1} terms written to {out}", err=True)
+        echo(f"{text.count(chr(10)) - 1} terms written to {out}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
 
 
 @terms_group.command("harvest")
@@ -194,7 +192,7 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
         return
     new = [c for c in found if c.status != "known"]
     if not new:
-        click.echo(f"No new term pairs in {source} ({len(found)} already in the term base).")
+        echo(f"No new term pairs in {source} ({len(found)} already in the term base).")
         return
     if not add_all and not common.stdin_is_interactive():
         raise click.ClickException(
@@ -206,7 +204,7 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
         label = f"{c.english}" + (f" ({c.acronym})" if c.acronym and c.acronym != c.english else "")
         note = f"  ⚠ {c.reason}" if c.status == "conflict" else ""
         note += f"  ? {c.doubt}" if c.doubt else ""
-        click.echo(f"[{k}/{len(new)}] {label} = {c.korean}{note}\n    {c.context[:120]}")
+        echo(f"[{k}/{len(new)}] {label} = {c.korean}{note}\n    {c.context[:120]}")
         if add_all:
             if c.status == "conflict" or not c.confident:
                 skipped += 1
@@ -223,9 +221,9 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
             with user_errors():
                 app.add_term(ws, c.to_term())
             added += 1
-    click.echo(f"{added} terms added to the term base.")
+    echo(f"{added} terms added to the term base.")
     if skipped:
-        click.echo(
+        echo(
             f"{skipped} left out (a conflict, or not sure of the Korean): "
             f"run `readnotes terms harvest {source}` without --all to decide them one by one."
         )

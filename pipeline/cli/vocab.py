@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import echo_json, existing_file, json_option, reads_workspace, user_errors
+from pipeline.cli.common import echo, echo_json, existing_file, json_option, reads_workspace, user_errors
 from pipeline.cli.root import ReadnotesGroup, cli
 from pipeline.models import VOCAB_STATUSES
 
@@ -17,20 +17,20 @@ def _echo_report(report, retagged, as_json: bool, what: str) -> None:
         summary["retagged"] = retagged.__dict__ if retagged else None
         echo_json(summary)
         return
-    click.echo(
+    echo(
         f"{what}: {report.count('added')} added, {report.count('updated')} updated, "
         f"{report.count('skipped')} skipped."
     )
     for change in report.changes:
         where = f"line {change.line}" if change.line else "cli"
         subject = f"{change.term} ({where})" if change.term else where
-        click.echo(f"  {change.action:<8}{subject}: {change.reason}")
+        echo(f"  {change.action:<8}{subject}: {change.reason}")
     _echo_retagged(retagged)
 
 
 def _echo_retagged(retagged) -> None:
     if retagged and retagged.articles:
-        click.echo(f"Re-tagged {retagged.articles} article(s): {retagged.hits} hit(s).")
+        echo(f"Re-tagged {retagged.articles} article(s): {retagged.hits} hit(s).")
 
 
 @cli.group("vocab", cls=ReadnotesGroup)
@@ -104,10 +104,10 @@ def vocab_list(ws, status: str | None, as_json: bool) -> None:
         echo_json([t.to_json() | {"hits": n} for t, n in listed])
         return
     if not listed:
-        click.echo("No terms yet. Import your notes with: readnotes vocab import NOTES.md")
+        echo("No terms yet. Import your notes with: readnotes vocab import NOTES.md")
     for t, n in listed:
         aliases = f" ({', '.join(t.aliases)})" if t.aliases else ""
-        click.echo(f"{t.term}{aliases}\t{t.status}\t{t.gloss or '—'}\t{n} hit(s)")
+        echo(f"{t.term}{aliases}\t{t.status}\t{t.gloss or '—'}\t{n} hit(s)")
 
 
 @vocab_group.command("set")
@@ -124,7 +124,7 @@ def vocab_set(ws, term: str, status: str) -> None:
 
     with user_errors():
         found, retagged = app.set_vocab_status(ws, term, status)
-    click.echo(f"{found.term}: {status}")
+    echo(f"{found.term}: {status}")
     _echo_retagged(retagged)
 
 
@@ -148,14 +148,14 @@ def vocab_hits(ws, term: str | None, as_json: bool) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("No hits. Add an article (readnotes add) or run: readnotes vocab retag")
+        echo("No hits. Add an article (readnotes add) or run: readnotes vocab retag")
     for r in rows:
         text = r["text"]
         marked = text[: r["start"]] + "**" + text[r["start"] : r["end"]] + "**" + text[r["end"] :]
-        click.echo(f"{r['term']}\t{r['slug']}#{r['sentence']}\t{marked}")
+        echo(f"{r['term']}\t{r['slug']}#{r['sentence']}\t{marked}")
         for ko in r["korean"]:
             spans = ", ".join(h["surface"] for h in ko["hits"])
-            click.echo(f"\t\t> {ko['text']}" + (f"  [{spans}]" if spans else ""))
+            echo(f"\t\t> {ko['text']}" + (f"  [{spans}]" if spans else ""))
 
 
 @vocab_group.command("retag")
@@ -170,6 +170,6 @@ def vocab_retag(ws) -> None:
 
     with user_errors():
         summary = app.retag(ws)
-    click.echo(f"Re-tagged {summary.articles} article(s): {summary.hits} hit(s).")
+    echo(f"Re-tagged {summary.articles} article(s): {summary.hits} hit(s).")
     for slug, n in summary.by_slug.items():
-        click.echo(f"  {slug}\t{n} hit(s)")
+        echo(f"  {slug}\t{n} hit(s)")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipeline.lang.spans import first_occurrence
-from pipeline.models import Article, Bead, Flag, FlagCounts, VocabHit, coverage
+from pipeline.models import Article, Bead, Block, Flag, FlagCounts, VocabHit, coverage
 from pipeline.output.formats import SHOWN_FLAG_STATUSES, cell, flags_by_bead
 
 NO_KOREAN = "*(no Korean translation)*"
@@ -328,7 +328,7 @@ class _Sheet:
         list_indents: list[str] = []
         for block in article.en.blocks:
             if not block.alignable:
-                yield block.text
+                yield from _kept_block(block)
                 yield ""
                 continue
             ks = by_block.get(block.index, [])
@@ -506,3 +506,12 @@ def flags_summary(counts: FlagCounts) -> str:
         f"{counts.open} open · {counts.accepted} accepted · {counts.fixed} fixed · "
         f"{counts.dismissed} dismissed · {counts.info} info"
     )
+
+
+def _kept_block(block: Block) -> list[str]:
+    """A block kept as the article has it (code, an image): its Markdown source. Raw HTML from the
+    article is shown as code, never left live in the sheet (a pasted page may carry scripts)."""
+    if block.kind != "html":
+        return [block.text]
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", block.text)), default=0))
+    return [f"{fence}html", block.text.rstrip("\n"), fence]

@@ -287,6 +287,8 @@ def bundled() -> TermBase:
 
 def merged_entry(base: TermBase, term: Term) -> Term:
     """A new entry, or the existing one (bundled or user) extended with the new forms and renderings."""
+    if not term_key(term.term):  # an empty key would be one entry every blank term overwrites
+        raise TermError(f"{term.term!r} is not a term: give its English, e.g. `reward model`")
     existing = base.get(term.term) or (base.get(term.acronym) if term.acronym else None)
     if existing is not None:
         merged = existing.extended(term.accepted, term.forbidden, source=term.source)
