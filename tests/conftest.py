@@ -59,3 +59,23 @@ def run(home: Path, kiwi, nlp):
         return result
 
     return invoke
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory, kiwi, nlp) -> Path:
+    """A workspace after `readnotes add` on the sample (built once per module; tests use copies)."""
+    home = tmp_path_factory.mktemp("added")
+    shutil.copytree(RAW, home / "raw")
+    result = CliRunner().invoke(
+        cli, ["--home", str(home), "-q", "add", str(home / "raw/karpathy-2025.en.md")], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return home
+
+
+@pytest.fixture
+def ws(added, tmp_path) -> Path:
+    """A fresh copy of the `added` workspace."""
+    home = tmp_path / "ws"
+    shutil.copytree(added, home)
+    return home

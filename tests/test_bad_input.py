@@ -9,7 +9,6 @@ row per translation unit, each row one sentence on both sides.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -200,23 +199,6 @@ NOTHING_TO_ALIGN = {
     ),
     "punctuation": ("...\n\n— 2025 —\n", "...\n\n(1)\n", NO_WORDS),
 }
-
-
-@pytest.fixture(scope="module")
-def added(tmp_path_factory, kiwi, nlp) -> Path:
-    """A workspace with the sample article stored (built once; tests use copies)."""
-    home = tmp_path_factory.mktemp("added")
-    shutil.copytree(ROOT / "raw", home / "raw")
-    result = invoke("--home", str(home), "-q", "add", str(home / SAMPLE_EN))
-    assert result.exit_code == 0, result.output
-    return home
-
-
-@pytest.fixture
-def ws(added, tmp_path) -> Path:
-    home = tmp_path / "ws"
-    shutil.copytree(added, home)
-    return home
 
 
 def assert_one_line_error(result, path: Path, message: str) -> None:

@@ -26,25 +26,6 @@ def invoke(*args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(cli, list(args), env=env)
 
 
-@pytest.fixture(scope="module")
-def added(tmp_path_factory, kiwi, nlp) -> Path:
-    """A workspace after `readnotes add` on the sample (built once; tests use copies)."""
-    home = tmp_path_factory.mktemp("added")
-    shutil.copytree(ROOT / "raw", home / "raw")
-    result = CliRunner().invoke(
-        cli, ["--home", str(home), "-q", "add", str(home / "raw/karpathy-2025.en.md")], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return home
-
-
-@pytest.fixture
-def ws(added, tmp_path) -> Path:
-    home = tmp_path / "ws"
-    shutil.copytree(added, home)
-    return home
-
-
 def bead_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()]
 

@@ -195,22 +195,6 @@ def test_korean_parentheticals(kiwi):
     assert terms.korean_parentheticals("사전 학습(GPT-2/3, ~2020년)") == ()
 
 
-@pytest.mark.parametrize(
-    ("latin", "hangul", "reading"),
-    [
-        ("FBI", "에프비아이", True),
-        ("Trump", "트럼프", True),
-        ("FEMAIL", "피메일", True),
-        ("JAY-Z", "제이-지", True),
-        ("FBI", "연방수사국", False),
-        ("SFT", "스위칭 함수 이론", False),
-        ("LLM", "학습 모델", False),
-    ],
-)
-def test_transliteration(latin: str, hangul: str, reading: bool):
-    assert terms.transliterates(latin, hangul) is reading
-
-
 # ---------------------------------------------------------------------------------------------
 # Harvest
 # ---------------------------------------------------------------------------------------------
