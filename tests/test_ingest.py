@@ -166,3 +166,20 @@ def test_korean_sibling(tmp_path):
     assert ingest.find_korean_sibling(en) is None
     ko = write(tmp_path, "post.ko.txt", KOREAN.encode())
     assert ingest.find_korean_sibling(en) == ko
+
+
+def test_a_txt_article_takes_its_headline_as_title_and_drops_typed_markup(tmp_path):
+    """A .txt file reads like a .md one: a first short line without a sentence end is the title, and
+    Markdown typed into a line (`**bold**`, a link) loses its markup but keeps its words."""
+    path = tmp_path / "post.en.txt"
+    path.write_text(
+        "A Short Headline About Models\n\nThe **reward model** was trained on [the data](http://x.y). "
+        "It worked.\n",
+        encoding="utf-8",
+    )
+    doc = ingest.read_document(path, "en")
+    assert doc.title == "A Short Headline About Models"
+    assert doc.blocks[1].text == "The reward model was trained on the data. It worked."
+    prose = tmp_path / "prose.en.txt"
+    prose.write_text("This first line is a sentence.\n\nAnother one follows here.\n", encoding="utf-8")
+    assert ingest.read_document(prose, "en").title == ""  # a sentence is no title

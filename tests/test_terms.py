@@ -88,7 +88,7 @@ def test_import_is_all_or_nothing(home: Path, kiwi):
 def test_import_export_round_trip(home: Path, kiwi):
     good = home / "good.tsv"
     good.write_text(HEADER + "widget learning\t\tWL\t위젯 학습\t위젯 배움\tmade up\n", encoding="utf-8")
-    assert "Imported 1 terms" in invoke(home, "terms", "import", str(good)).output
+    assert "Imported 1 term from" in invoke(home, "terms", "import", str(good)).output
     listed = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
     assert listed[0]["accepted"] == ["위젯 학습"] and listed[0]["source"] == "import"
     out = home / "export.tsv"
@@ -300,8 +300,8 @@ def test_harvest_file_confirms_into_the_base(home: Path, kiwi, monkeypatch):
     refused = invoke(home, "terms", "harvest", str(notes), ok=False)
     assert refused.exit_code == 1 and "--json" in refused.output
     monkeypatch.setattr("pipeline.cli.common.stdin_is_interactive", lambda: True)
-    result = invoke(home, "terms", "harvest", str(notes), input="y\nn\n")
-    assert "1 terms added" in result.output
+    result = invoke(home, "terms", "harvest", str(notes), input="yn")  # single keys, no Enter
+    assert "1 term added" in result.output
     listed = json.loads(invoke(home, "terms", "list", "--user", "--json").stdout)
     assert [(t["term"], t["accepted"]) for t in listed] == [("widget distillation", ["위젯 증류"])]
 

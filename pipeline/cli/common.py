@@ -259,6 +259,30 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def read_key() -> str:
+    """One key from the terminal, without Enter (review, terms harvest)."""
+    key = click.getchar()
+    if key == "\x03":  # Ctrl-C arrives as a character when the terminal is in raw mode
+        raise KeyboardInterrupt
+    if key in ("", "\x04"):  # input closed, or Ctrl-D
+        raise EOFError
+    return key
+
+
+def ask_key(prompt: str, keys: str, default: str) -> str:
+    """A single-key question like review's: Enter is the default, Ctrl-C or end of input is q."""
+    echo(f"{prompt} ", nl=False)
+    while True:
+        try:
+            key = read_key().lower()
+        except (KeyboardInterrupt, EOFError):
+            key = "q"
+        key = default if key in ("\r", "\n") else key
+        if key in keys:
+            echo(key)
+            return key
+
+
 def stdin_is_interactive() -> bool:
     return sys.stdin.isatty()
 

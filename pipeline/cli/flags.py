@@ -13,6 +13,7 @@ from pipeline.cli.common import (
     json_option,
     model_check_options,
     model_checks,
+    read_key,
     reads_workspace,
     translation_providers,
     user_errors,
@@ -149,15 +150,6 @@ def _lookups(ws, provider: str) -> dict:
     return keys
 
 
-def _read_key() -> str:
-    key = click.getchar()
-    if key == "\x03":  # Ctrl-C arrives as a character when the terminal is in raw mode
-        raise KeyboardInterrupt
-    if key in ("", "\x04"):  # input closed, or Ctrl-D
-        raise EOFError
-    return key
-
-
 def _read_line(prompt: str, default: str) -> str:
     try:
         return click.prompt(prompt, default=default or "", show_default=bool(default))
@@ -205,7 +197,7 @@ def review_command(ctx: click.Context, slug: str | None, include_info: bool, bac
         echo(f"Nothing to review: no open flags.{more}")
         return
     console = review_queue.Console(
-        read_key=_read_key,
+        read_key=read_key,
         read_line=_read_line,
         echo=click.echo,
         mark=lambda s: click.style(s, fg="red", bold=True, reverse=True),

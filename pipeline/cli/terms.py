@@ -7,7 +7,16 @@ from pathlib import Path
 import click
 
 from pipeline.cli import common
-from pipeline.cli.common import echo, echo_json, existing_file, json_option, reads_workspace, user_errors
+from pipeline.cli.common import (
+    ask_key,
+    echo,
+    echo_json,
+    existing_file,
+    json_option,
+    plural,
+    reads_workspace,
+    user_errors,
+)
 from pipeline.cli.root import ReadnotesGroup, cli
 
 
@@ -139,7 +148,7 @@ def terms_import(ws, tsv_file: Path) -> None:
     existing_file(tsv_file, "term-base TSV")
     with user_errors(tsv_file):
         n = app.import_terms_file(ws, tsv_file)
-    echo(f"Imported {n} terms from {tsv_file}.")
+    echo(f"Imported {plural(n, 'term')} from {tsv_file}.")
 
 
 @terms_group.command("export")
@@ -160,7 +169,7 @@ def terms_export(ws, out: Path | None, user_only: bool) -> None:
         if out:
             app.write_file(out, text)
     if out:
-        echo(f"{text.count(chr(10)) - 1} terms written to {out}", err=True)
+        echo(f"{plural(text.count(chr(10)) - 1, 'term')} written to {out}", err=True)
     else:
         echo(text, nl=False)
 
@@ -211,17 +220,14 @@ def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
                 continue
             answer = "y"
         else:
-            try:
-                answer = click.prompt("  add? [y/n/q]", type=click.Choice(["y", "n", "q"]), default="n")
-            except click.Abort:
-                answer = "q"
+            answer = ask_key("  add? [y/n/q]", "ynq", default="n")
         if answer == "q":
             break
         if answer == "y":
             with user_errors():
                 app.add_term(ws, c.to_term())
             added += 1
-    echo(f"{added} terms added to the term base.")
+    echo(f"{plural(added, 'term')} added to the term base.")
     if skipped:
         echo(
             f"{skipped} left out (a conflict, or not sure of the Korean): "

@@ -365,9 +365,34 @@ def parse_plain_text(text: str, lang: Lang) -> Document:
         if chunk:
             for block in pasted_blocks(Block(0, "paragraph", "", chunk_start), chunk):
                 block.index = len(blocks)
+                block.text = _plain_inline(block.text)
                 blocks.append(block)
             chunk = []
-    return Document(lang=lang, blocks=blocks)
+    return Document(lang=lang, blocks=blocks, title=_title_line(blocks))
+
+
+def _plain_inline(text: str) -> str:
+    """Inline Markdown typed into a .txt line (`**reward model**`, `[a link](url)`) read as it is
+    in a .md file: the markup dropped, the words kept."""
+    if not re.search(r"[*_`\[\]<>\\]", text):  # nothing that could be markup: leave it alone
+        return text
+    tokens = markdown_parser().parseInline(text)
+    return inline_text(tokens[0]) if tokens else text
+
+
+#: The longest first line of a .txt file still read as its title.
+TITLE_CHARS = 150
+
+
+def _title_line(blocks: list[Block]) -> str:
+    """A .txt article's title: its first block when that is one short line without a sentence end
+    (a headline), as a Markdown file's first heading is."""
+    if not blocks:
+        return ""
+    first = blocks[0].text.strip()
+    if "\n" in first or len(first) > TITLE_CHARS or re.search(r"[.!?。…:;]$", first):
+        return ""
+    return first
 
 
 def read_document(path: Path, lang: Lang) -> Document:
