@@ -60,6 +60,8 @@ def test_global_options_after_the_subcommand(tmp_path):
     runner.invoke(cli, add, catch_exceptions=False)
     before = runner.invoke(cli, ["--home", str(home), "list", "--json"], catch_exceptions=False)
     after = runner.invoke(cli, ["list", "--home", str(home), "--json", "-q"], catch_exceptions=False)
+    json_first = runner.invoke(cli, ["--json", "--home", str(home), "list"], catch_exceptions=False)
+    assert json.loads(json_first.stdout) == json.loads(after.stdout)
     nested = runner.invoke(cli, ["vocab", "list", "--home", str(home), "--json"], catch_exceptions=False)
     assert before.exit_code == after.exit_code == nested.exit_code == 0, after.output
     assert json.loads(after.stdout) == json.loads(before.stdout) == []

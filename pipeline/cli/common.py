@@ -64,7 +64,14 @@ def reads_workspace(command: F) -> F:
 
 def json_option(command: F) -> F:
     """--json: machine-readable output on stdout (messages and progress stay on stderr)."""
-    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(command)
+    return click.option(
+        "--json", "as_json", is_flag=True, callback=json_anywhere, help="Print machine-readable JSON."
+    )(command)
+
+
+def json_anywhere(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """`readnotes --json list` means `readnotes list --json`."""
+    return value or bool(ctx.find_root().meta.get("json"))
 
 
 class RegistryChoice(click.Choice):

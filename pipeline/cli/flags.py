@@ -10,6 +10,7 @@ from pipeline.cli.common import (
     RegistryChoice,
     echo,
     echo_json,
+    json_anywhere,
     json_option,
     model_check_options,
     model_checks,
@@ -34,7 +35,9 @@ def _check_names() -> list[str]:
 
 @cli.command("check")
 @click.argument("slug", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print flag counts and coverage as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, callback=json_anywhere, help="Print flag counts and coverage as JSON."
+)
 @model_check_options
 @click.pass_context
 @reads_workspace

@@ -34,8 +34,9 @@ class ReadnotesGroup(click.Group):
     help="Workspace folder holding raw/, aligned/, exports/ and notes.db (or $READNOTES_HOME).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON, where a command prints it.")
 @click.pass_context
-def cli(ctx: click.Context, home: Path, quiet: bool) -> None:
+def cli(ctx: click.Context, home: Path, quiet: bool, as_json: bool) -> None:
     """readnotes: align an English article with its Korean translation, tag your vocabulary,
     flag suspect translations and print bilingual study sheets.
 
@@ -47,3 +48,4 @@ def cli(ctx: click.Context, home: Path, quiet: bool) -> None:
 
     ctx.obj = Workspace(home)
     ctx.meta["quiet"] = quiet
+    ctx.meta["json"] = as_json

@@ -12,6 +12,7 @@ from pipeline.cli.common import (
     echo,
     echo_json,
     existing_file,
+    json_anywhere,
     json_option,
     plural,
     reads_workspace,
@@ -182,7 +183,9 @@ def terms_export(ws, out: Path | None, user_only: bool) -> None:
     is_flag=True,
     help="Add every new, confident candidate without asking (the rest are listed).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Only list the candidates, as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, callback=json_anywhere, help="Only list the candidates, as JSON."
+)
 @click.pass_obj
 def terms_harvest(ws, source: str, add_all: bool, as_json: bool) -> None:
     """Find 한국어(English) and English(한국어) pairs in a stored article (SLUG) or a Korean FILE,
