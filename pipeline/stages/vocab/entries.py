@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from pipeline.errors import ReadnotesError
 from pipeline.lang import en
 from pipeline.lang.keys import vocab_key
 from pipeline.models import VocabTerm  # re-exported: the store saves and loads it
@@ -19,12 +20,19 @@ if TYPE_CHECKING:
 STATUSES: tuple[str, ...] = ("new", "learning", "known", "ignored")
 
 
-class VocabError(ValueError):
+class VocabError(ReadnotesError, ValueError):
     "Bad vocabulary input"
 
+    hint = "Give an English word or phrase, e.g. `vicinity`."
 
-class UnknownTerm(LookupError):
+
+class UnknownTerm(ReadnotesError, LookupError):
     "No such term (or alias) in the vocabulary"
+
+    hint = "`readnotes vocab list` shows the terms"
+
+    def __str__(self) -> str:
+        return f"no term {self.args[0]!r} in your vocabulary"
 
 
 class BadStatus(VocabError):
