@@ -413,3 +413,27 @@ def test_sample_with_real_embeddings_stays_quiet(kiwi, monkeypatch):
     article = build_article(en, ko, "k", "file")
     serious = {(f.check, f.evidence) for f in article.flags if f.severity != "info"}
     assert serious == {("acronym-gloss", e) for e in SAMPLE_ERRORS} | {("inconsistent", "추론 과정")}
+
+
+@pytest.mark.parametrize(
+    "en, ko",
+    [
+        ("Meta released Llama 2 in July.", "메타는 7월에 라마 2(Llama 2)를 공개했다."),
+        (
+            "Software 3.0 follows Software 2.0.",
+            "소프트웨어 3.0(Software 3.0)은 소프트웨어 2.0(Software 2.0)을 잇는다.",
+        ),
+    ],
+)
+def test_a_number_repeated_in_a_gloss_counts_once(en, ko):
+    """`라마 2(Llama 2)` says 2 once: no "2 in the Korean is not in the English"."""
+
+    article = Article(
+        "g",
+        Document("en", [Block(0, "paragraph", en)]),
+        Document("ko", [Block(0, "paragraph", ko)]),
+        [Sentence(0, 0, en, 0, len(en))],
+        [Sentence(0, 0, ko, 0, len(ko))],
+        [Bead([0], [0], 0.9, en, ko)],
+    )
+    assert [f for f in checks.run_checks(article) if f.check == "number"] == []

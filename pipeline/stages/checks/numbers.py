@@ -53,6 +53,26 @@ def _drop_enumeration(text: str) -> str:
     return _ENUMERATION.sub(lambda m: " " * len(m.group(0)), text)
 
 
+#: How far before a parenthesis a number may stand and still be the one the gloss repeats
+#: (`소프트웨어 3.0(Software 3.0)`: the name between them).
+_GLOSS_REACH = 24
+
+
+def _without_glossed_repeats(found: list[numbers.Quantity], text: str) -> list[numbers.Quantity]:
+    """The Korean's numbers, less those a parenthetical gloss repeats: in `라마 2(Llama 2)` or
+    `소프트웨어 3.0(Software 3.0)` the number is said once, and twice in the text."""
+    out: list[numbers.Quantity] = []
+    for q in found:
+        opening = text.rfind("(", 0, q.start)
+        inside = opening >= 0 and text.find(")", opening) >= q.end
+        if inside and any(
+            p.matches(q) and opening - _GLOSS_REACH <= p.start and p.end <= opening for p in out
+        ):
+            continue
+        out.append(q)
+    return out
+
+
 def _show(q: numbers.Quantity) -> str:
     return q.text.strip()
 
@@ -65,7 +85,7 @@ def number_check(facts: Facts) -> Iterator[Flag]:
         if not bead.en or not bead.ko:
             continue
         en = numbers.mentions(_drop_enumeration(bead.en_text), "en")
-        ko = numbers.mentions(_drop_enumeration(bead.ko_text), "ko")
+        ko = _without_glossed_repeats(numbers.mentions(_drop_enumeration(bead.ko_text), "ko"), bead.ko_text)
         if not en and not ko:
             continue
         missing = _unmatched(en, ko)
