@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 #: (lang/ and the base modules — models, errors — are one floor: models keys terms with lang.keys.)
 LAYERS = ["cli", "app", "output", "stages", "store", "base"]
 #: Top-level modules that are not layer folders: where each stands.
-TOP_LEVEL = {"__main__": "cli", "app": "app", "workspace": "app"}
+TOP_LEVEL = {"__main__": "cli", "web": "cli", "app": "app", "workspace": "app"}
 SQL_LIBRARIES = {"sqlite3", "sqlite_utils"}
 
 

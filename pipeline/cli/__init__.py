@@ -5,7 +5,7 @@ One module per command group; errors become one `Error:` line through one table
 command runs, so `readnotes --help` loads no model or numeric library.
 """
 
-from pipeline.cli import articles, doctor, flags, terms, vocab  # noqa: F401  (registers the commands)
+from pipeline.cli import articles, doctor, flags, serve, terms, vocab  # noqa: F401  (registers the commands)
 from pipeline.cli.root import cli
 
 __all__ = ["cli"]

@@ -1,0 +1,85 @@
+"""readnotes serve: the reading and review desk in the browser, over this workspace."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+import click
+
+from pipeline.cli.common import echo, user_errors
+from pipeline.cli.root import cli
+
+DEFAULT_HOST = "127.0.0.1"
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one), or one Error line saying what to do."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise click.ClickException(f"port {port} is in use on {host}; choose another with --port") from e
+        raise click.ClickException(f"cannot listen on {host}:{port} ({e.strerror}); check --host") from e
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+@cli.command("serve")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free one)."
+)
+@click.option(
+    "--host",
+    default=None,
+    help=f"Address to listen on (default {DEFAULT_HOST}: this machine only). Another address lets "
+    "other machines reach your notes; a warning says so.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name the server answers to (the Host header), with --host (repeatable).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the library in your browser.")
+@click.pass_obj
+def serve_command(ws, port: int, host: str | None, allow_hosts: tuple[str, ...], open_browser: bool) -> None:
+    """Read, review and add articles in the browser: a local server over this workspace's notes.db.
+
+    Decisions made here are the same records as `readnotes review` makes. The models stay loaded,
+    so adding a second article costs only its own work. Ctrl-C stops the server.
+
+    \b
+        readnotes serve --open
+        readnotes serve --port 8800
+    """
+    import uvicorn
+
+    from pipeline.web import create_app
+
+    if host is not None and host not in ("127.0.0.1", "localhost", "::1"):
+        echo(
+            f"Warning: listening on {host}: anyone who can reach this machine there can read and change "
+            "your notes (there is no login). Use the default 127.0.0.1 unless you mean it.",
+            err=True,
+        )
+    host = host or DEFAULT_HOST
+    if ws.db_path.exists():
+        with user_errors():
+            _ = ws.db  # a damaged or newer notes.db is reported now, not on the first page
+    sock = bind(host, port)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{sock.getsockname()[1]}/"
+    app = create_app(ws.home, bound=host, extra_hosts=allow_hosts)
+    echo(f"Serving {ws.home.resolve()} at {url} (Ctrl-C stops)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)  # the socket already listens: the browser's request waits for the server
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])
