@@ -24,6 +24,8 @@ demo: $(VENV)/.installed
 	@echo "  source .venv/bin/activate      # then: readnotes --help"
 	@echo "  .venv/bin/readnotes --help"
 	@echo "  make install                   # puts readnotes on your PATH (pipx)"
+	@echo
+	@echo "To read and review in your browser: .venv/bin/readnotes serve --open"
 
 # readnotes on PATH for every shell, in its own venv: pipx (or `uv tool install --editable .`).
 install:
