@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo install test lint bench readme clean
+.PHONY: demo install test test-slow lint bench readme clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,12 @@ install:
 	@command -v pipx >/dev/null || { echo "make install needs pipx: apt-get install pipx (or: uv tool install --editable .)"; exit 1; }
 	pipx install --force --editable .
 
+# The fast suite; test-slow runs the cases marked slow (real processes, the browser, stress inputs).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -m slow
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check pipeline tests benchmarks

@@ -7,8 +7,10 @@ shared and noisy:
 - the analyzer floor: a fresh Python that builds Kiwi lean and splits one line (what any command
   that must analyse Korean pays at least).
 
-The commands run on a temporary copy of the bundled sample workspace, through the installed entry
-point, exactly as a user types them (startup, reading, term-base scoring and output included).
+The commands run on a temporary copy of the bundled sample workspace, as `python -m pipeline` of
+the checkout this file is in (PYTHONPATH points at it, whatever the venv has installed), exactly as
+a user types them (startup, reading, term-base scoring and output included). CPU seconds (user +
+system, children included) are reported beside the wall time: on a shared machine they move less.
 
     python -m benchmarks.cli_latency                 # 5 runs each, a table
     python -m benchmarks.cli_latency --repeat 3 --json
@@ -42,30 +44,33 @@ FLOOR = (
 class Measure:
     name: str
     seconds: float  # median wall time
+    cpu: float  # median user + system CPU seconds
     peak_mb: float  # median peak RSS of the process
     runs: int
     ok: bool
 
 
-def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit status of one fresh process."""
+def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds, peak RSS in MB and exit status of one fresh process."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KB on Linux
 
 
 def measure(name: str, argv: list[str], cwd: Path, env: dict[str, str], repeat: int) -> Measure:
     runs = [run_once(argv, cwd, env) for _ in range(repeat)]
-    print(f"  {name}: " + ", ".join(f"{s:.2f}s" for s, _, _ in runs), file=sys.stderr)
+    print(f"  {name}: " + ", ".join(f"{s:.2f}s" for s, _, _, _ in runs), file=sys.stderr)
     return Measure(
         name,
-        statistics.median(s for s, _, _ in runs),
-        statistics.median(m for _, m, _ in runs),
+        statistics.median(s for s, _, _, _ in runs),
+        statistics.median(c for _, c, _, _ in runs),
+        statistics.median(m for _, _, m, _ in runs),
         repeat,
-        all(code == 0 for _, _, code in runs),
+        all(code == 0 for _, _, _, code in runs),
     )
 
 
@@ -100,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
     python = sys.executable
     readnotes = [python, "-m", "pipeline"]
-    env = dict(os.environ, READNOTES_HOME="")
-    env.pop("READNOTES_HOME")
+    env = dict(os.environ, PYTHONPATH=str(REPO))  # this checkout's pipeline, not an installed one
+    env.pop("READNOTES_HOME", None)
     with tempfile.TemporaryDirectory() as tmp:
         home = workspace_copy(Path(tmp))
         # The workspace needs the article stored once before the read commands mean anything.
@@ -116,18 +121,28 @@ def main(argv: list[str] | None = None) -> int:
         ]
     if args.json:
         ratios = [
-            asdict(m) | {"x_bare": m.seconds / bare.seconds, "x_floor": m.seconds / floor.seconds}
+            asdict(m)
+            | {
+                "x_bare": m.seconds / bare.seconds,
+                "x_floor": m.seconds / floor.seconds,
+                "cpu_x_bare": m.cpu / bare.cpu,
+                "cpu_x_floor": m.cpu / floor.cpu,
+            }
             for m in results
         ]
         print(json.dumps(ratios, indent=2))
         return 0
-    print("| command | median s | × bare Python | × analyzer floor | peak RSS MB |")
-    print("| --- | --- | --- | --- | --- |")
+    print(
+        "| command | median s | × bare Python | × analyzer floor | CPU s | CPU × bare | CPU × floor "
+        "| peak RSS MB |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for m in results:
         flag = "" if m.ok else " (failed)"
         print(
             f"| {m.name}{flag} | {m.seconds:.2f} | {m.seconds / bare.seconds:.1f} | "
-            f"{m.seconds / floor.seconds:.2f} | {m.peak_mb:.0f} |"
+            f"{m.seconds / floor.seconds:.2f} | {m.cpu:.2f} | {m.cpu / bare.cpu:.1f} | "
+            f"{m.cpu / floor.cpu:.2f} | {m.peak_mb:.0f} |"
         )
     return 0
 

@@ -61,9 +61,10 @@ def run(home: Path, kiwi, nlp):
     return invoke
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def added(tmp_path_factory, kiwi, nlp) -> Path:
-    """A workspace after `readnotes add` on the sample (built once per module; tests use copies)."""
+    """A workspace after `readnotes add` on the sample (built once per session; tests use copies
+    through `ws` and must not change it)."""
     home = tmp_path_factory.mktemp("added")
     shutil.copytree(RAW, home / "raw")
     result = CliRunner().invoke(

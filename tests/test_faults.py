@@ -89,6 +89,7 @@ def added(home: Path, run) -> Path:
 # --- concurrency: real processes ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_adds_at_once_both_succeed(home: Path):
     first = readnotes(home, "add", str(SAMPLE_EN), "--ko", str(SAMPLE_KO), "--slug", "first")
     second = readnotes(home, "add", str(SAMPLE_EN), "--ko", str(SAMPLE_KO), "--slug", "second")
@@ -101,6 +102,7 @@ def test_two_adds_at_once_both_succeed(home: Path):
     assert count(db, "beads") == 2 * count(db, "beads WHERE slug = 'first'") > 0
 
 
+@pytest.mark.slow
 def test_readers_and_a_review_decision_during_an_add(added: Path, home: Path):
     """A re-add runs in another process while `list`, `flags` and `show` read and a review decision
     is written: every reader succeeds, the decision survives the re-add."""
@@ -122,6 +124,7 @@ def test_readers_and_a_review_decision_during_an_add(added: Path, home: Path):
     assert flag.id in statuses and statuses[flag.id] == "dismissed"
 
 
+@pytest.mark.slow
 def test_opening_an_old_database_from_several_processes_migrates_it_once(tmp_path: Path):
     path = tmp_path / "notes.db"
     code = "import sys; from pipeline.store import open_db; open_db(sys.argv[1]).execute('select 1')"
@@ -140,6 +143,7 @@ def test_opening_an_old_database_from_several_processes_migrates_it_once(tmp_pat
     assert integrity(path) == "ok"
 
 
+@pytest.mark.slow
 def test_a_writer_waits_for_another_instead_of_failing(tmp_path: Path):
     """While one connection holds the write lock, a second writer waits (busy timeout) and then
     succeeds; BEGIN IMMEDIATE makes it wait at the start, not fail in the middle."""
@@ -351,6 +355,7 @@ cli(sys.argv[2:], prog_name="readnotes")
 
 
 @pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGINT"])
+@pytest.mark.slow
 def test_a_kill_or_ctrl_c_inside_the_save_keeps_the_previous_version(added: Path, home: Path, signal_name):
     import signal
 

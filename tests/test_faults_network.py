@@ -27,6 +27,7 @@ def test_the_local_server_answers_in_time():
         assert libre(server.url)("Hello, world") == "안녕하세요, 세계"
 
 
+@pytest.mark.slow
 def test_a_server_that_drips_its_answer_hits_the_request_deadline():
     """A byte every 0.2 s never trips the 5 s read timeout; the 1 s wall-clock limit does."""
     with local_server(lambda _request: Reply(body=ANSWER, drip=0.2)) as server:
@@ -36,6 +37,7 @@ def test_a_server_that_drips_its_answer_hits_the_request_deadline():
         assert time.monotonic() - started < 4
 
 
+@pytest.mark.slow
 def test_the_run_deadline_stops_retries_and_later_requests():
     with local_server(lambda _request: Reply(body=ANSWER, delay=0.6)) as server:
         translator = libre(server.url, request_deadline=0.4, deadline=1.5, attempts=10)
@@ -53,6 +55,7 @@ def test_the_run_deadline_comes_from_the_environment():
     assert settings.deadline == 90.0 and settings.request_deadline == 60.0
 
 
+@pytest.mark.slow
 def test_add_with_a_dripping_translator_ends_in_one_line(home, run, monkeypatch):
     monkeypatch.setenv("LIBRE_API_KEY", "test")
     monkeypatch.setenv("READNOTES_TRANSLATE_DEADLINE", "1.5")

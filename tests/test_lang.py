@@ -229,6 +229,7 @@ def _korean_blocks() -> list[str]:
     return blocks + [b.text for b in ingest.read_document(SAMPLE_KO, "ko").blocks if b.alignable]
 
 
+@pytest.mark.slow
 def test_lean_kiwi_splits_sentences_as_the_default_one(kiwi):
     """The lean configuration drops the typo and multi-word dictionaries: sentence boundaries stay
     those of Kiwi's defaults (checked on more data by benchmarks/kiwi_config.py)."""

@@ -210,6 +210,7 @@ def test_a_refused_key_is_one_line_naming_the_key_variable(article, run, monkeyp
     assert result.exit_code == 1 and "HTTP 401" in result.output and "READNOTES_LLM_API_KEY" in result.output
 
 
+@pytest.mark.slow
 def test_the_overall_deadline_keeps_what_was_answered_and_a_rerun_resumes(article, run, monkeypatch):
     monkeypatch.setenv("READNOTES_LLM_BATCH", "1")
     monkeypatch.setenv("READNOTES_LLM_DEADLINE", "1")
@@ -256,6 +257,7 @@ def test_server_down(article, run, home, monkeypatch):
     assert "connection refused" in failing(run, home, monkeypatch, unused_url())
 
 
+@pytest.mark.slow
 def test_server_that_never_answers(article, run, home, monkeypatch):
     monkeypatch.setenv("READNOTES_LLM_TIMEOUT", "0.6")
     with local_server(lambda r: Reply(delay=3.0)) as server:
@@ -263,6 +265,7 @@ def test_server_that_never_answers(article, run, home, monkeypatch):
     assert "no answer within" in line and "2 attempts" in line
 
 
+@pytest.mark.slow
 def test_server_that_drips_bytes(article, run, home, monkeypatch):
     monkeypatch.setenv("READNOTES_LLM_TIMEOUT", "0.6")
     with local_server(lambda r: chat_reply('{"errors": []}', drip=0.05)) as server:

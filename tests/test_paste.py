@@ -187,6 +187,7 @@ def test_names_and_spaced_tokens_stay(text):
         "short line\n" * 100_000,
     ],
 )
+@pytest.mark.slow
 def test_hostile_input_is_processed(text):
     for lang in ("en", "ko"):
         md = ingest.parse_markdown(text, lang)

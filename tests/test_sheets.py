@@ -359,6 +359,7 @@ def print_to_pdf(html_path: Path, tmp_path: Path) -> tuple[int, str]:
 
 @needs_chromium
 @pytest.mark.parametrize("paper,layout", [("a4", "interleaved"), ("letter", "side")])
+@pytest.mark.slow
 def test_printed_pdf_flows_and_names_the_check(sheet, tmp_path, paper, layout):
     html_path = tmp_path / "sheet.html"
     html_path.write_text(sheet_html.study_sheet_html(sheet, "Sheet Test", paper, layout), encoding="utf-8")
@@ -373,6 +374,7 @@ def test_printed_pdf_flows_and_names_the_check(sheet, tmp_path, paper, layout):
 
 
 @needs_chromium
+@pytest.mark.slow
 def test_sample_sheet_prints_through_the_cli(run, home, tmp_path):
     run("add", "raw/karpathy-2025.en.md")
     run("sheet", "karpathy-2025", "--format", "html", "--paper", "letter")

@@ -425,6 +425,7 @@ def test_phrase_index_allows_gaps_only_between_words_and_prefers_the_longer_patt
     assert PhraseIndex([]).find("anything") == []
 
 
+@pytest.mark.slow
 def test_term_lookup_finds_what_the_regex_alternation_found():
     """Hit for hit, on the small NTREX sample (English with case and hyphen variants, and Korean),
     the bundled sample, and sentences built around every eighth glossary form

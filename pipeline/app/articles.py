@@ -10,7 +10,9 @@ from pathlib import Path
 
 from pipeline import store
 from pipeline.app import meaning
+from pipeline.app.library import slugs
 from pipeline.app.progress import Progress, no_progress
+from pipeline.app.searching import index_unindexed
 from pipeline.app.sheets import load_full_article, sheet_notes, write_article_sheet
 from pipeline.app.terms import load_termbase
 from pipeline.errors import ReadnotesError
@@ -172,47 +174,6 @@ def term_uses(article: Article, termbase: terms.TermBase) -> dict[str, dict[str,
     return {key: dict(counter) for key, counter in uses.items()}
 
 
-def index_unindexed(ws: Workspace) -> int:
-    """Give search terms to stored sentences that have none; returns how many were indexed."""
-    # A list, not a generator: the terms are computed before the store's transaction opens.
-    rows = [
-        {k: r[k] for k in ("id", "slug", "lang", "idx")}
-        | {"terms": search_module.index_terms(r["text"], r["lang"])}
-        for r in store.unindexed_sentences(ws.db)
-    ]
-    if rows:
-        store.add_search_terms(ws.db, rows)
-    return len(rows)
-
-
-def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, object]]:
-    """`list` and `show`: each article's row, vocabulary hits and open flags (FlagCounts.open)."""
-    rows = store.article_summaries(ws.db, slug)
-    flags: dict[str, list] = {}
-    for flag in store.load_flags(ws.db, slug):
-        flags.setdefault(flag.slug, []).append(flag)
-    return [r | {"open_flags": FlagCounts.of(flags.get(r["slug"], [])).open} for r in rows]
-
-
-def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
-    """Sentences of every stored article matching the query (either language), best first."""
-    query_terms = search_module.query_terms(query)
-    index_unindexed(ws)
-    rows = store.search_sentences(ws.db, search_module.fts_query(query_terms), limit)
-    return [
-        search_module.Match(
-            r["slug"],
-            r["title"],
-            r["lang"],
-            r["sentence"],
-            r["text"],
-            search_module.matched_spans(r["text"], r["lang"], query_terms),
-            r["paired"],
-        )
-        for r in rows
-    ]
-
-
 def check_article(ws: Workspace, slug: str, options: meaning.ModelChecks | None = None) -> Article:
     """Re-run the checks on a stored article with the current term base (and the model checks asked
     for, or run before: see meaning.model_check_flags); store its new flags in one transaction and
@@ -303,14 +264,6 @@ def translator(provider: str) -> translate.Translator:
 def check(ws: Workspace, slug: str | None, options: meaning.ModelChecks | None = None) -> list[ArticleReport]:
     """`readnotes check`: re-run the checks on one stored article, or all of them."""
     return [article_report(check_article(ws, s, options)) for s in slugs(ws, slug)]
-
-
-def slugs(ws: Workspace, slug: str | None = None) -> list[str]:
-    """[slug] when it is stored (else UnknownArticle), or every stored slug."""
-    if slug:
-        store.get_article_row(ws.db, slug)
-        return [slug]
-    return [r["slug"] for r in store.article_rows(ws.db)]
 
 
 @dataclass

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pipeline import store
-from pipeline.app.terms import load_termbase
 from pipeline.models import REVIEWED_SEVERITIES, Flag
-from pipeline.stages import review, terms
+from pipeline.stages import review
 from pipeline.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipeline.stages import terms
+
+# The term base (app.terms, which reads glossary files) is imported where a decision needs it:
+# `readnotes flags` only reads the store.
 
 
 def flag_views(
@@ -41,11 +47,15 @@ def decision_history(ws: Workspace, flag_id: str) -> list[dict[str, object]]:
 
 def fix_mismatch(ws: Workspace, flag: Flag, fix: str) -> str:
     """The term a fix names when the flag is about another one (SFT typed for the RLHF flag), else ""."""
+    from pipeline.app.terms import load_termbase
+
     return review.fix_names_another_term(flag, fix, load_termbase(ws))
 
 
 def promote(ws: Workspace, promotion: review.Promotion, accept: bool, forbid: bool) -> terms.Term:
     """Teach the term base what a fix showed: accept its rendering, forbid the flagged one, or both."""
+    from pipeline.app.terms import load_termbase
+
     entry = review.promoted_entry(load_termbase(ws), promotion, accept, forbid)
     store.save_terms(ws.db, [entry])
     return entry

@@ -93,6 +93,14 @@ class RegistryChoice(click.Choice):
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return self._metavar
 
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        # A default is one of the registry's names (tests/test_cli_layout.py checks each), so only
+        # a value the user typed imports the registry: `sheet` does not load the HTML renderer.
+        if ctx is not None and param is not None and param.name is not None:
+            if ctx.get_parameter_source(param.name) is click.core.ParameterSource.DEFAULT:
+                return value
+        return super().convert(value, param, ctx)
+
 
 def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     """Print a line that may hold article text: control and bidi characters are shown escaped, so a

@@ -48,6 +48,25 @@ def tokenizer() -> Tokenizer:
     return nlp().tokenizer
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words, read from its module file without importing spaCy.
+
+    ``from spacy.lang.en.stop_words import STOP_WORDS`` runs spaCy's package __init__ first (about
+    1 s and 50 MB: thinc, pydantic, the registries) for a list of words. The file is plain Python
+    that builds the set from literals, so it is run on its own; the set is the same object's copy.
+    """
+    import importlib.util
+    import runpy
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("spacy")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("spaCy is a dependency of readnotes: reinstall readnotes")
+    path = Path(next(iter(spec.submodule_search_locations)), "lang", "en", "stop_words.py")
+    return frozenset(runpy.run_path(str(path))["STOP_WORDS"])
+
+
 # --- the lemmatizer ------------------------------------------------------------------------------
 
 

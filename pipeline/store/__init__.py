@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlite_utils import Database
-
 from pipeline.models import Article
+from pipeline.store import _sqlite  # noqa: F401  (first: sqlite-utils without numpy)
 from pipeline.store.articles import (
     UnknownArticle,
     article_rows,
@@ -29,7 +28,7 @@ from pipeline.store.articles import (
     load_article,
     save_article_rows,
 )
-from pipeline.store.connect import DatabaseError, open_db
+from pipeline.store.connect import Database, DatabaseError, open_db
 from pipeline.store.flags import (
     FLAGS_SQL,
     decision_history,

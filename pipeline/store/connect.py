@@ -72,6 +72,11 @@ class NotesDatabase(Database):
 
     read_only: bool = False
 
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        # No sqlite-utils plugins: readnotes uses none, and finding them scans the entry points of
+        # every installed package on each open (tens of ms, and it grows with the environment).
+        super().__init__(conn, execute_plugins=False)
+
     @contextmanager
     def atomic(self) -> Generator[Database, None, None]:
         if self.conn.in_transaction:  # nested: a savepoint inside the outer transaction

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.lang import en
 from pipeline.models import Bead, Flag
 from pipeline.stages import terms
 from pipeline.stages.checks.registry import Facts, check, normal_text
@@ -193,7 +194,7 @@ def _outside_parentheses(text: str) -> str:
 def untranslated(facts: Facts) -> Iterator[Flag]:
     """English left in the Korean beyond terms and names: a Korean side identical to its English, or a
     run of ordinary English words (four or more, mostly lower case, with function words)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
+    STOP_WORDS = en.stop_words()  # spaCy's list, without importing spaCy
 
     for i, bead in enumerate(facts.article.beads):
         if not bead.en or not bead.ko:
