@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import store
-from pipeline.app.articles import add, article_summaries
+from pipeline.app.articles import add
+from pipeline.app.library import article_summaries
 from pipeline.app.progress import Progress, no_progress
 from pipeline.app.review import decide, fix_mismatch, flag_views
 from pipeline.app.sheets import load_full_article, sheet_notes, write_sheet
