@@ -10,8 +10,8 @@ The checks live by family: :mod:`.terminology` (acronym-gloss, term, untranslate
 registers with the ``@check`` decorator of :mod:`.registry`, which keeps them in their pinned
 order. This module gathers the facts, runs the checks and fingerprints their flags.
 
-Severities: ``error`` (a rendering contradicts the term base or the article's own definition),
-``warning`` (likely wrong, worth a look), ``info`` (for the curious; not in the review queue).
+Which finding gets which severity is the written policy in :mod:`.policy` (the README's table is
+generated from it, and a test pins every rule to an example).
 """
 
 from __future__ import annotations
