@@ -1,5 +1,6 @@
 """The aligner's fast paths give what the plain ones gave: the DP's block-gathered row loop against
-the per-type row loop it replaced, the Korean rendering lookup against the regex alternation."""
+the per-type row loop it replaced, the Korean rendering lookup against the regex alternation, and
+the size guard that refuses a presplit pair before any work."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 import numpy as np
 import pytest
 
-from pipeline.stages.align import Aligner, AlignmentError, CostModel, dp
+from pipeline.stages import sentence_lines
+from pipeline.stages.align import Aligner, AlignmentError, CostModel, dp, presplit_sentences
 from pipeline.stages.align.aligner import bead_costs
 from pipeline.stages.align.anchors import corridor
 from pipeline.stages.align.costs import BEAD_TYPES, BeadCosts
@@ -151,3 +153,46 @@ def test_korean_forms_match_the_alternation_on_ntrex():
         assert found == alternation_find(forms, text)
         hits += len(found)
     assert hits > 200
+
+
+# -- The size guard: before reading, checking or loading a model -------------------------------------
+
+
+def test_presplit_line_count_counts_sentences_before_decoding(tmp_path):
+    path = tmp_path / "ko.txt"
+    path.write_bytes("첫 문장.\r\n\r\n  \n둘째 문장.\n셋째".encode("cp949"))
+    assert sentence_lines.line_count(path) == 3
+    assert len(presplit_sentences(sentence_lines.read_language_text(path, "ko"))) == 3
+
+
+def test_presplit_past_the_limit_is_refused_before_reading_or_models(tmp_path, monkeypatch):
+    from pipeline.app import articles
+
+    def never(*args, **kwargs):
+        raise AssertionError("the guard must come first")
+
+    monkeypatch.setattr(articles.sentence_lines, "read_language_text", never)
+    monkeypatch.setattr(articles.semantic, "resolve_encoder", never)
+    monkeypatch.setattr(articles.terms, "bundled", never)
+    per_side = Aligner().max_sentences // 2 + 1
+    en, ko = tmp_path / "en.txt", tmp_path / "ko.txt"
+    en.write_text("A sentence.\n" * per_side, encoding="utf-8")
+    ko.write_text("한 문장.\n" * per_side, encoding="utf-8")
+    with pytest.raises(
+        AlignmentError, match=f"{per_side:,} English and {per_side:,} Korean sentences exceed"
+    ):
+        articles.align_files(en, ko, presplit=True)
+
+
+def test_presplit_that_would_not_fit_in_memory_is_refused_first(tmp_path, monkeypatch):
+    from pipeline.app import articles
+
+    monkeypatch.setattr(
+        articles.sentence_lines, "read_language_text", lambda *a: pytest.fail("read before the guard")
+    )
+    en, ko = tmp_path / "en.txt", tmp_path / "ko.txt"
+    en.write_text("A sentence.\n" * 1000, encoding="utf-8")
+    ko.write_text("한 문장.\n" * 1000, encoding="utf-8")
+    monkeypatch.setattr("pipeline.stages.align.aligner.available_memory", lambda: 2**20)
+    with pytest.raises(AlignmentError, match="1,000 English and 1,000 Korean sentences needs about"):
+        articles.align_files(en, ko, presplit=True, use_semantic=False)
