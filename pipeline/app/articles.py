@@ -199,10 +199,8 @@ def index_unindexed(ws: Workspace) -> int:
 def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, object]]:
     """`list` and `show`: each article's row, vocabulary hits and open flags (FlagCounts.open)."""
     rows = store.article_summaries(ws.db, slug)
-    flags: dict[str, list] = {}
-    for flag in store.load_flags(ws.db, slug):
-        flags.setdefault(flag.slug, []).append(flag)
-    return [r | {"open_flags": FlagCounts.of(flags.get(r["slug"], [])).open} for r in rows]
+    open_flags = store.open_flag_counts(ws.db, slug)
+    return [r | {"open_flags": open_flags.get(r["slug"], 0)} for r in rows]
 
 
 def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
