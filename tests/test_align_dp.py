@@ -196,3 +196,21 @@ def test_presplit_that_would_not_fit_in_memory_is_refused_first(tmp_path, monkey
     monkeypatch.setattr("pipeline.stages.align.aligner.available_memory", lambda: 2**20)
     with pytest.raises(AlignmentError, match="1,000 English and 1,000 Korean sentences needs about"):
         articles.align_files(en, ko, presplit=True, use_semantic=False)
+
+
+# -- Embeddings: normalised and summed in blocks of rows, the same values ---------------------------
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 6, 7, 8, 20])
+def test_embedding_blocks_give_the_whole_array_values(count, monkeypatch):
+    from pipeline.stages.align import embeddings
+
+    monkeypatch.setattr(embeddings, "BLOCK_ROWS", 3)  # blocks end everywhere a window may straddle
+    vectors = np.random.default_rng(count).standard_normal((count, 16)).astype(np.float32)
+    unit = embeddings._unit_rows(vectors, count)
+    assert np.array_equal(unit, vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9))
+    for k in (1, 2, 3):
+        expected = np.ones(count + 1, dtype=np.float32)
+        if count >= k:
+            expected[k:] = np.linalg.norm(sum(unit[r : count - k + 1 + r] for r in range(k)), axis=1)
+        assert np.array_equal(embeddings._sum_norms(unit, k), expected)

@@ -21,7 +21,13 @@ KEPT_ROWS = max(a for a, _ in BEAD_TYPES) + 1
 
 def search(costs: BeadCosts, bounds: Corridor | None = None) -> tuple[list[Span], list[float]]:
     """The best path in the corridor (by default the anchors' one), widened and searched again
-    while the path runs along the corridor's edge, where the true path may lie outside."""
+    while the path runs along the corridor's edge, where the true path may lie outside.
+
+    The whole corridor is widened, not only the rows where the path touches its edge: a path pushed
+    out of a corridor that misses the true one (a long omission with no anchors) touches the edge
+    in a few rows but is wrong over hundreds, and searching again only around the touched rows
+    left 921 omissions where there were 200 (benchmarks/README-speed.md, "Scale"). On the scale
+    texts the path never touches the edge, so the rerun costs nothing there."""
     lo, hi = bounds if bounds is not None else corridor(costs)
     for _ in range(costs.model.widen_tries):
         path, step_costs = run_dp(costs, lo, hi)
@@ -37,12 +43,14 @@ def run_dp(costs: BeadCosts, lo: np.ndarray, hi: np.ndarray) -> tuple[list[Span]
     One row per English sentence i, over the Korean positions lo[i]..hi[i]: every bead type's
     candidates are the row it starts from plus its cost, then 0-1 beads run along the row.
 
-    The row loop is what the DP's time goes into, so it does the least numpy work per row: every
-    bead type's source cells for a whole block of rows are gathered by one precomputed index
-    (:func:`_sources`), and back-pointers and step costs are filled in per block, not per row.
-    Measured against a loop of per-type slices (benchmarks/README-speed.md, "Scale"), it gives
-    the identical path (tests/test_align_dp.py) in a third of the time, without a compiler or JIT
-    (numba would be faster still, but its import and compile cost more than a whole `add`)."""
+    The row loop does the least numpy work per row: every bead type's source cells for a block of
+    rows are gathered by one precomputed index (:func:`_sources`), and back-pointers and step costs
+    are filled in per block. It gives the path of the per-type loop it replaced (tests/
+    test_align_dp.py) at about 25 µs a row instead of 45. A numba kernel of the same loop
+    (identical path, measured) needs about 3 µs, but importing numba and loading its cached kernel
+    cost 1.2-1.8 s and 127 MB in every process that aligns, more than it saves below some 30,000
+    rows (a long article has a few thousand), and it is a 200 MB dependency; at 100,000 rows a side
+    it would save about 2.4 s a search (benchmarks/README-speed.md, "Scale")."""
     n = costs.n
     model = costs.model
     width = int((hi - lo).max()) + 1
