@@ -18,7 +18,18 @@ from pipeline.app.terms import load_termbase
 from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Document, FlagCounts
 from pipeline.output import export
-from pipeline.stages import align, checks, ingest, paste, segment, semantic, terms, translate, vocab
+from pipeline.stages import (
+    align,
+    checks,
+    ingest,
+    paste,
+    segment,
+    semantic,
+    sentence_lines,
+    terms,
+    translate,
+    vocab,
+)
 from pipeline.stages import search as search_module
 from pipeline.workspace import Workspace
 
@@ -280,12 +291,18 @@ def align_files(
     embeddings: Path | None = None,
 ) -> Alignment:
     """`readnotes align`: two files to beads, no workspace. `presplit`: one sentence per line."""
+    if presplit:
+        # The size guard first: a pair past the limit is refused before it is decoded or checked,
+        # and before the term base and the encoder load.
+        align.check_size(
+            sentence_lines.line_count(en_path), sentence_lines.line_count(ko_path), align.Aligner()
+        )
     aligner = align.Aligner(extra_scorers=[dictionary_scorer(terms.bundled(), None)]).with_encoder(
         semantic.resolve_encoder(use_semantic, embeddings)
     )
     if presplit:
         en_sentences, ko_sentences = (
-            align.presplit_sentences(ingest.read_language_text(path, lang))
+            align.presplit_sentences(sentence_lines.read_language_text(path, lang))
             for path, lang in ((en_path, "en"), (ko_path, "ko"))
         )
     else:

@@ -4,17 +4,14 @@ these answer without loading a stage."""
 from __future__ import annotations
 
 from pipeline import store
-from pipeline.models import FlagCounts
 from pipeline.workspace import Workspace
 
 
 def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, object]]:
     """`list` and `show`: each article's row, vocabulary hits and open flags (FlagCounts.open)."""
     rows = store.article_summaries(ws.db, slug)
-    flags: dict[str, list] = {}
-    for flag in store.load_flags(ws.db, slug):
-        flags.setdefault(flag.slug, []).append(flag)
-    return [r | {"open_flags": FlagCounts.of(flags.get(r["slug"], [])).open} for r in rows]
+    open_flags = store.open_flag_counts(ws.db, slug)
+    return [r | {"open_flags": open_flags.get(r["slug"], 0)} for r in rows]
 
 
 def slugs(ws: Workspace, slug: str | None = None) -> list[str]:

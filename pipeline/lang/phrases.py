@@ -124,7 +124,9 @@ class PhraseIndex(Generic[T]):
         out: list[PhraseMatch[T]] = []
         scan = 0
         for i, (tok, start, _) in enumerate(tokens):
-            if start < scan or self._fold(tok)[:1] not in self._prefixes:
+            # A whole token that begins no phrase is the common case: skip it before _candidates,
+            # which would return at once on it anyway.
+            if start < scan or self._fold(tok) not in self._prefixes:
                 continue
             found = min(self._candidates(text, tokens, i), default=None)
             if found is not None:

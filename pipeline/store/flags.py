@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipeline.models import DECISION_STATUS, Article, Flag
+from pipeline.models import DECISION_STATUS, REVIEWED_SEVERITIES, Article, Flag
 from pipeline.store.schema import now
 
 _STATUS_CASE = " ".join(f"when '{action}' then '{status}'" for action, status in DECISION_STATUS.items())
@@ -82,6 +82,19 @@ def load_flags(
     sql = FLAGS_SQL + (" where " + " and ".join(where) if where else "")
     sql += " order by a.added_at, f.slug, f.idx"
     return [_flag(r) for r in db.query(sql, params)]
+
+
+def open_flag_counts(db: Database, slug: str | None = None) -> dict[str, int]:
+    """Per article, how many of its flags wait for a decision: what FlagCounts.of(load_flags()).open
+    gives, counted in SQL (`list` reads every article's; building every Flag took a second at
+    1,000 articles)."""
+    where = "status = 'open' and severity in (" + ", ".join("?" for _ in REVIEWED_SEVERITIES) + ")"
+    params: list[str] = list(REVIEWED_SEVERITIES)
+    if slug:
+        where += " and slug = ?"
+        params.append(slug)
+    sql = f"select slug, count(*) from ({FLAGS_SQL}) where {where} group by slug"
+    return dict(db.execute(sql, params).fetchall())
 
 
 def _flag_rows(slug: str, flags: Iterable[Flag]) -> Iterable[dict[str, Any]]:

@@ -43,6 +43,13 @@ def unindexed_sentences(db: Database) -> list[dict[str, Any]]:
     sentences indexed so far instead of failing."""
     if getattr(db, "read_only", False):
         return []
+    # Every search asks, so the common answer (none) must be cheap: the search terms of an article
+    # are written for its stored sentences only and deleted with them, so equal counts mean every
+    # sentence has its terms (two index counts, 30 ms at 660,000 sentences; the join below, 0.5 s).
+    if db.execute("select (select count(*) from sentences) = (select count(*) from search_terms)").fetchone()[
+        0
+    ]:
+        return []
     sql = """
         select s.id, s.slug, s.lang, s.idx, s.text from sentences s
         left join search_terms t on t.id = s.id
@@ -77,8 +84,10 @@ def search_sentences(db: Database, match: str, limit: int = 20) -> list[dict[str
             [
                 {"lang": other, "sentence": i, "text": t}
                 for other, i, t in db.execute(
-                    "select lang, idx, text from sentences where bead_id = ? and lang != ? order by idx",
-                    [bead_id, lang],
+                    # slug first: its index narrows the scan to one article (bead_id has none)
+                    "select lang, idx, text from sentences where slug = ? and bead_id = ? and lang != ? "
+                    "order by idx",
+                    [slug, bead_id, lang],
                 ).fetchall()
             ]
             if bead_id

@@ -24,6 +24,7 @@ from pipeline.stages.align.aligner import (
     Aligner,
     align,
     available_memory,
+    check_size,
     presplit_sentences,
 )
 from pipeline.stages.align.costs import BEAD_TYPES, AlignmentError, CostModel
@@ -48,6 +49,7 @@ __all__ = [
     "align",
     "available_memory",
     "available_scorers",
+    "check_size",
     "dictionary_scorer",
     "presplit_sentences",
     "semantic_scorer",

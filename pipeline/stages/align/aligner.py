@@ -33,7 +33,9 @@ class Aligner:
     scorers: tuple[str, ...] = ("numbers", "latin", "translit", "structure")
     extra_scorers: list[Scorer] = field(default_factory=list)
     cost: CostModel = CostModel()
-    max_sentences: int = 150_000  # both sides together; beyond this, refuse rather than risk memory
+    # Both sides together; beyond this, refuse rather than risk memory and minutes (100,000 a side
+    # align in under a minute and 1 GB: benchmarks/README-speed.md, "Scale").
+    max_sentences: int = 250_000
 
     def __call__(self, en: Sequence[Sentence], ko: Sequence[Sentence]) -> list[Bead]:
         return align(en, ko, self)
@@ -56,6 +58,20 @@ def align(en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner | Non
     """Align English and Korean sentences into beads covering every sentence once, in order."""
     aligner = aligner or Aligner()
     n, m = len(en), len(ko)
+    check_size(n, m, aligner)
+    if n == 0 or m == 0:
+        # With one side empty, leaving every sentence of the other unpaired is certainly right.
+        unpaired = [Bead([s.index], [], 1.0, s.text, "") for s in en]
+        return unpaired + [Bead([], [s.index], 1.0, "", s.text) for s in ko]
+    costs = bead_costs(en, ko, aligner)
+    path, step_costs = best_path(en, ko, costs)
+    return beads(en, ko, costs, path, step_costs)
+
+
+def check_size(n: int, m: int, aligner: Aligner) -> None:
+    """Refuse ``n`` English and ``m`` Korean sentences past the aligner's limit, or whose alignment
+    would not fit in the memory free now. Cheap: callers with a sentence count in hand (a line
+    count of presplit files) call it before reading, loading models or checking anything."""
     if n + m > aligner.max_sentences:
         raise AlignmentError(
             f"{n:,} English and {m:,} Korean sentences exceed the limit of {aligner.max_sentences:,}; "
@@ -69,18 +85,12 @@ def align(en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner | Non
             f"and only {free / 2**20:,.0f} MB of memory is free; split the text into smaller articles "
             "or free some memory"
         )
-    if n == 0 or m == 0:
-        # With one side empty, leaving every sentence of the other unpaired is certainly right.
-        unpaired = [Bead([s.index], [], 1.0, s.text, "") for s in en]
-        return unpaired + [Bead([], [s.index], 1.0, "", s.text) for s in ko]
-    costs = bead_costs(en, ko, aligner)
-    path, step_costs = best_path(en, ko, costs)
-    return beads(en, ko, costs, path, step_costs)
 
 
-#: Peak memory of an alignment per sentence (both sides), with room to spare: 10,000 sentences a
-#: side peaked at about 180 MB above the interpreter (benchmarks/README.md).
-BYTES_PER_SENTENCE = 16 * 1024
+#: Peak memory of `readnotes align` per sentence (both sides), the whole process with reading and
+#: writing: 99,693 + 98,703 sentences peaked at 502 MB, 2.5 KB a sentence (benchmarks/README-speed.md,
+#: "Scale"); 3 KB leaves a margin, and the guard asks for it within 80% of the free memory.
+BYTES_PER_SENTENCE = 3 * 1024
 
 
 def available_memory() -> int | None:

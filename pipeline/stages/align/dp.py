@@ -21,7 +21,13 @@ KEPT_ROWS = max(a for a, _ in BEAD_TYPES) + 1
 
 def search(costs: BeadCosts, bounds: Corridor | None = None) -> tuple[list[Span], list[float]]:
     """The best path in the corridor (by default the anchors' one), widened and searched again
-    while the path runs along the corridor's edge, where the true path may lie outside."""
+    while the path runs along the corridor's edge, where the true path may lie outside.
+
+    The whole corridor is widened, not only the rows where the path touches its edge: a path pushed
+    out of a corridor that misses the true one (a long omission with no anchors) touches the edge
+    in a few rows but is wrong over hundreds, and searching again only around the touched rows
+    left 921 omissions where there were 200 (benchmarks/README-speed.md, "Scale"). On the scale
+    texts the path never touches the edge, so the rerun costs nothing there."""
     lo, hi = bounds if bounds is not None else corridor(costs)
     for _ in range(costs.model.widen_tries):
         path, step_costs = run_dp(costs, lo, hi)
@@ -35,67 +41,85 @@ def run_dp(costs: BeadCosts, lo: np.ndarray, hi: np.ndarray) -> tuple[list[Span]
     """Best path through the corridor; returns its beads as (i0, i1, j0, j1) and their costs.
 
     One row per English sentence i, over the Korean positions lo[i]..hi[i]: every bead type's
-    candidates are the row it starts from plus its cost, then 0-1 beads run along the row."""
+    candidates are the row it starts from plus its cost, then 0-1 beads run along the row.
+
+    The row loop does the least numpy work per row: every bead type's source cells for a block of
+    rows are gathered by one precomputed index (:func:`_sources`), and back-pointers and step costs
+    are filled in per block. It gives the path of the per-type loop it replaced (tests/
+    test_align_dp.py) at about 25 µs a row instead of 45. A numba kernel of the same loop
+    (identical path, measured) needs about 3 µs, but importing numba and loading its cached kernel
+    cost 1.2-1.8 s and 127 MB in every process that aligns, more than it saves below some 30,000
+    rows (a long article has a few thousand), and it is a 200 MB dependency; at 100,000 rows a side
+    it would save about 2.4 s a search (benchmarks/README-speed.md, "Scale")."""
     n = costs.n
     model = costs.model
     width = int((hi - lo).max()) + 1
-    cols_k = np.arange(width)
     back = np.full((n + 1, width), -1, dtype=np.int8)
     step = np.zeros((n + 1, width), dtype=np.float32)
-    rows: dict[int, np.ndarray] = {}
-    chunk_start = -1
-    # One row per bead type: the candidates of the current row, and the cost of each bead type
-    # ending at every cell of the current block of rows.
-    cands = np.empty((len(BEAD_TYPES), width))
-    chunk_costs = np.empty((0, 0, 0))
-    moves = [(T_SKIP_EN, 1, 0), *PAIR_TYPES]
     addition = model.addition_cost
-    offset = addition * cols_k
-    for i in range(n + 1):
-        if i >= 1 and (chunk_start < 0 or i >= chunk_start + model.chunk_rows):
-            chunk_start = i
-            chunk_costs = _chunk_costs(costs, np.arange(i, min(i + model.chunk_rows, n + 1)), lo, width)
-        invalid = cols_k > hi[i] - lo[i]
-        if i == 0:
-            best = np.full(width, np.inf)
-            best[0] = 0.0
-            arg = np.full(width, -1, dtype=np.int8)
-            inc = np.zeros(width)
-        else:
-            cands.fill(np.inf)
-            costs_here = chunk_costs[:, i - chunk_start]
-            for t, a, b in moves:
-                if a > i:
-                    continue
-                shift = int(lo[i] - b - lo[i - a])  # column of (i-a, j-b) minus column of (i, j)
-                src_lo = max(shift, 0)
-                dst_lo = src_lo - shift
-                count = min(width - dst_lo, width - src_lo)
-                if count > 0:
-                    np.add(
-                        rows[i - a][src_lo : src_lo + count],
-                        costs_here[t, dst_lo : dst_lo + count],
-                        out=cands[t, dst_lo : dst_lo + count],
-                    )
-            arg = cands.argmin(axis=0).astype(np.int8)
-            best = cands[arg, cols_k]
-            inc = costs_here[arg, cols_k]
-            arg[~np.isfinite(best)] = -1
-        best[invalid] = np.inf
-        # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + skip).
-        run = np.minimum.accumulate(best - offset) + offset
-        improved = run < best - 1e-9
-        best = np.where(improved, run, best)
-        arg[improved] = T_SKIP_KO
-        inc[improved] = addition
-        best[invalid] = np.inf
-        rows[i] = best
-        rows.pop(i - KEPT_ROWS, None)
-        back[i] = arg
-        step[i] = inc
-    if not np.isfinite(rows[n][costs.m - lo[n]]):
+    offset = addition * np.arange(width)
+    stride = width + 1  # each buffer row ends in an infinite cell: the source of moves from outside
+    reach = KEPT_ROWS - 1  # rows before a block that its beads may start from
+    first = np.full(stride, np.inf)
+    first[0] = 0.0
+    improved0 = _skip_along_row(first[:width], offset, int(hi[0] - lo[0]) + 1)
+    back[0][improved0] = T_SKIP_KO
+    step[0][improved0] = addition
+    buf = np.full((reach + model.chunk_rows, stride), np.inf)
+    buf[reach - 1] = first
+    flat = buf.reshape(-1)
+    for i0 in range(1, n + 1, model.chunk_rows):
+        rows = np.arange(i0, min(i0 + model.chunk_rows, n + 1))
+        chunk_costs = _chunk_costs(costs, rows, lo, width)
+        sources = _sources(rows, lo, width, stride, reach)
+        argmins = np.empty((len(rows), width), dtype=np.intp)
+        improved = np.empty((len(rows), width), dtype=bool)
+        for r, i in enumerate(rows.tolist()):
+            cands = flat.take(sources[:, r])
+            cands += chunk_costs[:T_SKIP_KO, r]
+            cands.argmin(axis=0, out=argmins[r])
+            best = buf[reach + r, :width]
+            cands.min(axis=0, out=best)
+            improved[r] = _skip_along_row(best, offset, int(hi[i] - lo[i]) + 1)
+        block = buf[reach : reach + len(rows), :width]
+        back[rows] = np.where(improved, T_SKIP_KO, np.where(np.isfinite(block), argmins, -1))
+        chosen = np.take_along_axis(chunk_costs[:T_SKIP_KO], argmins[None], axis=0)[0]
+        step[rows] = np.where(improved, addition, chosen)
+        last = buf[reach + len(rows) - 1, :width].copy()
+        buf[:reach] = buf[len(rows) : len(rows) + reach]  # the block's last rows, for the next one
+        buf[reach:] = np.inf
+    final = last if n >= 1 else first[:width]
+    if not np.isfinite(final[costs.m - lo[n]]):
         raise AlignmentError("no alignment path inside the corridor")
     return _backtrace(back, step, lo, n, costs.m)
+
+
+def _skip_along_row(best: np.ndarray, offset: np.ndarray, valid: int) -> np.ndarray:
+    """0-1 beads along one row, in place: best[j] = min(best[j], best[j-1] + skip), with the cells
+    past ``valid`` (outside the corridor) infinite. Returns where a 0-1 bead won."""
+    best[valid:] = np.inf
+    run = best - offset
+    np.minimum.accumulate(run, out=run)
+    run += offset
+    improved = run < best - 1e-9
+    np.copyto(best, run, where=improved)
+    best[valid:] = np.inf
+    return improved
+
+
+def _sources(rows: np.ndarray, lo: np.ndarray, width: int, stride: int, reach: int) -> np.ndarray:
+    """For every bead type but 0-1, block row r and column k: where in the flat row buffer the bead
+    ending at (rows[r], lo + k) starts, or an infinite cell when it starts outside the corridor."""
+    cols = np.arange(width)
+    out = np.empty((T_SKIP_KO, len(rows), width), dtype=np.intp)
+    for t, (a, b) in enumerate(BEAD_TYPES[:T_SKIP_KO]):
+        src_row = rows - a
+        shift = lo[rows] - b - lo[np.maximum(src_row, 0)]  # column of (i-a, j-b) minus column of (i, j)
+        src_col = cols[None, :] + shift[:, None]
+        inside = (src_col >= 0) & (src_col < width) & (src_row >= 0)[:, None]
+        buffer_row = (src_row - rows[0] + reach)[:, None]
+        out[t] = np.where(inside, buffer_row * stride + src_col, width)  # width: row 0's infinite cell
+    return out
 
 
 def _chunk_costs(costs: BeadCosts, r: np.ndarray, lo: np.ndarray, width: int) -> np.ndarray:
