@@ -1,0 +1,124 @@
+"""What the Korean says that the English does not: page chrome, Latin ids, and names, numbers or
+dates with nothing behind them in the English. Helpers of the addition check (:mod:`.coverage`)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.lang import numbers
+from pipeline.stages import paste
+from pipeline.stages.checks.numbers import unaccounted
+
+# --- page chrome -----------------------------------------------------------------------------
+
+#: A count after a chrome line: "댓글 0", "댓글 3개", "Comments (12)".
+_CHROME_COUNT = re.compile(r"[\s(\[]*\d+\s*(?:개|건)?[)\]]?\s*$")
+#: Credit and copyright lines a Korean news page prints under a photo or at the end.
+_KO_CREDITS = re.compile(
+    r"^(?:사진|이미지|그래픽|영상|자료)\s*[:=|/ⓒ©]\s*\S.{0,40}$|^[ⓒ©].{0,40}$|무단\s*전재.{0,20}금지"
+)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+@cache
+def _chrome_forms() -> dict[str, frozenset[str]]:
+    """lang → folded lines of page chrome, from the paste stage's list."""
+    en = frozenset(_fold(form) for forms, _ in paste.PAGE_CHROME for form in forms)
+    ko = frozenset(_fold(form) for _, forms in paste.PAGE_CHROME for form in forms)
+    return {"en": en, "ko": ko}
+
+
+def is_chrome(text: str, lang: str) -> bool:
+    """A line of page furniture (`댓글`, `공유하기`, "Subscribe", a photo credit), not article text."""
+    line = _CHROME_COUNT.sub("", text.strip()).strip()
+    if _fold(line) in _chrome_forms()[lang]:
+        return True
+    return lang == "ko" and bool(_KO_CREDITS.search(text.strip()))
+
+
+# --- Latin ids -------------------------------------------------------------------------------
+
+#: A Latin token, with the mark of a URL part it may start with (`#comment-12`, `?utm_source=…`).
+_LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[#?/]?[A-Za-z0-9][A-Za-z0-9_\-./:#?=&%~+]*[A-Za-z0-9/]")
+_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|pdf|html?|php|aspx?|mp[34]|mov)$", re.IGNORECASE)
+_URL_MARKS = ("_", "/", "=", "#", "?", "www.", "://")
+#: A hash or id written without marks: this many characters, with at least three digits.
+MIN_HASH_LENGTH = 7
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def latin_ids(text: str) -> list[Span]:
+    """Latin tokens that are ids rather than words or names: a file name (`IMG_2041.png`), a URL or
+    a fragment of one, a hash or an image id (`ax2QJvy0thguMNZ`, `a9f3c21e`)."""
+    out = []
+    for m in _LATIN_TOKEN.finditer(text):
+        token = m.group(0)
+        letters = sum(c.isalpha() for c in token)
+        digits = sum(c.isdigit() for c in token)
+        if letters < 2:
+            continue
+        marked = any(mark in token for mark in _URL_MARKS) or bool(_FILE.search(token))
+        hashed = len(token) >= MIN_HASH_LENGTH and digits >= 3 and "-" not in token
+        if marked or hashed or paste.id_like(token):
+            out.append(Span(m.start(), m.end(), token))
+    return out
+
+
+def unsaid_ids(korean: str, english: str) -> list[Span]:
+    """The Korean's Latin ids that the English does not write (compared without case or marks)."""
+    said = _fold(english)
+    return [s for s in latin_ids(korean) if _fold(s.text) not in said]
+
+
+# --- names, numbers and dates ------------------------------------------------------------------
+
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Unsaid:
+    """Facts of a Korean sentence with no counterpart in the English: numbers (dates too) and
+    Latin-script names."""
+
+    numbers: list[str]
+    names: list[str]
+    said_numbers: int  # the sentence's numbers the English does have
+
+    @property
+    def count(self) -> int:
+        return len(self.numbers) + len(self.names)
+
+
+def unsaid(korean: str, english: str) -> Unsaid:
+    """What of the Korean sentence's digits and Latin names the English does not say."""
+    written = [q for q in numbers.mentions(korean, "ko") if not q.soft and re.search(r"\d", q.text)]
+    _, missing = unaccounted(numbers.mentions(english, "en"), written, english, korean)
+    said = _fold(english)
+    names = [m.group(0) for m in _LATIN_NAME.finditer(korean) if len(m.group(0)) >= 2]
+    return Unsaid(
+        [q.text.strip() for q in missing],
+        [n for n in names if _fold(n) not in said],
+        len(written) - len(missing),
+    )
+
+
+def invented(korean: str, english: str) -> Unsaid | None:
+    """The Korean sentence carries a number the English lacks, with another number, a date or a name
+    the English lacks too, and none of its numbers is in the English: a fact the Korean made up
+    (a model "released in April 2025 with 400 billion parameters" the English never mentions)."""
+    facts = unsaid(korean, english)
+    if facts.numbers and facts.count >= 2 and facts.said_numbers == 0:
+        return facts
+    return None
