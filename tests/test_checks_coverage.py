@@ -125,3 +125,25 @@ def test_an_invented_entry_folded_into_a_pair_is_a_warning(kiwi):
 )
 def test_facts_the_english_has_are_not_invented(kiwi, en: str, ko: str):
     assert additions.invented(ko, en) is None
+
+
+def test_an_invented_clause_in_a_translated_sentence_is_a_warning(kiwi):
+    ko = "이 모델은 공개 데이터로 학습되었으며, 라마 4는 2025년 4월에 공개되었다."
+    [flag] = [f for f in checks.run_checks(article_of(EN[:1], [ko], [([0], [0])])) if f.check == "addition"]
+    assert flag.severity == "warning" and flag.evidence == "라마 4는 2025년 4월에 공개되었다."
+
+
+def test_an_invented_clause_beside_a_translated_number_is_a_warning(kiwi):
+    en = "Sales reached $1 billion."
+    ko = "매출은 10억 달러에 달했고, 라마 4는 2025년 4월에 공개되었다."
+    assert additions.invented(ko, en) == (
+        "라마 4는 2025년 4월에 공개되었다.",
+        additions.Unsaid(["4", "2025년", "4"], [], 0),
+    )
+
+
+def test_a_short_invented_entry_on_its_own_line_is_a_warning(kiwi):
+    entry = "Gemma 3 (2025년 3월): 매개변수 270억 개"
+    article = article_of(EN, [KO[0], entry, KO[1]], [([0], [0]), ([], [1]), ([1], [2])])
+    [flag] = [f for f in checks.run_checks(article) if f.check == "addition"]
+    assert flag.severity == "warning" and "270억" in flag.message and "Gemma" in flag.message

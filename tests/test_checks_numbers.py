@@ -88,6 +88,8 @@ def test_numbers_inside_names_are_marked(text: str, names: list[str]):
         ("COVID-19 cut iPhone 15 sales by 8%.", "코로나19로 아이폰15 판매가 8% 줄었다."),
         ("Llama 2 has 70B parameters.", "라마2는 700억 개의 매개변수를 가진다."),
         ("GPT-4o and A100 GPUs.", "GPT-4o와 A100 GPU."),
+        ("It was on May 30, 2005, four years ago.", "4년 전인 2005년 5월 30일이었다."),
+        ("Livingston climb to third.", "리빙스턴은 3위로 올라섰다."),
     ],
 )
 def test_number_words_and_names_are_not_flagged(kiwi, en: str, ko: str):
@@ -100,6 +102,10 @@ def test_number_words_and_names_are_not_flagged(kiwi, en: str, ko: str):
         ("Three techniques help.", "다섯 가지 기법이 도움이 된다.", "다섯"),
         ("The 12 rules apply.", "열한 개의 규칙이 적용된다.", "열한"),
         ("Llama 2 was released.", "라마 3이 공개되었다.", "3"),
+        # an English ordinal is soft evidence, but a Korean rank nothing in the English matches changed it
+        ("Livingston climb to third.", "리빙스턴은 30위로 올라섰다.", "30"),
+        # the number shown is the one that stands for the number replaced, not the 1 of 1년
+        ("He served a year after enlisting in Sept.", "그는 90월에 입대해 1년을 복무했다.", "90"),
     ],
 )
 def test_a_wrong_number_word_or_version_is_a_warning(kiwi, en: str, ko: str, evidence: str):

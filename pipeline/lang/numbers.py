@@ -369,9 +369,10 @@ def mentions(text: str, lang: str) -> list[Quantity]:
     digits = quantities(text, lang)
     digits = [replace(q, name=True) if _in_name(text, q) else q for q in digits]
     # "1.7 million four years ago": "million" belongs to the digits, "four" is a number of its own.
+    # (Zeros, not spaces: "May 30" stays a month next to digits.)
     blanked = text
     for d in digits:
-        blanked = blanked[: d.start] + " " * (d.end - d.start) + blanked[d.end :]
+        blanked = blanked[: d.start] + "0" * (d.end - d.start) + blanked[d.end :]
     spelled = english_spelled(blanked) if lang == "en" else korean_spelled(text)
     spelled = [replace(q, text=text[q.start : q.end]) for q in spelled]
     # "20.4 million": the word is part of a number already read.

@@ -100,6 +100,10 @@ class Unsaid:
     def count(self) -> int:
         return len(self.numbers) + len(self.names)
 
+    @property
+    def said(self) -> str:
+        return ", ".join([*self.numbers, *self.names])
+
 
 def unsaid(korean: str, english: str) -> Unsaid:
     """What of the Korean sentence's digits and Latin names the English does not say."""
@@ -114,11 +118,39 @@ def unsaid(korean: str, english: str) -> Unsaid:
     )
 
 
-def invented(korean: str, english: str) -> Unsaid | None:
-    """The Korean sentence carries a number the English lacks, with another number, a date or a name
-    the English lacks too, and none of its numbers is in the English: a fact the Korean made up
-    (a model "released in April 2025 with 400 billion parameters" the English never mentions)."""
-    facts = unsaid(korean, english)
-    if facts.numbers and facts.count >= 2 and facts.said_numbers == 0:
-        return facts
+#: Where a Korean sentence divides into clauses: after a comma or a connective ending (…했으며,
+#: …했고) followed by a space.
+_CLAUSE_END = re.compile(r"(?<=[,;])\s+|(?<=[가-힣](?:며|고))\s+")
+
+
+def clauses(korean: str) -> list[tuple[int, int]]:
+    """Spans of the sentence's clauses."""
+    spans, pos = [], 0
+    for m in _CLAUSE_END.finditer(korean):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(korean)))
+    return [(a, b) for a, b in spans if korean[a:b].strip()]
+
+
+def _qualifies(facts: Unsaid) -> bool:
+    return bool(facts.numbers) and facts.count >= 2 and facts.said_numbers == 0
+
+
+def invented(korean: str, english: str) -> tuple[str, Unsaid] | None:
+    """The Korean sentence, or the clauses of it that hold them, carry a number the English lacks,
+    with another number, a date or a name the English lacks too, and none of their numbers is in
+    the English: a fact the Korean made up (a model "released in April 2025 with 400 billion
+    parameters" that the English never mentions, as a sentence of its own or as a clause added to
+    a translated one). Returns that part of the sentence and its facts."""
+    parts = clauses(korean)
+    holding = [(a, b) for a, b in parts if unsaid(korean[a:b], english).count]
+    if not holding:
+        return None
+    # All of them together, else one clause alone (a clause added to a sentence whose other
+    # clauses translate numbers the English has).
+    for a, b in [(holding[0][0], holding[-1][1]), *holding]:
+        facts = unsaid(korean[a:b], english)
+        if _qualifies(facts):
+            return korean[a:b], facts
     return None

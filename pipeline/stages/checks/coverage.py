@@ -279,12 +279,28 @@ def _unsaid_in_pair(article: Article, bead: Bead, english: str) -> Iterator[Flag
     for span in additions.unsaid_ids(bead.ko_text, english):
         yield _flag("addition", "warning", bead, span.text, "this Latin id or link is not in the English")
     for sentence in _korean_sentences(article, bead):
-        facts = additions.invented(sentence, bead.en_text)
-        if facts is not None:
-            said = ", ".join([*facts.numbers, *facts.names])
+        found = additions.invented(sentence, bead.en_text)
+        if found is not None:
+            part, facts = found
             yield _flag(
-                "addition", "warning", bead, sentence, f"the English does not say this Korean's {said}"
+                "addition", "warning", bead, part, f"the English does not say this Korean's {facts.said}"
             )
+
+
+def _lone_addition(bead: Bead, english: str) -> Flag:
+    """A Korean sentence without English, outside a long run: a warning, and info for a fragment,
+    unless the fragment is an id the English lacks (an image id cut off a caption) or a short
+    entry of names and numbers (`Gemma 3 (2025년 3월): 270억`)."""
+    ids = additions.unsaid_ids(bead.ko_text, english)
+    facts = additions.invented(bead.ko_text, english)
+    if ids:
+        return _flag("addition", "warning", bead, bead.ko_text, "this Latin id or link is not in the English")
+    if facts:
+        message = f"this Korean has no English counterpart, and the English does not say its {facts[1].said}"
+        return _flag("addition", "warning", bead, bead.ko_text, message)
+    return _flag(
+        "addition", "info" if _minor_korean(bead.ko_text) else "warning", bead, bead.ko_text, NO_ENGLISH
+    )
 
 
 @check("addition")
@@ -302,14 +318,7 @@ def addition(facts: Facts) -> Iterator[Flag]:
             yield _run_summary(article, run)
             continue
         for bead in run:
-            if _minor_korean(bead.ko_text):
-                # A fragment is info, unless it is an id the English lacks (an image id cut off a caption).
-                ids = additions.unsaid_ids(bead.ko_text, english)
-                severity = "warning" if ids else "info"
-                message = "this Latin id or link is not in the English" if ids else NO_ENGLISH
-            else:
-                severity, message = "warning", NO_ENGLISH
-            yield _flag("addition", severity, bead, bead.ko_text, message)
+            yield _lone_addition(bead, english)
     chrome = _chrome(article)
     if chrome is not None:
         yield chrome

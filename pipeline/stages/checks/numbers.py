@@ -91,7 +91,25 @@ def unaccounted(
     """(the English's numbers the Korean does not account for, the Korean's the English does not)."""
     missing = _named_elsewhere(unmatched(en, ko), ko_text)
     extra = _named_elsewhere(unmatched(ko, en), en_text)
+    missing += _ranks_changed(en, ko, extra, ko_text)
     return _clock_and_money(missing, extra)
+
+
+#: What follows a Korean number that is a rank or an ordinal: 3위, 2번째, 5층, 30차전, 21세기.
+_KO_ORDINAL = re.compile(r"\s?(?:위|번째|째|층|등|차전|회차|세기|라운드)")
+_EN_ORDINAL = re.compile(r"(?:first|second|third|[a-z]+th)$", re.IGNORECASE)
+
+
+def _ranks_changed(
+    en: list[numbers.Quantity], ko: list[numbers.Quantity], extra: list[numbers.Quantity], ko_text: str
+) -> list[numbers.Quantity]:
+    """English ordinals ("sixth spot") are soft evidence, never missed on their own; but one that
+    nothing in the Korean matches, where the Korean has a rank of its own that nothing in the
+    English matches (60위), was changed."""
+    korean_ranks = [q for q in extra if _KO_ORDINAL.match(ko_text, q.end) and re.search(r"\d", q.text)]
+    if not korean_ranks:
+        return []
+    return [q for q in en if q.soft and _EN_ORDINAL.search(q.text) and not any(q.matches(k) for k in ko)]
 
 
 def _show(q: numbers.Quantity) -> str:
@@ -99,16 +117,30 @@ def _show(q: numbers.Quantity) -> str:
 
 
 def _evidence(found: list[numbers.Quantity], instead_of: Sequence[numbers.Quantity] = ()) -> str:
-    """The number to show: the one nearest in size to a number it replaces ("20천" for "$2,000"
-    rather than the 1 of 1일), and of equals the first written in digits."""
+    """The number to show: the one likeliest to stand for a number it replaces (the most leading
+    digits in common, then the nearest in size: "20천" for "$2,000" rather than the 1 of 1일), and
+    of equals the first written in digits."""
 
-    def rank(q: numbers.Quantity) -> tuple[float, bool]:
+    def rank(q: numbers.Quantity) -> tuple[int, float, bool]:
+        written = re.sub(r"\D", "", q.text)
+        common = max((_common_prefix(written, _digits(o.value)) for o in instead_of), default=0)
         distance = min(
             (abs(math.log((abs(q.value) + 1) / (abs(o.value) + 1))) for o in instead_of), default=0.0
         )
-        return round(distance, 6), not re.search(r"\d", q.text)
+        return -common, round(distance, 6), not written
 
     return _show(min(found, key=rank))
+
+
+def _digits(value: float) -> str:
+    return re.sub(r"\D", "", f"{value:f}".rstrip("0").rstrip("."))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 @check("number")
