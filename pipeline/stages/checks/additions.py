@@ -26,12 +26,27 @@ def _fold(text: str) -> str:
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
+#: Page furniture printed on one side only (the paste stage's list holds what both sides print).
+ONE_SIDED_CHROME = {
+    "en": ("Back to top", "Print", "Print this article", "Read the original article"),
+    "ko": (
+        "기사 원문 보기",
+        "원문 보기",
+        "맨 위로",
+        "인쇄하기",
+        "기사 스크랩",
+        "이 기사를 추천합니다",
+        "관련 기사 더보기",
+    ),
+}
+
+
 @cache
 def _chrome_forms() -> dict[str, frozenset[str]]:
-    """lang → folded lines of page chrome, from the paste stage's list."""
-    en = frozenset(_fold(form) for forms, _ in paste.PAGE_CHROME for form in forms)
-    ko = frozenset(_fold(form) for _, forms in paste.PAGE_CHROME for form in forms)
-    return {"en": en, "ko": ko}
+    """lang → folded lines of page chrome, from the paste stage's list and the one-sided ones."""
+    en = [form for forms, _ in paste.PAGE_CHROME for form in forms] + list(ONE_SIDED_CHROME["en"])
+    ko = [form for _, forms in paste.PAGE_CHROME for form in forms] + list(ONE_SIDED_CHROME["ko"])
+    return {"en": frozenset(map(_fold, en)), "ko": frozenset(map(_fold, ko))}
 
 
 def is_chrome(text: str, lang: str) -> bool:
