@@ -100,9 +100,10 @@ def test_latin_names_and_ids_the_english_has_are_not_flagged(kiwi):
     assert additions_of(article_of(en, ko, [([0], [0])])) == []
 
 
-def test_an_image_id_cut_off_as_its_own_line_is_a_warning(kiwi):
-    article = article_of(EN, [KO[0], "ax2QJvy0thguMNZ", KO[1]], [([0], [0]), ([], [1]), ([1], [2])])
-    assert additions_of(article) == [("warning", "ax2QJvy0thguMNZ")]
+@pytest.mark.parametrize("image_id", ["ax2QJvy0thguMNZ", "gfER5MaixmaSxui"])
+def test_an_image_id_cut_off_as_its_own_line_is_a_warning(kiwi, image_id: str):
+    article = article_of(EN, [KO[0], image_id, KO[1]], [([0], [0]), ([], [1]), ([1], [2])])
+    assert additions_of(article) == [("warning", image_id)]
 
 
 INVENTED = "라마 4는 2025년 4월에 공개되었으며 매개변수는 4000억 개다."

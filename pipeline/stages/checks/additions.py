@@ -65,6 +65,8 @@ _FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|pdf|html?|php|aspx?|m
 _URL_MARKS = ("_", "/", "=", "#", "?", "www.", "://")
 #: A hash or id written without marks: this many characters, with at least three digits.
 MIN_HASH_LENGTH = 7
+#: A line of one mixed-case token with a digit, this long, is an id (the paste stage's bound).
+MIN_ID_LENGTH = paste.MIN_ID_LENGTH
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,10 @@ def latin_ids(text: str) -> list[Span]:
             continue
         marked = any(mark in token for mark in _URL_MARKS) or bool(_FILE.search(token))
         hashed = len(token) >= MIN_HASH_LENGTH and digits >= 3 and "-" not in token
-        if marked or hashed or paste.id_like(token):
+        # A line that is one mixed-case token with a digit: an image id the paste stage cut off.
+        cased = any(c.isupper() for c in token) and any(c.islower() for c in token)
+        alone = token == text.strip() and len(token) >= MIN_ID_LENGTH and digits > 0 and cased
+        if marked or hashed or alone or paste.id_like(token):
             out.append(Span(m.start(), m.end(), token))
     return out
 
@@ -120,11 +125,14 @@ class Unsaid:
         return ", ".join([*self.numbers, *self.names])
 
 
-def unsaid(korean: str, english: str) -> Unsaid:
-    """What of the Korean sentence's digits and Latin names the English does not say."""
-    written = [q for q in numbers.mentions(korean, "ko") if not q.soft and re.search(r"\d", q.text)]
+def unsaid(korean: str, english: str, names_from: str | None = None) -> Unsaid:
+    """What of the Korean's digits the English says nothing of, and of its Latin names what
+    `names_from` (the English, by default) does not write."""
+    # A name's number ("Orion-7B") goes with its name, not with the numbers.
+    mentioned = numbers.mentions(korean, "ko")
+    written = [q for q in mentioned if not q.soft and not q.name and re.search(r"\d", q.text)]
     _, missing = unaccounted(numbers.mentions(english, "en"), written, english, korean)
-    said = _fold(english)
+    said = _fold(english if names_from is None else names_from)
     names = [m.group(0) for m in _LATIN_NAME.finditer(korean) if len(m.group(0)) >= 2]
     return Unsaid(
         [q.text.strip() for q in missing],
@@ -152,20 +160,22 @@ def _qualifies(facts: Unsaid) -> bool:
     return bool(facts.numbers) and facts.count >= 2 and facts.said_numbers == 0
 
 
-def invented(korean: str, english: str) -> tuple[str, Unsaid] | None:
+def invented(korean: str, english: str, names_from: str | None = None) -> tuple[str, Unsaid] | None:
     """The Korean sentence, or the clauses of it that hold them, carry a number the English lacks,
     with another number, a date or a name the English lacks too, and none of their numbers is in
     the English: a fact the Korean made up (a model "released in April 2025 with 400 billion
     parameters" that the English never mentions, as a sentence of its own or as a clause added to
-    a translated one). Returns that part of the sentence and its facts."""
+    a translated one). Numbers are compared with `english` (the sentence's own English, or the
+    English around a Korean sentence that has none), names with `names_from` (all of the English,
+    say). Returns that part of the sentence and its facts."""
     parts = clauses(korean)
-    holding = [(a, b) for a, b in parts if unsaid(korean[a:b], english).count]
+    holding = [(a, b) for a, b in parts if unsaid(korean[a:b], english, names_from).count]
     if not holding:
         return None
     # All of them together, else one clause alone (a clause added to a sentence whose other
     # clauses translate numbers the English has).
     for a, b in [(holding[0][0], holding[-1][1]), *holding]:
-        facts = unsaid(korean[a:b], english)
+        facts = unsaid(korean[a:b], english, names_from)
         if _qualifies(facts):
             return korean[a:b], facts
     return None

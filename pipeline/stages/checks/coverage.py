@@ -287,12 +287,21 @@ def _unsaid_in_pair(article: Article, bead: Bead, english: str) -> Iterator[Flag
             )
 
 
-def _lone_addition(bead: Bead, english: str) -> Flag:
+#: A Korean sentence without English could be the translation of an English sentence this many
+#: beads away (misaligned); its numbers are compared with theirs.
+NEAR_BEADS = 2
+
+
+def _english_near(beads: Sequence[Bead], k: int) -> str:
+    return " ".join(b.en_text for b in beads[max(0, k - NEAR_BEADS) : k + NEAR_BEADS + 1] if b.en)
+
+
+def _lone_addition(bead: Bead, english: str, near: str) -> Flag:
     """A Korean sentence without English, outside a long run: a warning, and info for a fragment,
     unless the fragment is an id the English lacks (an image id cut off a caption) or a short
-    entry of names and numbers (`Gemma 3 (2025년 3월): 270억`)."""
+    entry of names and numbers (`Gemma 3 (2025년 3월): 270억`) that the English around it lacks."""
     ids = additions.unsaid_ids(bead.ko_text, english)
-    facts = additions.invented(bead.ko_text, english)
+    facts = additions.invented(bead.ko_text, near, names_from=english)
     if ids:
         return _flag("addition", "warning", bead, bead.ko_text, "this Latin id or link is not in the English")
     if facts:
@@ -313,12 +322,13 @@ def addition(facts: Facts) -> Iterator[Flag]:
     says the Korean adds to the English."""
     article = facts.article
     english = " ".join(s.text for s in article.en_sentences)
+    position = {id(b): k for k, b in enumerate(article.beads)}
     for run in _korean_runs(article.beads):
         if sum(len(b.ko) for b in run) >= GAP_SENTENCES:
             yield _run_summary(article, run)
             continue
         for bead in run:
-            yield _lone_addition(bead, english)
+            yield _lone_addition(bead, english, _english_near(article.beads, position[id(bead)]))
     chrome = _chrome(article)
     if chrome is not None:
         yield chrome
