@@ -70,6 +70,7 @@ def test_ambiguous_korean_number_words_are_soft_evidence():
         ("GPT-4o beat Llama 2 on Windows 11.", ["4", "2", "11"]),
         ("COVID-19 hit iPhone 15 sales; Python 3.12 and Software 3.0 too.", ["19", "15", "3.12", "3.0"]),
         ("In 2019 about 50 people came on May 5.", []),
+        ("The 6-foot-6 forward scored in the 2-2 draw.", []),
     ],
 )
 def test_numbers_inside_names_are_marked(text: str, names: list[str]):

@@ -340,9 +340,11 @@ def korean_spelled(text: str) -> list[Quantity]:
 
 
 #: What a version or model number follows: a name it is hyphenated to ("GPT-4o", "COVID-19", not
-#: "6-foot-6") or a capitalised or camel-case word ("Llama 2", "Windows 11", "iPhone 15", "Software 3.0").
+#: "6-foot-6" or a score's "2-2") or a capitalised or camel-case word ("Llama 2", "Windows 11",
+#: "iPhone 15", "Software 3.0").
 _NAME_BEFORE = re.compile(
-    r"(?:\b[A-Za-z]*[A-Z0-9][A-Za-z0-9]*-|\b(?P<word>[A-Z][a-z]+|[a-z]+[A-Z]\w*|[A-Z]{2,}\w*)\s)$"
+    r"(?:\b(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z0-9][A-Za-z0-9]*)-"
+    r"|\b(?P<word>[A-Z][a-z]+|[a-z]+[A-Z]\w*|[A-Z]{2,}\w*)\s)$"
 )
 _NAME_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,2})?")
 #: Capitalised words a count follows at the start of a sentence ("About 50 people", "In 2019").
