@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.models import Article, Bead, Block, Document, Sentence
-from pipeline.stages import checks
+from pipeline.stages import checks, ingest
 from pipeline.stages.checks import additions
 
 
@@ -148,3 +150,18 @@ def test_a_short_invented_entry_on_its_own_line_is_a_warning(kiwi):
     article = article_of(EN, [KO[0], entry, KO[1]], [([0], [0]), ([], [1]), ([1], [2])])
     [flag] = [f for f in checks.run_checks(article) if f.check == "addition"]
     assert flag.severity == "warning" and "270억" in flag.message and "Gemma" in flag.message
+
+
+@pytest.mark.parametrize("kept_blocks", [3, 5])
+def test_the_sample_korean_past_its_cut_english_is_one_summary(kiwi, kept_blocks: int):
+    """The bundled article with its English cut after the opening: the rest of the Korean is one
+    addition flag, not one per sentence."""
+    from pipeline.app import build_article
+
+    root = Path(__file__).resolve().parent.parent / "raw"
+    en = ingest.read_document(root / "karpathy-2025.en.md", "en")
+    ko = ingest.read_document(root / "karpathy-2025.ko.md", "ko")
+    cut = Document(en.lang, en.blocks[:kept_blocks])
+    flags = [f for f in build_article(cut, ko, "cut", "file").flags if f.check == "addition"]
+    assert [f.severity for f in flags] == ["warning"]
+    assert "past the end of the English" in flags[0].message and len(flags[0].ko) >= 10
