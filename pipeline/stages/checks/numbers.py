@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pipeline.lang import numbers
 from pipeline.models import Flag
@@ -11,16 +12,17 @@ from pipeline.stages.checks.registry import Facts, check
 from pipeline.stages.checks.registry import flag as _flag
 
 
-def _unmatched(side: list[numbers.Quantity], other: list[numbers.Quantity]) -> list[numbers.Quantity]:
+def unmatched(side: list[numbers.Quantity], other: list[numbers.Quantity]) -> list[numbers.Quantity]:
     """Digit-written quantities of `side` that nothing on the other side accounts for."""
     pool = list(other)
     out = []
     for q in side:
         if q.soft:
             continue
-        # Digits pair with digits first: "2pm" is not accounted for by "두 명" when 2시 is there.
-        match = next((o for o in pool if not o.soft and q.matches(o)), None)
-        match = match or next((o for o in pool if q.matches(o)), None)
+        # Digits pair with digits first: "2pm" is not accounted for by "두 명" when 2시 is there;
+        # a name's number with the name's ("Llama 2" with 라마 2), a count with a count.
+        candidates = [o for o in pool if q.matches(o)]
+        match = min(candidates, key=lambda o: (o.soft, o.name != q.name), default=None)
         if match is None:
             out.append(q)
         else:
@@ -73,8 +75,72 @@ def _without_glossed_repeats(found: list[numbers.Quantity], text: str) -> list[n
     return out
 
 
+def _named_elsewhere(unmatched: list[numbers.Quantity], other: str) -> list[numbers.Quantity]:
+    """Less the names' numbers that the other side writes inside a word: "COVID-19" is 코로나19,
+    "iPhone 15" 아이폰15, which the other side's number reader does not take apart."""
+    return [
+        q
+        for q in unmatched
+        if not (q.name and re.search(rf"(?<![\d.]){re.escape(q.text.strip())}(?![\d]|\.\d)", other))
+    ]
+
+
+def unaccounted(
+    en: list[numbers.Quantity], ko: list[numbers.Quantity], en_text: str, ko_text: str
+) -> tuple[list[numbers.Quantity], list[numbers.Quantity]]:
+    """(the English's numbers the Korean does not account for, the Korean's the English does not)."""
+    missing = _named_elsewhere(unmatched(en, ko), ko_text)
+    extra = _named_elsewhere(unmatched(ko, en), en_text)
+    missing += _ranks_changed(en, ko, extra, ko_text)
+    return _clock_and_money(missing, extra)
+
+
+#: What follows a Korean number that is a rank or an ordinal: 3위, 2번째, 5층, 30차전, 21세기.
+_KO_ORDINAL = re.compile(r"\s?(?:위|번째|째|층|등|차전|회차|세기|라운드)")
+_EN_ORDINAL = re.compile(r"(?:first|second|third|[a-z]+th)$", re.IGNORECASE)
+
+
+def _ranks_changed(
+    en: list[numbers.Quantity], ko: list[numbers.Quantity], extra: list[numbers.Quantity], ko_text: str
+) -> list[numbers.Quantity]:
+    """English ordinals ("sixth spot") are soft evidence, never missed on their own; but one that
+    nothing in the Korean matches, where the Korean has a rank of its own that nothing in the
+    English matches (60위), was changed."""
+    korean_ranks = [q for q in extra if _KO_ORDINAL.match(ko_text, q.end) and re.search(r"\d", q.text)]
+    if not korean_ranks:
+        return []
+    return [q for q in en if q.soft and _EN_ORDINAL.search(q.text) and not any(q.matches(k) for k in ko)]
+
+
 def _show(q: numbers.Quantity) -> str:
     return q.text.strip()
+
+
+def _evidence(found: list[numbers.Quantity], instead_of: Sequence[numbers.Quantity] = ()) -> str:
+    """The number to show: the one likeliest to stand for a number it replaces (the most leading
+    digits in common, then the nearest in size: "20천" for "$2,000" rather than the 1 of 1일), and
+    of equals the first written in digits."""
+
+    def rank(q: numbers.Quantity) -> tuple[int, float, bool]:
+        written = re.sub(r"\D", "", q.text)
+        common = max((_common_prefix(written, _digits(o.value)) for o in instead_of), default=0)
+        distance = min(
+            (abs(math.log((abs(q.value) + 1) / (abs(o.value) + 1))) for o in instead_of), default=0.0
+        )
+        return -common, round(distance, 6), not written
+
+    return _show(min(found, key=rank))
+
+
+def _digits(value: float) -> str:
+    return re.sub(r"\D", "", f"{value:f}".rstrip("0").rstrip("."))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 @check("number")
@@ -88,16 +154,14 @@ def number_check(facts: Facts) -> Iterator[Flag]:
         ko = _without_glossed_repeats(numbers.mentions(_drop_enumeration(bead.ko_text), "ko"), bead.ko_text)
         if not en and not ko:
             continue
-        missing = _unmatched(en, ko)
-        extra = _unmatched(ko, en)
-        missing, extra = _clock_and_money(missing, extra)
+        missing, extra = unaccounted(en, ko, bead.en_text, bead.ko_text)
         if missing and extra:
             shown_en = ", ".join(_show(q) for q in missing)
             yield _flag(
                 "number",
                 "warning",
                 bead,
-                _show(extra[0]),
+                _evidence(extra, missing),
                 f"the English has {shown_en} but the Korean has {', '.join(_show(q) for q in extra)}",
             )
         elif missing:
@@ -105,7 +169,7 @@ def number_check(facts: Facts) -> Iterator[Flag]:
                 "number",
                 "info",
                 bead,
-                _show(missing[0]),
+                _evidence(missing),
                 f"{', '.join(_show(q) for q in missing)} of the English is not in the Korean",
             )
         elif extra:
@@ -113,6 +177,6 @@ def number_check(facts: Facts) -> Iterator[Flag]:
                 "number",
                 "info",
                 bead,
-                _show(extra[0]),
+                _evidence(extra),
                 f"{', '.join(_show(q) for q in extra)} in the Korean is not in the English",
             )
