@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from test_checks import aligned_article, make_article
+from test_checks_coverage import EN, KO, article_of
 
 from pipeline.models import REVIEWED_SEVERITIES, Article, Flag
 from pipeline.stages import checks, ingest, terms
@@ -90,6 +91,10 @@ EXAMPLES: dict[str, Example] = {
         lambda: make_article([("The model has 8 billion parameters.", "이 모델의 매개변수는 70억 개다.")]),
         "70억",
     ),
+    "number/changed-word": Example(
+        lambda: make_article([("The paper lists three techniques.", "이 논문은 다섯 가지 기법을 제시한다.")]),
+        "다섯 가지",
+    ),
     "number/dropped": Example(
         lambda: make_article([("Sales rose 40 percent last year.", "작년에 매출이 크게 늘었다.")]),
         "40 percent",
@@ -116,6 +121,34 @@ EXAMPLES: dict[str, Example] = {
         "번역자가 덧붙인 꽤 긴 설명 문장입니다.",
     ),
     "addition/fragment": Example(lambda: make_article([SAME, (None, "광고"), SAME]), "광고"),
+    "addition/gap": Example(
+        lambda: article_of(
+            EN,
+            KO + [f"번역문은 원문보다 훨씬 길게 이어지는 {n}번째 문장을 담고 있습니다." for n in range(6)],
+            [([0], [0]), ([1], [1])] + [([], [2 + n]) for n in range(6)],
+        ),
+        "번역문은 원문보다 훨씬 길게 이어지는 0번째 문장을 담고 있습니다.",
+        count=1,
+    ),
+    "addition/invented": Example(
+        lambda: article_of(
+            EN[:1], ["이 모델은 공개 데이터로 학습되었으며, 라마 4는 2025년 4월에 공개되었다."], [([0], [0])]
+        ),
+        "라마 4는 2025년 4월에 공개되었다.",
+    ),
+    "addition/latin-id": Example(
+        lambda: article_of(EN[:1], ["IMG_2041.png 모델은 공개 데이터로 학습되었다."], [([0], [0])]),
+        "IMG_2041.png",
+    ),
+    "addition/chrome": Example(
+        lambda: article_of(
+            [*EN, "Comments"],
+            [*KO, "댓글 3", "공유하기"],
+            [([0], [0]), ([1], [1]), ([2], []), ([], [2]), ([], [3])],
+        ),
+        "댓글 3",
+        count=1,
+    ),
     "addition/folded": Example(
         lambda: aligned_article(
             REPORTS_EN[:3], REPORTS_KO, [([0], [0, 1], 0.3), ([1], [2], 0.8), ([2], [3], 0.75)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.stages.checks.coverage import LOW_SCORE
+from pipeline.stages.checks.coverage import GAP_SENTENCES, LOW_SCORE
 
 #: What each severity asks of the reader. The review queue, `flags` open counts and the sheet's
 #: marks hold errors and warnings; info is context shown beside its pair.
@@ -61,7 +61,15 @@ POLICY: tuple[Rule, ...] = (
         "the same, for a word that is a term only in ML writing (agent, hallucination)",
     ),
     _rule(
-        "number/changed", "warning", "a number or unit differs after normalising (80억 = 8B, 9월 = September)"
+        "number/changed",
+        "warning",
+        "a number or unit differs after normalising (80억 = 8B, 9월 = September); a number inside "
+        "a name (Llama 2, GPT-4o) belongs to the name",
+    ),
+    _rule(
+        "number/changed-word",
+        "warning",
+        "the same for Korean number words and ranks (세 가지 = three, 두 번째 = second, 열두 = 12)",
     ),
     _rule("number/dropped", "info", "a number of the English is not in the Korean, and nothing replaces it"),
     _rule("number/added", "info", "a number in the Korean is not in the English"),
@@ -80,6 +88,28 @@ POLICY: tuple[Rule, ...] = (
     ),
     _rule("addition/sentence", "warning", "a Korean sentence has no English"),
     _rule("addition/fragment", "info", "the same for a Korean fragment of under eight syllables"),
+    _rule(
+        "addition/gap",
+        "warning",
+        f"a run of {GAP_SENTENCES} or more Korean sentences without English (the Korean runs past the "
+        "English): one summary with its span, not one flag per sentence",
+    ),
+    _rule(
+        "addition/invented",
+        "warning",
+        "a Korean sentence or clause, paired or not, carrying numbers, dates or names the English "
+        "lacks (an invented entry)",
+    ),
+    _rule(
+        "addition/latin-id",
+        "warning",
+        "a Latin-script id or link in the Korean that the English lacks (an image id glued to a caption)",
+    ),
+    _rule(
+        "addition/chrome",
+        "info",
+        "page chrome on either side (`댓글`, `공유하기`, Subscribe): one flag for the article",
+    ),
     _rule(
         "addition/folded",
         "warning",
