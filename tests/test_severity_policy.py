@@ -93,7 +93,7 @@ EXAMPLES: dict[str, Example] = {
     ),
     "number/changed-word": Example(
         lambda: make_article([("The paper lists three techniques.", "이 논문은 다섯 가지 기법을 제시한다.")]),
-        "다섯 가지",
+        "다섯",
     ),
     "number/dropped": Example(
         lambda: make_article([("Sales rose 40 percent last year.", "작년에 매출이 크게 늘었다.")]),
