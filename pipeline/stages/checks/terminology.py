@@ -97,7 +97,10 @@ def _against_expansion(
 ) -> Flag | None:
     """Judge the gloss against the English expansion: the article's definition wins over the term base."""
     glosses = _gloss_candidates(p)
-    verdicts = [_verdict(facts, acronym, expansion, gloss) for gloss in glosses]
+    whole = _verdict(facts, acronym, expansion, glosses[0])
+    if whole.outcome == "renders" and whole.reason != "its words":
+        return None  # a term-base rendering or a reading, whatever terms hide inside (위치 인코딩)
+    verdicts = [whole] + [_verdict(facts, acronym, expansion, gloss) for gloss in glosses[1:]]
     # Another term's rendering as the noun phrase, or as a phrase of two words or more that ends it,
     # is wrong (설명 가능한 인공지능(AI) is XAI's, though 인공지능 renders AI; not 학습 alone, which
     # ends many right glosses); else a shorter phrase that renders it is fine (미 연방수사국(FBI));
@@ -117,9 +120,16 @@ def _against_expansion(
     evidence = bead.ko_text[p.start : p.end]
     defined = f"this article defines {acronym} as {expansion!r}"
     if verdict.outcome == "unknown":
-        # Without the encoder nothing was weighed: context for the curious, not a doubt to review.
+        # Without the encoder nothing was weighed: context for the curious, not a doubt to review,
+        # unless the gloss also differs from the one the translator wrote at the definition.
         severity = "warning" if verdict.cosine is not None else "info"
         message = f"{defined}; check that {p.korean!r} says that (nothing known of its words)"
+        there = _gloss_at_definition(facts, acronym, bead)
+        if severity == "info" and there:
+            if any(_gloss_matches(p, bead.ko_text, g) for g in there):
+                return None  # as at the definition: that one carries the note
+            severity = "warning"
+            message += f", and it differs from the gloss at the definition ({there[0]!r})"
         return _flag("acronym-gloss", severity, bead, evidence, message, acronym)
     if verdict.outcome == "other-sense" and verdict.other is not None:
         same = terms.acronym_key(verdict.other.acronym) == acronym
@@ -133,6 +143,20 @@ def _against_expansion(
     if entry is not None and terms.term_key(expansion) in {terms.term_key(f) for f in entry.english_forms}:
         why += f"; use {' / '.join(entry.accepted[:3])}"
     return _flag("acronym-gloss", "error", bead, evidence, f"{defined}; {why}", acronym)
+
+
+def _gloss_at_definition(facts: Facts, acronym: str, bead: Bead) -> list[str]:
+    """The Korean glosses of the acronym in the sentences whose English defines it (not this one):
+    a consistency reference, never the definition."""
+    out = []
+    for i, _ in facts.expansions.get(acronym, []):
+        there = facts.article.beads[i]
+        if there is bead or not there.ko:
+            continue
+        for q in terms.korean_parentheticals(there.ko_text):
+            if q.is_acronym and terms.acronym_key(q.latin) == acronym and q.korean not in out:
+                out.append(q.korean)
+    return out
 
 
 def _against_term_base(facts: Facts, bead: Bead, p: terms.Parenthetical, acronym: str) -> Flag | None:

@@ -65,21 +65,22 @@ _EN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
 
 
 def english_expansions(text: str) -> dict[str, str]:
-    """Acronym → the English words this sentence spells it out with: a ``Long Form (ACR)`` or
-    ``ACR (Long Form)`` definition (Schwartz & Hearst), or else the words before ``(ACR)`` whose
-    initials spell it."""
+    """Acronym → the English words this sentence spells it out with: the words before ``(ACR)`` whose
+    initials spell it, else a ``Long Form (ACR)`` or ``ACR (Long Form)`` definition (Schwartz &
+    Hearst, whose letter matching alone takes "policy optimization" for PPO out of "proximal policy
+    optimization (PPO)")."""
     out: dict[str, str] = {}
+    for m in re.finditer(r"\(\s*([A-Za-z][A-Za-z0-9\-&]*)[\s),;:~]", text):
+        if not is_acronym(m.group(1)):
+            continue
+        acronym = acronym_key(m.group(1))
+        spans = list(_EN_WORD.finditer(text[: m.start()]))
+        for n in range(2, min(len(spans), 3 * len(acronym)) + 1):
+            if initials_spell(acronym, [w.group(0) for w in spans[-n:]]):
+                out.setdefault(acronym, text[spans[-n].start() : spans[-1].end()])  # as written
+                break
     for d in english_definitions(text):
         out.setdefault(d.acronym, d.long_form)
-    for m in re.finditer(r"\(\s*([A-Za-z][A-Za-z0-9\-&]*)\s*[),;]", text):
-        acronym = acronym_key(m.group(1))
-        if acronym in out or not is_acronym(m.group(1)):
-            continue
-        words = _EN_WORD.findall(text[: m.start()])
-        for n in range(2, min(len(words), 3 * len(acronym)) + 1):
-            if initials_spell(acronym, words[-n:]):
-                out[acronym] = " ".join(words[-n:])
-                break
     return out
 
 
