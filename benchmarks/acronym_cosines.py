@@ -7,7 +7,7 @@ right pairs (an English term and one of its Korean renderings) and wrong pairs (
 with another entry's rendering) on two sources:
 
 - the bundled glossary, split by entry position: even entries to tune, odd ones to report;
-- the NTREX dev ``한국어(English)`` parentheticals, split by document as ``benchmarks.flags --docs``
+- the NTREX dev ``한국어(English)`` parentheticals, split by document as ``benchmarks.flags --half``
   does (mostly names read aloud, which the verdict catches as readings before the encoder).
 
 Run from the repository root::
@@ -30,23 +30,23 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks import data  # noqa: E402
-from benchmarks.flags import _half  # noqa: E402
+from benchmarks.flags import half  # noqa: E402
 from pipeline.stages import semantic, terms  # noqa: E402
 from pipeline.stages.terms import expansions  # noqa: E402
 
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
 
 
-def glossary_pairs(half: str) -> list[tuple[str, str]]:
+def glossary_pairs(which: str) -> list[tuple[str, str]]:
     entries = [t for t in terms.bundled() if any("가" <= c <= "힣" for a in t.accepted for c in a)]
-    entries = entries[(0 if half == "tune" else 1) :: 2]
+    entries = entries[(0 if which == "tuning" else 1) :: 2]
     return [(t.term, next(a for a in t.accepted if any("가" <= c <= "힣" for c in a))) for t in entries]
 
 
-def ntrex_pairs(docs: Sequence[data.Doc], half: str) -> list[tuple[str, str]]:
+def ntrex_pairs(docs: Sequence[data.Doc], which: str) -> list[tuple[str, str]]:
     found = {
         (p.latin, p.korean)
-        for d in _half(list(docs), half)
+        for d in half(list(docs), which)
         for ko in d.ko_rows
         for p in terms.korean_parentheticals(ko)
         if p.kind == "ko-en"
@@ -79,12 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"in use: wrong below {expansions.WRONG_COSINE}, renders from {expansions.RENDERS_COSINE}")
     print(f"{'source':<10} {'half':<7} {'pairs':>5}  threshold: right below / wrong at or above")
     for source in ("glossary", "ntrex"):
-        for half in ("tune", "report"):
-            right = glossary_pairs(half) if source == "glossary" else ntrex_pairs(docs, half)
+        for which in ("tuning", "report"):
+            right = glossary_pairs(which) if source == "glossary" else ntrex_pairs(docs, which)
             r = cosines(encoder, right)
             w = cosines(encoder, wrong_pairs(right, args.seed))
             cells = "  ".join(f"{t}: {np.mean(r < t):.3f}/{np.mean(w >= t):.3f}" for t in THRESHOLDS)
-            print(f"{source:<10} {half:<7} {len(right):>5}  {cells}")
+            print(f"{source:<10} {which:<7} {len(right):>5}  {cells}")
     return 0
 
 

