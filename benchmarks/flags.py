@@ -30,6 +30,11 @@
     Korean with its number said twice: `라마 2(Llama 2)`) and ``number-word`` (a digit of a matched
     pair written as a Korean number word, 3명 → 세 명, and half the time the English digit as a word).
 
+    Acronyms the English defines: ``defining-gloss`` (a wrong gloss in the defining sentence),
+    ``gloss-other-sense`` (the rendering of another glossary term there) and the control
+    ``defining-right`` (the right gloss there: what it "catches" are false alarms), all judged by
+    the acronym-gloss check.
+
     ``--half tuning`` / ``--half report``: the documents at even / odd positions by sorted id.
 
     The false-alarm rate is the number of warning/error flags on the untouched pairs, per 100 pairs.
@@ -38,12 +43,14 @@ Run from the repository root::
 
     python -m benchmarks.flags
     python -m benchmarks.flags --json --seed 7
+    python -m benchmarks.flags --half report --kinds defining-gloss,gloss-other-sense,defining-right
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import json
 import random
 import re
@@ -63,6 +70,7 @@ from benchmarks import data  # noqa: E402
 from pipeline.lang import numbers  # noqa: E402
 from pipeline.models import Article, Block, Document, Flag  # noqa: E402
 from pipeline.stages import align, checks, ingest, semantic, terms  # noqa: E402
+from pipeline.stages.terms import Term, expansions  # noqa: E402
 
 SAMPLE_EN = REPO_ROOT / "raw" / "karpathy-2025.en.md"
 SAMPLE_KO = REPO_ROOT / "raw" / "karpathy-2025.ko.md"
@@ -78,9 +86,14 @@ SAMPLE_LIST_ITEMS = ("Pretraining", "Supervised Finetuning", "Reinforcement Lear
 
 SERIOUS = ("error", "warning")
 KINDS = ("acronym-gloss", "number", "omission", "addition", "term", "untranslated")
+KINDS += ("defining-gloss", "gloss-other-sense", "defining-right")
 KINDS += ("number-in-gloss", "number-word", "number-word-wrong", "addition-run", "invented-entry", "latin-id")
-#: Kinds caught by a check of another name.
+#: Kinds caught by a check of another name. ``defining-right`` is a control (right glosses in
+#: defining sentences): what it "catches" are false alarms.
 CHECK_OF = {
+    "defining-gloss": "acronym-gloss",
+    "gloss-other-sense": "acronym-gloss",
+    "defining-right": "acronym-gloss",
     "number-word-wrong": "number",
     "addition-run": "addition",
     "invented-entry": "addition",
@@ -115,6 +128,46 @@ def sample_report(termbase: terms.TermBase | None) -> dict[str, Any]:
         "flags_on_list_items": [f"{f.check}:{f.severity}:{f.evidence}" for f in on_items],
         "flags": [f"{f.severity} {f.check} {f.evidence[:50]}" for f in flags],
     }
+
+
+def sample_defining_report(termbase: terms.TermBase, seed: int) -> dict[str, Any]:
+    """The sample with wrong glosses where its English defines an acronym (RLVR, RLHF): each
+    defining gloss replaced by a glossary rendering of an unrelated term ("unrelated") or of a term
+    sharing a word with the expansion ("near", another sense), seeded. Severity of each, or "missed"."""
+    from pipeline.app import build_article
+
+    en = ingest.read_document(SAMPLE_EN, "en")
+    ko_text = SAMPLE_KO.read_text("utf-8")
+    clean = build_article(en, ingest.read_document(SAMPLE_KO, "ko"), "s", "file", termbase=termbase)
+    defining: dict[str, tuple[str, str, str]] = {}  # evidence → (acronym, expansion, gloss)
+    for bead in clean.beads:
+        defined = terms.english_expansions(bead.en_text)
+        for p in terms.korean_parentheticals(bead.ko_text):
+            acronym = terms.acronym_key(p.latin)
+            if p.is_acronym and acronym in defined:
+                defining[bead.ko_text[p.start : p.end]] = (acronym, defined[acronym], p.korean)
+    rng = random.Random(f"{seed}:sample-defining")
+    out: dict[str, Any] = {"defining_glosses": sorted(defining)}
+    for variant in ("unrelated", "near"):
+        text, replaced = ko_text, {}
+        for evidence, (_, expansion, gloss) in sorted(defining.items()):
+            words = set(expansions.content_words(expansion))
+            pool = sorted(
+                a
+                for t in termbase
+                for a in t.accepted
+                if re.search(r"[가-힣]{2}", a)
+                and not re.search(r"[A-Za-z]$", a)
+                and not set(expansions.content_words(t.term)) <= words
+                and bool(set(expansions.content_words(t.term)) & words) == (variant == "near")
+            )
+            wrong = rng.choice(pool)
+            replaced[evidence] = evidence.replace(gloss, wrong)
+            text = text.replace(evidence, replaced[evidence])
+        article = build_article(en, ingest.parse_markdown(text, "ko"), "s", "file", termbase=termbase)
+        flags = {f.evidence: f.severity for f in article.flags if f.check == "acronym-gloss"}
+        out[variant] = {new: flags.get(new, "missed") for new in replaced.values()}
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,9 +215,10 @@ def run(
 ) -> list[tuple[int, Flag]]:
     out = []
     aligner = aligner_for(semantic_on)
+    encoder = aligner.encoder  # the checks judge with the encoder the aligner used
     for d, (en_rows, ko_rows) in enumerate(zip(corpus.en, corpus.ko, strict=True)):
         article = build_article(doc_ids[d], en_rows, ko_rows, aligner)
-        out += [(d, f) for f in checks.run_checks(article, termbase)]
+        out += [(d, f) for f in checks.run_checks(article, termbase, encoder=lambda: encoder)]
     return out
 
 
@@ -238,6 +292,149 @@ class Injector:
             corpus.ko[d][r] = ko[: m.start()] + injected + ko[m.end() :]
             corpus.injections.append(Injection("acronym-gloss", d, r, injected))
         return corpus
+
+    # -- acronyms the English defines (issue 13) ---------------------------------------------
+
+    def _defining_sites(self) -> list[tuple[int, int, str, str, Term | None]]:
+        """(doc, row, acronym, expansion, term) where a defining sentence can be made: a real one
+        (the English defines the acronym and the Korean glosses it), a real sentence whose English
+        and Korean both write a term-base acronym (its term written out in the English), and
+        otherwise any row (a clause that defines a term-base acronym added to both sides)."""
+        sites = []
+        for d, doc in enumerate(self.docs):
+            for r, (en, ko) in enumerate(zip(doc.en_rows, doc.ko_rows, strict=True)):
+                glossed = {
+                    terms.acronym_key(p.latin) for p in terms.korean_parentheticals(ko) if p.is_acronym
+                }
+                for acronym, expansion in terms.english_expansions(en).items():
+                    if acronym in glossed:
+                        sites.append((d, r, acronym, expansion, None))
+                for t in self.defined_terms:
+                    if _latin(t.acronym, en) and _latin(t.acronym, ko) and f"({t.acronym}" not in en:
+                        sites.append((d, r, t.acronym, t.term, t))
+        return sites
+
+    @functools.cached_property
+    def defined_terms(self) -> list[Term]:
+        """Term-base entries with an acronym that ``Term (ACR)`` defines (not "explainability (XAI)",
+        whose letters it does not spell) and Korean renderings."""
+        return [
+            t
+            for t in self.termbase
+            if t.acronym
+            and not t.ambiguous
+            and [a for a in t.accepted if re.search(r"[가-힣]{2}", a)]
+            and terms.english_expansions(f"It relies on {t.term} ({t.acronym}).").get(t.acronym) == t.term
+        ]
+
+    def _defined(self, rng: random.Random, limit: int, gloss_for: GlossChoice, kind: str) -> Corpus:
+        """Defining sentences with the gloss `gloss_for` chooses (None: leave that site out)."""
+        corpus = self.corpus()
+        sites = self._defining_sites()
+        rng.shuffle(sites)
+        used: set[tuple[int, int]] = set()
+        for d, r, acronym, expansion, term in sites:
+            if len(corpus.injections) >= limit // 2:
+                break  # real sentences fill at most half: the rest are added clauses
+            if (d, r) in used or (gloss := gloss_for(rng, acronym, expansion, term)) is None:
+                continue
+            en, ko = corpus.en[d][r], corpus.ko[d][r]
+            if term is None:  # a real definition: replace the translator's gloss
+                p = next(p for p in terms.korean_parentheticals(ko) if terms.acronym_key(p.latin) == acronym)
+                ko = ko[: p.korean_start] + gloss + ko[p.korean_end :]
+                injected = ko[p.start : p.end - len(p.korean) + len(gloss)]
+            else:
+                m = _latin(acronym, en)
+                en = en[: m.start()] + f"{term.term} ({acronym})" + en[m.end() :]
+                m = _latin(acronym, ko)
+                injected = _glossed(rng, acronym, gloss)
+                ko = ko[: m.start()] + injected + ko[m.end() :]
+            corpus.en[d][r], corpus.ko[d][r] = en, ko
+            used.add((d, r))
+            corpus.injections.append(Injection(kind, d, r, injected))
+        rows = self._rows(rng, lambda d, r: (d, r) not in used, limit - len(corpus.injections))
+        for d, r in rows:
+            for _ in range(20):
+                term = rng.choice(self.defined_terms)
+                gloss = gloss_for(rng, term.acronym, term.term, term)
+                if gloss is not None:
+                    break
+            else:
+                continue
+            injected = _glossed(rng, term.acronym, gloss)
+            corpus.en[d][r] += f" It relies on {term.term} ({term.acronym})."
+            corpus.ko[d][r] += f" 이는 {injected}에 기반한다."
+            corpus.injections.append(Injection(kind, d, r, injected))
+        return corpus
+
+    def _related(self, expansion: str, gloss_source: str) -> bool:
+        """Do two English phrases share a content word (a gloss of one may partly render the other)?"""
+        return bool(set(expansions.content_words(expansion)) & set(expansions.content_words(gloss_source)))
+
+    def _defining_gloss(self, rng: random.Random, limit: int) -> Corpus:
+        """A wrong gloss in the sentence whose English defines the acronym: a Korean phrase of the data
+        or a glossary rendering, of an English phrase that shares no word with the expansion."""
+
+        def wrong(rng: random.Random, acronym: str, expansion: str, term: Term | None) -> str | None:
+            pool = [
+                (g, src)
+                for g, src in self.sourced_pool
+                # not ending in Latin: 헌법 기반 AI(PRM) reads as AI glossed by PRM
+                if not self._related(expansion, src) and not re.search(r"[A-Za-z]$", g)
+            ]
+            return rng.choice(pool)[0] if pool else None
+
+        return self._defined(rng, limit, wrong, "defining-gloss")
+
+    def _gloss_other_sense(self, rng: random.Random, limit: int) -> Corpus:
+        """The gloss is a rendering of another glossary term where the English defines this one, a near
+        one where there is one (AI 피드백 기반 강화 학습 for "reinforcement learning from human
+        feedback": a word in common, in English or Korean)."""
+
+        def other(rng: random.Random, acronym: str, expansion: str, term: Term | None) -> str | None:
+            mine = {
+                terms.squash(a)
+                for t in self.termbase
+                for f in t.english_forms
+                for a in t.accepted
+                if terms.term_key(f) == terms.term_key(expansion)
+            }
+            words = set(expansions.content_words(expansion))
+            choices = [
+                (t, a)
+                for t in self.termbase
+                for a in t.accepted
+                if re.search(r"[가-힣]{2}", a)
+                and not re.search(r"[A-Za-z]$", a)  # 범용 AI(AI) reads as AI glossed by AI
+                and terms.squash(a) not in mine
+                and terms.term_key(t.term) != terms.term_key(expansion)
+                and not set(expansions.content_words(t.term)) <= words  # a part of it is a partial rendering
+            ]
+            near = [(t, a) for t, a in choices if set(expansions.content_words(t.term)) & words]
+            pick = near if near and rng.random() < 0.7 else choices
+            return rng.choice(pick)[1] if pick else None
+
+        return self._defined(rng, limit, other, "gloss-other-sense")
+
+    def _defining_right(self, rng: random.Random, limit: int) -> Corpus:
+        """The control: the right gloss in the defining sentence (the translator's own in a real one,
+        else an accepted rendering of the term): every flag on it is a false alarm."""
+
+        def right(rng: random.Random, acronym: str, expansion: str, term: Term | None) -> str | None:
+            if term is None:
+                return None  # the real sentence is left as the translator wrote it (measured clean)
+            return rng.choice([a for a in term.accepted if re.search(r"[가-힣]{2}", a)])
+
+        return self._defined(rng, limit, right, "defining-right")
+
+    @functools.cached_property
+    def sourced_pool(self) -> list[tuple[str, str]]:
+        """(Korean phrase, the English it renders): glossary renderings and the data's 한국어(English)."""
+        pool = {(a, t.term) for t in self.termbase for a in t.accepted if re.search(r"[가-힣]{2}", a)}
+        for doc in self.docs:
+            for ko in doc.ko_rows:
+                pool |= {(p.korean, p.latin) for p in terms.korean_parentheticals(ko) if p.kind == "ko-en"}
+        return sorted(pool)
 
     def _number(self, rng: random.Random, limit: int) -> Corpus:
         corpus = self.corpus()
@@ -407,6 +604,19 @@ class Injector:
             corpus.ko[d][r] = token + ko if rng.random() < 0.5 else ko + token
             corpus.injections.append(Injection("latin-id", d, r, token))
         return corpus
+
+
+GlossChoice = Callable[[random.Random, str, str, "Term | None"], "str | None"]
+
+
+def _latin(acronym: str, text: str) -> re.Match[str] | None:
+    """The acronym written as a word of its own in a text (not already glossed)."""
+    return re.search(rf"(?<![A-Za-z0-9(]){re.escape(acronym)}(?![A-Za-z0-9(])", text)
+
+
+def _glossed(rng: random.Random, acronym: str, gloss: str) -> str:
+    """ACR(gloss) or gloss(ACR), either order half the time."""
+    return f"{acronym}({gloss})" if rng.random() < 0.5 else f"{gloss}({acronym})"
 
 
 def _mutate_number(text: str, rng: random.Random) -> str:
@@ -600,6 +810,7 @@ def score(kind: str, corpus: Corpus, flags: list[tuple[int, Flag]]) -> dict[str,
         "flags": len(own),
         "precision": round(len(true) / len(own), 3) if own else None,
         "missed": [inj.text[:80] for inj in corpus.injections if inj not in caught][:5],
+        "caught_examples": [inj.text[:80] for inj in caught][:5],
     }
 
 
@@ -709,6 +920,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="documents by sorted id: even positions (tuning), odd positions (report), or all",
     )
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated injection kinds")
+    parser.add_argument("--no-false-alarms", action="store_true", help="skip the untouched-pairs run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     kinds = [k for k in args.kinds.split(",") if k]
@@ -719,6 +931,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {
         "sample": sample_report(termbase),
         "sample_without_glossary": sample_report(terms.TermBase()),
+        "sample_defining": sample_defining_report(termbase, args.seed),
         "runs": [],
     }
     docs = half(data.load_documents(args.pairs), args.half)
@@ -730,7 +943,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report["runs"].append(
             {
                 "semantic": semantic_on,
-                "false_alarms": false_alarms(docs, termbase, semantic_on),
+                "false_alarms": None if args.no_false_alarms else false_alarms(docs, termbase, semantic_on),
                 "injection": injection_report(docs, termbase, args.seed, args.limit, semantic_on, kinds),
             }
         )
@@ -749,14 +962,19 @@ def print_report(report: dict[str, Any]) -> None:
         for target, sev in s["targets"].items():
             print(f"  {target:<28} {sev}")
         print(f"  flags on the {s['list_items']} list items: {s['flags_on_list_items'] or 'none'}")
+    print("== sample with wrong glosses where the English defines the acronym")
+    for variant in ("unrelated", "near"):
+        for evidence, sev in report["sample_defining"][variant].items():
+            print(f"  {variant:<10} {evidence:<40} {sev}")
     for run_ in report["runs"]:
         mode = "with" if run_["semantic"] else "without"
         fa = run_["false_alarms"]
         print(f"== {mode} the sentence encoder")
-        print(f"  untouched NTREX dev pairs: {fa['pairs']}; warning/error flags: {fa['serious_flags']}")
-        print(f"  = {fa['per_100_pairs']} per 100 pairs  {fa['by_check']}")
+        if fa is not None:
+            print(f"  untouched NTREX dev pairs: {fa['pairs']}; warning/error flags: {fa['serious_flags']}")
+            print(f"  = {fa['per_100_pairs']} per 100 pairs  {fa['by_check']}")
         print("  error injection (recall: caught at warning/error; precision: of that check's such flags)")
-        print(f"  {'kind':<14} {'injected':>8} {'caught':>7} {'recall':>7} {'flags':>6} {'precision':>9}")
+        print(f"  {'kind':<17} {'injected':>8} {'caught':>7} {'recall':>7} {'flags':>6} {'precision':>9}")
         for r in run_["injection"]:
             if r["kind"] in CONTROLS:
                 print(
@@ -766,7 +984,7 @@ def print_report(report: dict[str, Any]) -> None:
                 )
                 continue
             print(
-                f"  {r['kind']:<14} {r['injected']:>8} {r['caught']:>7} {r['recall']!s:>7} {r['flags']:>6} "
+                f"  {r['kind']:<17} {r['injected']:>8} {r['caught']:>7} {r['recall']!s:>7} {r['flags']:>6} "
                 f"{r['precision']!s:>9}"
                 + (f"  flags per run {r['flags_per_run']}" if "flags_per_run" in r else "")
             )

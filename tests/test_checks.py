@@ -93,17 +93,20 @@ def test_acronym_gloss_against_the_term_base(kiwi):
 
 
 def test_acronym_gloss_against_the_articles_own_definition(kiwi):
-    # QRX is in no glossary: the article defines it, and its Korean renders that definition.
+    # RLMF is in no term base: the English defines it, and every Korean gloss must render that.
     article = make_article(
         [
-            ("We use Query Rewriting eXtended (QRX) here.", "여기서는 질의 재작성 확장(QRX)을 쓴다."),
-            ("Then QRX helps a lot.", "그다음 QRX(양자 반응 교환)가 크게 돕는다."),
-            ("QRX again helps.", "QRX(질의 재작성 확장)가 또 돕는다."),
+            (
+                "We use Reinforcement Learning from Model Feedback (RLMF) here.",
+                "여기서는 모델 피드백 기반 강화 학습(RLMF)을 쓴다.",
+            ),
+            ("Then RLMF helps a lot.", "그다음 RLMF(양자 반응 교환)가 크게 돕는다."),
+            ("RLMF again helps.", "RLMF(모델 피드백 강화 학습)가 또 돕는다."),
         ]
     )
     [flag] = flags_of(article, "acronym-gloss", terms.TermBase())
-    assert flag.severity == "error" and flag.evidence == "QRX(양자 반응 교환)"
-    assert "this article's own definition" in flag.message and "질의 재작성 확장" in flag.message
+    assert flag.severity == "error" and flag.evidence == "RLMF(양자 반응 교환)"
+    assert "this article defines RLMF as 'Reinforcement Learning from Model Feedback'" in flag.message
 
 
 def test_acronym_gloss_unknown_and_unsupported_is_a_warning(kiwi):

@@ -76,7 +76,8 @@ def build_article(
     if tagger is not None and len(tagger):
         article.hits = vocab.tag_article(article, tagger)
     progress("checking")
-    article.flags = checks.run_checks(article, termbase, usage)  # they read the beads' cosines
+    # They read the beads' cosines; an acronym gloss nothing else can judge asks the encoder.
+    article.flags = checks.run_checks(article, termbase, usage, encoder=lambda: encoder)
     return article
 
 
@@ -191,7 +192,8 @@ def check_article(ws: Workspace, slug: str, options: meaning.ModelChecks | None 
     rewrite its study sheet. The returned flags carry the reader's decisions (status, fix)."""
     article = load_full_article(ws, slug)
     termbase = load_termbase(ws)
-    rule_flags = checks.run_checks(article, termbase, store.term_usage(ws.db, exclude=slug))
+    usage = store.term_usage(ws.db, exclude=slug)
+    rule_flags = checks.run_checks(article, termbase, usage, encoder=semantic.default_encoder)
     article.flags, ran = meaning.model_check_flags(
         ws, article, rule_flags, termbase, options or meaning.ModelChecks()
     )

@@ -159,6 +159,11 @@ _LETTER_NAMES = dict(
 _CONSONANT_LETTERS = re.compile(r"[BCDFGJKLMNPQRSTVXZ]")
 
 
+def letter_reading(latin: str) -> str:
+    """The Latin letters read one by one, as Korean writes them (FBI → 에프비아이)."""
+    return "".join(_LETTER_NAMES.get(c, "?") for c in re.sub(r"[^A-Z]", "", latin.upper()))
+
+
 def transliterates(latin: str, hangul: str) -> bool:
     """Is the Hangul the Latin word read aloud: letter by letter (에프비아이) or as a word (피메일)?
 
@@ -170,7 +175,7 @@ def transliterates(latin: str, hangul: str) -> bool:
     if not squashed or not HANGUL_WORD.fullmatch(squashed):
         return False
     letters = re.sub(r"[^A-Z]", "", latin.upper())
-    if squashed == "".join(_LETTER_NAMES.get(c, "?") for c in letters):
+    if squashed == letter_reading(latin):
         return True
     if re.search(r"\s", hangul.strip()):
         return False  # a reading of one Latin word is one Korean word

@@ -31,8 +31,10 @@ from pipeline.stages.checks.registry import (
     ORDER,
     SEVERITIES,
     Check,
+    EncoderSource,
     Facts,
     check,
+    no_encoder,
     normal_text,
 )
 from pipeline.stages.checks.terminology import similar, term_uses
@@ -45,23 +47,21 @@ def gather(
     article: Article,
     termbase: TermBase | None = None,
     usage: dict[str, dict[str, set[str]]] | None = None,
+    encoder: EncoderSource | None = None,
 ) -> Facts:
-    """Collect the per-article facts the checks share."""
+    """Collect the per-article facts the checks share. `encoder` gives the sentence encoder when a
+    check first needs one (an acronym gloss that nothing else can judge)."""
     termbase = termbase if termbase is not None else terms.bundled()
     all_hits = {i: termbase.find_english(b.en_text) for i, b in enumerate(article.beads) if b.en}
     distinct = {h.term.key for hits in all_hits.values() for h in hits if not h.term.ambiguous}
     in_domain = len(distinct) >= DOMAIN_TERMS
     hits = {i: [h for h in hs if in_domain or not h.term.ambiguous] for i, hs in all_hits.items()}
-    definitions: dict[str, list[str]] = defaultdict(list)
-    for bead in article.beads:
-        if not bead.en or not bead.ko:
-            continue
-        defined = {d.acronym for d in terms.english_definitions(bead.en_text)}
-        for p in terms.korean_parentheticals(bead.ko_text):
-            acronym = terms.acronym_key(p.latin)
-            if p.is_acronym and acronym in defined and p.korean not in definitions[acronym]:
-                definitions[acronym].append(p.korean)
-    return Facts(article, termbase, in_domain, hits, dict(definitions), usage or {})
+    # The article's own definitions come from its English, never from the Korean glosses.
+    expansions: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for i, bead in enumerate(article.beads):
+        for acronym, expansion in terms.english_expansions(bead.en_text).items() if bead.en else ():
+            expansions[acronym].append((i, expansion))
+    return Facts(article, termbase, in_domain, hits, dict(expansions), usage or {}, encoder or no_encoder)
 
 
 def fingerprint(flag: Flag, article: Article | None = None) -> str:
@@ -85,10 +85,11 @@ def run_checks(
     termbase: TermBase | None = None,
     usage: dict[str, dict[str, set[str]]] | None = None,
     only: Sequence[str] | None = None,
+    encoder: EncoderSource | None = None,
 ) -> list[Flag]:
     """All checks (or `only` these) over the article: flags in bead order, each with its fingerprint,
     one flag per fingerprint, and no two flags of the rule checks on overlapping evidence."""
-    facts = gather(article, termbase, usage)
+    facts = gather(article, termbase, usage, encoder)
     flags: list[Flag] = []
     for name, fn in CHECKS.items():
         if only is None or name in only:

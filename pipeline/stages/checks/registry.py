@@ -13,7 +13,16 @@ from pipeline.models import Article, Bead, Flag
 from pipeline.stages import terms
 
 if TYPE_CHECKING:
+    from pipeline.stages.semantic import Encoder
     from pipeline.stages.terms import Term, TermBase, TermHit
+
+#: Gives the sentence encoder when a check first needs one (None: judge without it).
+EncoderSource = Callable[[], "Encoder | None"]
+
+
+def no_encoder() -> Encoder | None:
+    return None
+
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
@@ -30,9 +39,19 @@ class Facts:
     termbase: TermBase
     in_domain: bool
     hits: dict[int, list[TermHit]]  # bead index → English term hits (ambiguous ones only in domain)
-    definitions: dict[str, list[str]]  # acronym → Korean renderings of the article's own definitions
+    #: acronym → (bead index, English expansion) of the article's own definitions, in bead order
+    expansions: dict[str, list[tuple[int, str]]]
     #: other articles' renderings: term key → squashed Korean rendering → slugs
     usage: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    encoder: EncoderSource = no_encoder
+
+    def expansion(self, acronym: str, bead: int) -> str | None:
+        """The English expansion of an acronym that holds at this bead: the one defined here, else
+        the latest one before it, else the first one after it (an article means one thing by it)."""
+        defined = self.expansions.get(terms.acronym_key(acronym), [])
+        here = [e for i, e in defined if i == bead]
+        before = [e for i, e in defined if i < bead]
+        return (here or before[-1:] or [e for _, e in defined] or [None])[0]
 
     def usable(self, term: Term) -> bool:
         return self.in_domain or not term.ambiguous

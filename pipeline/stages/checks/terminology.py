@@ -52,64 +52,156 @@ def _gloss_matches(p: terms.Parenthetical, ko_text: str, rendering: str, lenient
 
 @check("acronym-gloss")
 def acronym_gloss(facts: Facts) -> Iterator[Flag]:
-    """A Korean ACR(gloss) or gloss(ACR) whose gloss contradicts the term base or the article's own
-    definition (error), or that the English does not spell out and no known rendering matches
-    (warning). SFT(스위칭 함수 이론) for "SFT" is an error: SFT is 지도 미세 조정."""
-    for bead in facts.article.beads:
+    """A Korean ACR(gloss) or gloss(ACR) whose gloss does not render the English expansion the
+    article gives for the acronym (error: RAG(무작위 생성) where the English says "Retrieval-augmented
+    generation (RAG)"), including a term-base sense that is not this article's; where the English
+    gives no expansion, a gloss that contradicts the term base (error: SFT(스위칭 함수 이론), SFT is
+    지도 미세 조정), or that no known rendering matches (warning)."""
+    for i, bead in enumerate(facts.article.beads):
         if not bead.ko or not bead.en:
             continue
         for p in terms.korean_parentheticals(bead.ko_text):
             if not p.is_acronym:
                 continue
             acronym = terms.acronym_key(p.latin)
-            entries = facts.acronym_terms(acronym)
-            evidence = bead.ko_text[p.start : p.end]
-            forbidden = [f for t in entries for f in t.forbidden]
-            article_renderings = facts.definitions.get(acronym, [])
-            known = [a for t in entries for a in t.accepted] + article_renderings
-            if any(_gloss_matches(p, bead.ko_text, k) for k in known):
-                continue
-            if any(_gloss_matches(p, bead.ko_text, f) for f in forbidden):
-                yield _flag(
-                    "acronym-gloss",
-                    "error",
-                    bead,
-                    evidence,
-                    f"{p.korean!r} is a forbidden rendering of {acronym}; use "
-                    f"{' / '.join(entries[0].accepted[:3])}",
-                    acronym,
-                )
-                continue
-            if any(_gloss_matches(p, bead.ko_text, k, lenient=True) for k in known):
-                continue
-            if terms.english_supports(acronym, bead.en_text):
-                continue  # the English spells it out here; the term check judges the rendering
-            reading = p.korean.split()[-1] if p.kind == "gloss-acronym" else p.korean
-            if terms.transliterates(p.latin, reading):
-                continue  # 피메일(FEMAIL), 에프비아이(FBI): the sound of it, not a gloss
-            if known:
-                where = "the term base" if entries else "this article's own definition"
-                if entries and article_renderings:
-                    where = "the term base and this article's own definition"
-                shown = " / ".join(list(dict.fromkeys(known))[:3])
-                yield _flag(
-                    "acronym-gloss",
-                    "error",
-                    bead,
-                    evidence,
-                    f"{acronym} is {shown} ({where}), not {p.korean!r}",
-                    acronym,
-                )
+            expansion = facts.expansion(acronym, i) or terms.spelled_out(acronym, bead.en_text)
+            if expansion:
+                flag = _against_expansion(facts, bead, p, acronym, expansion)
             else:
-                yield _flag(
-                    "acronym-gloss",
-                    "warning",
-                    bead,
-                    evidence,
-                    f"the English does not spell out {acronym}, and {p.korean!r} matches no known "
-                    f"rendering; check it, or add {acronym} to the term base",
-                    acronym,
-                )
+                flag = _against_term_base(facts, bead, p, acronym)
+            if flag is not None:
+                yield flag
+
+
+def _gloss_candidates(p: terms.Parenthetical) -> list[str]:
+    """The gloss, and for gloss(ACR) the shorter noun phrases ending where it ends: the noun phrase
+    before the parenthesis may carry modifiers the English does not (미 연방수사국(FBI))."""
+    if p.kind != "gloss-acronym":
+        return [p.korean]
+    words = p.korean.split()
+    return [" ".join(words[k:]) for k in range(len(words))]
+
+
+def _verdict(facts: Facts, acronym: str, expansion: str, gloss: str) -> terms.GlossVerdict:
+    """The verdict from what is known of the words; the sentence encoder (loaded only now) where
+    nothing is."""
+    verdict = terms.gloss_verdict(acronym, expansion, gloss, facts.termbase)
+    if verdict.outcome == "unknown":
+        encoder = facts.encoder()
+        if encoder is not None:
+            verdict = terms.gloss_verdict(acronym, expansion, gloss, facts.termbase, encoder)
+    return verdict
+
+
+def _against_expansion(
+    facts: Facts, bead: Bead, p: terms.Parenthetical, acronym: str, expansion: str
+) -> Flag | None:
+    """Judge the gloss against the English expansion: the article's definition wins over the term base."""
+    glosses = _gloss_candidates(p)
+    whole = _verdict(facts, acronym, expansion, glosses[0])
+    if whole.outcome == "renders" and whole.reason != "its words":
+        return None  # a term-base rendering or a reading, whatever terms hide inside (위치 인코딩)
+    verdicts = [whole] + [_verdict(facts, acronym, expansion, gloss) for gloss in glosses[1:]]
+    # Another term's rendering as the noun phrase, or as a phrase of two words or more that ends it,
+    # is wrong (설명 가능한 인공지능(AI) is XAI's, though 인공지능 renders AI; not 학습 alone, which
+    # ends many right glosses); else a shorter phrase that renders it is fine (미 연방수사국(FBI));
+    # else the whole gloss decides.
+    verdict = next(
+        (
+            v
+            for k, (g, v) in enumerate(zip(glosses, verdicts, strict=True))
+            if v.outcome in ("other-sense", "forbidden") and (k == 0 or len(g.split()) >= 2)
+        ),
+        None,
+    )
+    if verdict is None:
+        if any(v.outcome == "renders" for v in verdicts):
+            return None
+        verdict = verdicts[0]
+    evidence = bead.ko_text[p.start : p.end]
+    defined = f"this article defines {acronym} as {expansion!r}"
+    if verdict.outcome == "unknown":
+        # Without the encoder nothing was weighed: context for the curious, not a doubt to review,
+        # unless the gloss also differs from the one the translator wrote at the definition.
+        severity = "warning" if verdict.cosine is not None else "info"
+        message = f"{defined}; check that {p.korean!r} says that (nothing known of its words)"
+        there = _gloss_at_definition(facts, acronym, bead)
+        if severity == "info" and there:
+            if any(_gloss_matches(p, bead.ko_text, g) for g in there):
+                return None  # as at the definition: that one carries the note
+            severity = "warning"
+            message += f", and it differs from the gloss at the definition ({there[0]!r})"
+        return _flag("acronym-gloss", severity, bead, evidence, message, acronym)
+    if verdict.outcome == "other-sense" and verdict.other is not None:
+        same = terms.acronym_key(verdict.other.acronym) == acronym
+        sense = f"another sense of {acronym}" if same else "another term"
+        why = f"{p.korean!r} renders {verdict.other.term!r} ({sense} in the term base)"
+    elif verdict.outcome == "forbidden":
+        why = f"{p.korean!r} is a forbidden rendering of it"
+    else:
+        why = f"{p.korean!r} does not render it"
+    entry = facts.termbase.get(expansion)
+    if entry is not None and terms.term_key(expansion) in {terms.term_key(f) for f in entry.english_forms}:
+        why += f"; use {' / '.join(entry.accepted[:3])}"
+    return _flag("acronym-gloss", "error", bead, evidence, f"{defined}; {why}", acronym)
+
+
+def _gloss_at_definition(facts: Facts, acronym: str, bead: Bead) -> list[str]:
+    """The Korean glosses of the acronym in the sentences whose English defines it (not this one):
+    a consistency reference, never the definition."""
+    out = []
+    for i, _ in facts.expansions.get(acronym, []):
+        there = facts.article.beads[i]
+        if there is bead or not there.ko:
+            continue
+        for q in terms.korean_parentheticals(there.ko_text):
+            if q.is_acronym and terms.acronym_key(q.latin) == acronym and q.korean not in out:
+                out.append(q.korean)
+    return out
+
+
+def _against_term_base(facts: Facts, bead: Bead, p: terms.Parenthetical, acronym: str) -> Flag | None:
+    """Where the English gives no expansion: the term base, else a reading, else a warning."""
+    entries = facts.acronym_terms(acronym)
+    evidence = bead.ko_text[p.start : p.end]
+    known = [a for t in entries for a in t.accepted]
+    if any(_gloss_matches(p, bead.ko_text, k) for k in known):
+        return None
+    if any(_gloss_matches(p, bead.ko_text, f) for t in entries for f in t.forbidden):
+        return _flag(
+            "acronym-gloss",
+            "error",
+            bead,
+            evidence,
+            f"{p.korean!r} is a forbidden rendering of {acronym}; use {' / '.join(entries[0].accepted[:3])}",
+            acronym,
+        )
+    if any(_gloss_matches(p, bead.ko_text, k, lenient=True) for k in known):
+        return None
+    if terms.english_supports(acronym, bead.en_text):
+        return None  # spelled out in another order (Federation of German Industries (BDI))
+    reading = p.korean.split()[-1] if p.kind == "gloss-acronym" else p.korean
+    if terms.transliterates(p.latin, reading):
+        return None  # 피메일(FEMAIL), 에프비아이(FBI): the sound of it, not a gloss
+    if known:
+        shown = " / ".join(list(dict.fromkeys(known))[:3])
+        return _flag(
+            "acronym-gloss",
+            "error",
+            bead,
+            evidence,
+            f"{acronym} is {shown} (the term base), not {p.korean!r}",
+            acronym,
+        )
+    return _flag(
+        "acronym-gloss",
+        "warning",
+        bead,
+        evidence,
+        f"the English does not spell out {acronym}, and {p.korean!r} matches no known "
+        f"rendering; check it, or add {acronym} to the term base",
+        acronym,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

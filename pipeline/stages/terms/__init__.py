@@ -3,6 +3,7 @@
 - ``base``: the entries, their TSV form, the English matcher and the pure edits the store persists;
 - ``korean``: renderings found in Korean after Kiwi analysis, and ``한국어(ACR)``-style glosses;
 - ``definitions``: ``Long Form (ACR)`` definitions in English (Schwartz & Hearst 2003);
+- ``expansions``: the article's expansion of an acronym, and whether a Korean gloss renders it;
 - ``gloss_span``: exactly which Korean words a parenthesised English names, and names read aloud;
 - ``harvest``: candidate pairs from a Korean text, with a confidence, classified against the term base.
 
@@ -37,6 +38,13 @@ from pipeline.stages.terms.definitions import (
     initials_spell,
     schwartz_hearst,
 )
+from pipeline.stages.terms.expansions import (
+    GlossVerdict,
+    english_expansions,
+    gloss_verdict,
+    reads_acronym,
+    spelled_out,
+)
 from pipeline.stages.terms.gloss_span import GlossSpan, gloss_span, reading_similarity
 from pipeline.stages.terms.harvest import Candidate, article_definitions, harvest_article, harvest_text
 from pipeline.stages.terms.korean import (
@@ -53,6 +61,7 @@ __all__ = [
     "TSV_COLUMNS",
     "Candidate",
     "Definition",
+    "GlossVerdict",
     "GlossSpan",
     "KoreanIndex",
     "Parenthetical",
@@ -66,8 +75,10 @@ __all__ = [
     "article_definitions",
     "bundled",
     "english_definitions",
+    "english_expansions",
     "english_supports",
     "gloss_span",
+    "gloss_verdict",
     "harvest_article",
     "harvest_text",
     "initials_spell",
@@ -79,8 +90,10 @@ __all__ = [
     "parse_tsv",
     "preceding_noun_phrase",
     "promoted_entry",
+    "reads_acronym",
     "reading_similarity",
     "schwartz_hearst",
+    "spelled_out",
     "squash",
     "term_key",
     "to_tsv",
