@@ -210,6 +210,19 @@ def test_harvest_text_classifies_candidates(kiwi):
     assert "Trump" not in found  # a name read aloud is not a term
 
 
+def test_harvest_takes_an_acronyms_english_from_the_articles_expansion(kiwi):
+    """The English side of `한국어(ACR)` is the words the English spells the acronym with, as the
+    acronym-gloss check reads them: Schwartz-Hearst alone would take "policy optimization" for PPO."""
+    from test_checks import make_article
+
+    article = make_article(
+        [("We use proximal policy optimization (PPO) here.", "여기서는 근접 정책 최적화(PPO)를 쓴다.")]
+    )
+    assert terms.article_definitions(article) == {"PPO": "proximal policy optimization"}
+    [found] = [c for c in terms.harvest_article(article, terms.TermBase()) if c.acronym == "PPO"]
+    assert (found.english, found.korean) == ("proximal policy optimization", "근접 정책 최적화")
+
+
 @pytest.mark.parametrize(
     "text, english, korean",
     [

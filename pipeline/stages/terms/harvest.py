@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.stages.segment import split_korean_text
 from pipeline.stages.terms.base import Term, TermBase, acronym_key, is_acronym, term_key
-from pipeline.stages.terms.definitions import english_definitions
+from pipeline.stages.terms.expansions import english_expansions
 from pipeline.stages.terms.gloss_span import NAME_READING, gloss_span, reading_similarity
 from pipeline.stages.terms.korean import Parenthetical, korean_index, korean_parentheticals, squash
 
@@ -148,11 +148,12 @@ def harvest_text(text: str, base: TermBase, definitions: dict[str, str] | None =
 
 
 def article_definitions(article: Article) -> dict[str, str]:
-    """Acronym → English long form, from the article's own definitions."""
+    """Acronym → English long form, from the article's own definitions: the same expansions the
+    acronym-gloss check reads ("proximal policy optimization (PPO)" → all three words)."""
     out: dict[str, str] = {}
     for s in article.en_sentences:
-        for d in english_definitions(s.text):
-            out.setdefault(d.acronym, d.long_form)
+        for acronym, long_form in english_expansions(s.text).items():
+            out.setdefault(acronym, long_form)
     return out
 
 
