@@ -340,6 +340,8 @@ def test_search_on_a_read_only_database_with_unindexed_sentences_still_answers(a
 
 #: The real CLI, with the save paused halfway through its transaction (after the flags are written)
 #: until the test signals it: argv[1] is the file to touch once paused, the rest is the command.
+#: The pause is many short sleeps: a SIGINT that the kernel hands to one of Kiwi's worker threads
+#: only sets Python's flag, which the main thread reads when its current sleep ends.
 PAUSED_SAVE = """
 import pathlib, sys, time
 from pipeline import store
@@ -347,7 +349,8 @@ save_flags = store.ARTICLE_SAVERS[2]
 def save_flags_then_pause(db, article):
     save_flags(db, article)
     pathlib.Path(sys.argv[1]).touch()
-    time.sleep(120)
+    for _ in range(1200):
+        time.sleep(0.1)
 store.ARTICLE_SAVERS[2] = save_flags_then_pause
 from pipeline.cli import cli
 cli(sys.argv[2:], prog_name="readnotes")
