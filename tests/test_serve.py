@@ -182,6 +182,7 @@ def test_every_change_is_a_post_behind_the_token(client: TestClient):
         "/vocab/status",
         "/review/{flag_id}",
         "/review/{flag_id}/promote",
+        "/review/{flag_id}/lookup",
         "/add",
     }
     for route in posts:

@@ -134,11 +134,56 @@ def test_a_reading_and_review_session(home: Path, tmp_path: Path):
     assert re.search(r"“SFT\(스위칭 함수 이론\)” → “SFT\(지도 미세 조정\)”", sheet)
 
 
-def test_pages_work_without_javascript(home: Path):
-    """Progressive enhancement: with scripts off, the forms still decide and the add still lands."""
-    with served(home) as url, browser_page() as page:
+@pytest.fixture
+def translator(monkeypatch):
+    """A LibreTranslate-speaking server on 127.0.0.1 for the b key, and no LLM reviewer set up."""
+    from local_server import local_server
+    from test_serve_lookups import libre
+
+    for name, value in {"LIBRE_API_KEY": "local", "READNOTES_TRANSLATE_INTERVAL": "0"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("READNOTES_LLM_MODEL", "test-7b")
+    monkeypatch.delenv("READNOTES_LLM_URL", raising=False)
+    with local_server(libre) as server:
+        monkeypatch.setenv("LIBRE_URL", server.url)
+        yield monkeypatch
+
+
+def test_b_and_l_answer_under_the_flag_without_leaving_the_queue(home: Path, translator):
+    from local_server import local_server
+    from test_serve_lookups import EVIDENCE, reviewer
+
+    with served(home, translator="libre") as url, browser_page() as page:
+        page.goto(f"{url}/review?slug={SAMPLE}")
+        first = page.locator(".queue .card.current")
+        page.keyboard.press("b")
+        answer = first.locator(".lookups .answer")
+        answer.wait_for()
+        assert answer.inner_text().startswith("Back-translation (libre): back of ")
+        page.keyboard.press("l")  # no reviewer set up: what to set, on the card
+        problem = first.locator(".lookups .problem")
+        problem.wait_for()
+        assert "Error: the LLM reviewer needs READNOTES_LLM_URL" in problem.inner_text()
+        assert page.url == f"{url}/review?slug={SAMPLE}"  # still in the queue, in place
+        with local_server(reviewer) as server:
+            translator.setenv("READNOTES_LLM_URL", f"{server.url}/v1")
+            sft = page.locator(".queue .card", has_text=EVIDENCE).first
+            sft.locator(".message").click()
+            sft.get_by_role("button", name="ask the LLM").click()
+            found = sft.locator(".lookups .answer")
+            found.wait_for()
+            assert f"LLM reviewer (test-7b): major mistranslation on {EVIDENCE}" in found.inner_text()
+    assert Workspace(home).db["flag_decisions"].count == 0
+
+
+def test_pages_work_without_javascript(home: Path, translator):
+    """Progressive enhancement: with scripts off, the forms still look up and decide."""
+    with served(home, translator="libre") as url, browser_page() as page:
         page.context.route("**/*.js", lambda route: route.abort())
         page.goto(url + "/review")
+        with page.expect_navigation():
+            page.locator(".queue .card").first.get_by_role("button", name="back-translate").click()
+        assert page.locator(".card.current .lookups .answer").inner_text().startswith("Back-translation")
         with page.expect_navigation():
             page.locator(".queue .card").first.locator("form.act-dismiss button").click()
         assert page.locator(".queue .card").count() == 4

@@ -7,7 +7,7 @@ import socket
 
 import click
 
-from pipeline.cli.common import echo, user_errors
+from pipeline.cli.common import RegistryChoice, echo, translation_providers, user_errors
 from pipeline.cli.root import cli
 
 DEFAULT_HOST = "127.0.0.1"
@@ -48,12 +48,24 @@ def bind(host: str, port: int) -> socket.socket:
     help="Another name the server answers to (the Host header), with --host (repeatable).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the library in your browser.")
+@click.option(
+    "--back-translate",
+    "back_translate",
+    type=RegistryChoice(translation_providers, "PROVIDER"),
+    default="google",
+    show_default=True,
+    help="The translator the review page's b key asks for a pair's back-translation (cached in notes.db).",
+)
 @click.pass_obj
-def serve_command(ws, port: int, host: str | None, allow_hosts: tuple[str, ...], open_browser: bool) -> None:
+def serve_command(
+    ws, port: int, host: str | None, allow_hosts: tuple[str, ...], open_browser: bool, back_translate: str
+) -> None:
     """Read, review and add articles in the browser: a local server over this workspace's notes.db.
 
-    Decisions made here are the same records as `readnotes review` makes. The models stay loaded,
-    so adding a second article costs only its own work. Ctrl-C stops the server.
+    Decisions made here are the same records as `readnotes review` makes; on the review page, b
+    shows a pair's back-translation and l asks the LLM reviewer (READNOTES_LLM_URL), as in review.
+    The models stay loaded, so adding a second article costs only its own work. Ctrl-C stops the
+    server.
 
     \b
         readnotes serve --open
@@ -75,7 +87,7 @@ def serve_command(ws, port: int, host: str | None, allow_hosts: tuple[str, ...],
             _ = ws.db  # a damaged or newer notes.db is reported now, not on the first page
     sock = bind(host, port)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{sock.getsockname()[1]}/"
-    app = create_app(ws.home, bound=host, extra_hosts=allow_hosts)
+    app = create_app(ws.home, bound=host, extra_hosts=allow_hosts, translator=back_translate)
     echo(f"Serving {ws.home.resolve()} at {url} (Ctrl-C stops)")
     if open_browser:
         import webbrowser

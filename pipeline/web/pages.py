@@ -4,7 +4,7 @@ whose form passed security.checked_form, answered with a redirect (303) back to 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -24,6 +24,8 @@ from pipeline.workspace import NoWorkspace, Workspace
 
 #: Review actions the desk offers, as `readnotes review` names them, with their keyboard keys.
 REVIEW_KEYS = {"a": "accept", "d": "dismiss", "f": "fix", "n": "note"}
+#: On-demand lookups about the shown pair, with their keys (as the terminal review's b and l).
+LOOKUP_KEYS = {"b": "back", "l": "llm"}
 
 
 def status_of(error: ReadnotesError) -> int:
@@ -133,6 +135,7 @@ class Card:
     promotion: Any = None  # desk.Promotion offered after a fix
     other_term: str = ""  # the term a fix names, when it is not the flag's (confirm to save)
     pending_fix: str = ""
+    lookups: list = field(default_factory=list)  # desk.PairLookup answers to show under the flag
 
 
 def _queue(ws: Workspace, slug: str | None, include_info: bool) -> tuple[list, list]:
@@ -152,6 +155,7 @@ async def _queue_page(
     include_info: bool,
     cards: dict[str, Card] | None = None,
     status_code: int = 200,
+    focus: str = "",
 ) -> Response:
     open_flags, decided = await call(request, _queue, slug, include_info)
     cards = cards or {}
@@ -168,6 +172,8 @@ async def _queue_page(
         "offers": [c for c in cards.values() if c.promotion is not None],
         "decided": decided,
         "keys": REVIEW_KEYS,
+        "lookups": desk.LOOKUPS,
+        "focus": focus or (next(iter(cards)) if cards else ""),
         "subject": desk.flag_subject,
     }
     return render(request, "review.html", context, status_code)
@@ -190,6 +196,18 @@ async def decide(request: Request) -> Response:
         return await _queue_page(request, slug or None, include_info, {flag.fingerprint: card}, 409)
     extra = {"promote": flag.fingerprint} if result.promotion is not None else {}
     return back(_review_url(slug, include_info, **extra) + f"#after-{quote(flag.fingerprint[:12])}")
+
+
+async def look_up(request: Request) -> Response:
+    """Back-translation or the LLM reviewer on a flag's pair (b, l): the queue again, with the answer
+    (or what went wrong) under that flag. The page's script puts just that part in place."""
+    form = await form_of(request)
+    slug, include_info = str(form.get("slug", "")), form.get("info") == "1"
+    flag = await call(request, desk.find_flag, request.path_params["flag_id"], slug or None)
+    kind = str(form.get("kind", ""))
+    answer = await call(request, desk.look_up_pair, flag, kind, _desk(request).translator)
+    card = Card(flag, lookups=[answer])
+    return await _queue_page(request, slug or None, include_info, {flag.fingerprint: card}, answer.status)
 
 
 async def promote(request: Request) -> Response:
