@@ -76,7 +76,7 @@ def test_library_lists_the_article_with_its_counts(client: TestClient):
     assert '<a class="title" href="/a/karpathy-2025">2025 LLM Year in Review</a>' in page.text
     assert '<span class="badge error">4 errors</span>' in page.text
     assert '<span class="badge warning">1 warning</span>' in page.text
-    assert '<td class="num">89%</td>' in page.text  # coverage
+    assert '<td class="num" data-label="Coverage">89%</td>' in page.text
 
 
 def test_search_marks_the_matches_and_links_into_the_article(client: TestClient):
@@ -265,6 +265,21 @@ def test_a_fix_naming_another_term_is_questioned_first(client: TestClient, home:
     )
     assert confirmed.status_code == 303 and "promote" not in confirmed.headers["location"]  # never promoted
     assert flags_json(home)["RLHF(역추적 함수 이론)"]["status"] == "fixed"
+
+
+def test_after_a_decision_the_queue_goes_on_with_the_next_flag(client: TestClient, home: Path):
+    """As the terminal queue moves on: after the third flag, the fourth; a noted flag stays open
+    behind; after the last, the one before it."""
+    queue = [f.fingerprint for f in app.review_queue(Workspace(home), SAMPLE)]
+
+    def decide(k: int, data: dict):
+        return post(client, f"/review/{queue[k]}", {"slug": SAMPLE} | data)
+
+    assert decide(2, {"action": "dismiss"}).headers["location"].endswith(f"#flag-{queue[3][:12]}")
+    assert decide(3, {"action": "note", "text": "?"}).headers["location"].endswith(f"#flag-{queue[4][:12]}")
+    assert decide(4, {"action": "accept"}).headers["location"].endswith(f"#flag-{queue[3][:12]}")
+    page = client.get(f"/review?slug={SAMPLE}").text
+    assert f'id="flag-{queue[3][:12]}"' in page and f'id="flag-{queue[2][:12]}"' not in page
 
 
 @pytest.mark.parametrize(
@@ -464,3 +479,23 @@ def test_an_unreachable_translator_says_what_to_do(client: TestClient, home: Pat
     page = client.get(answer.headers["location"])
     assert page.status_code == 502 and "paste the Korean side, or try again later" in page.text
     assert "Tiny notes on tokenizers" in page.text and not list((home / "raw").glob("offline.*"))
+
+
+def test_ctrl_c_stops_the_server_cleanly(home: Path):
+    """Ctrl-C is how a server ends: one line, exit 0, no traceback nor `Aborted!`."""
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from pipeline.cli import cli; cli()", "--home", str(home), "serve"]
+    server = subprocess.Popen(
+        [*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout.readline().startswith("Serving ")  # listening
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert server.returncode == 0 and out.strip() == "Stopped."
+    assert "Traceback" not in err and "Aborted" not in err

@@ -88,10 +88,16 @@ def serve_command(
     sock = bind(host, port)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{sock.getsockname()[1]}/"
     app = create_app(ws.home, bound=host, extra_hosts=allow_hosts, translator=back_translate)
-    echo(f"Serving {ws.home.resolve()} at {url} (Ctrl-C stops)")
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(url)  # the socket already listens: the browser's request waits for the server
     config = uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:  # Ctrl-C is the normal way to stop, also before uvicorn has taken over the signal
+        echo(f"Serving {ws.home.resolve()} at {url} (Ctrl-C stops)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)  # the socket already listens: the browser's request waits for the server
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn shuts down on Ctrl-C, then raises it again once it has
+    finally:
+        sock.close()
+    echo("Stopped.")

@@ -190,12 +190,29 @@ async def decide(request: Request) -> Response:
     slug, include_info = str(form.get("slug", "")), form.get("info") == "1"
     flag = await call(request, desk.find_flag, flag_id, slug or None)
     action, text = str(form.get("action", "")), str(form.get("text", ""))
+    before = await call(request, _open_ids, slug or None, include_info)
     result = await call(request, desk.decide_flag, flag, action, text, form.get("confirm") == "1")
     if not result.saved:  # the fix names another term: ask before saving (the terminal asks y/n)
         card = Card(flag, other_term=result.other_term, pending_fix=text.strip())
         return await _queue_page(request, slug or None, include_info, {flag.fingerprint: card}, 409)
     extra = {"promote": flag.fingerprint} if result.promotion is not None else {}
-    return back(_review_url(slug, include_info, **extra) + f"#after-{quote(flag.fingerprint[:12])}")
+    after = await call(request, _open_ids, slug or None, include_info)
+    anchor = _next_card(before, after, flag.fingerprint)
+    return back(_review_url(slug, include_info, **extra) + (f"#flag-{quote(anchor[:12])}" if anchor else ""))
+
+
+def _open_ids(ws: Workspace, slug: str | None, include_info: bool) -> list[str]:
+    return [f.fingerprint for f in app.review_queue(ws, slug, include_info)]
+
+
+def _next_card(before: list[str], after: list[str], decided: str) -> str:
+    """The card to go on with after a decision: the next one still open, as the terminal queue moves
+    on (a noted flag stays open, behind), else the one before it, else the flag itself."""
+    still_open = set(after)
+    at = before.index(decided) if decided in before else -1
+    following = [f for f in before[at + 1 :] if f in still_open]
+    preceding = [f for f in reversed(before[: max(at, 0)]) if f in still_open]
+    return next(iter(following or preceding or [f for f in [decided] if f in still_open]), "")
 
 
 async def look_up(request: Request) -> Response:

@@ -32,6 +32,33 @@ function setUpReader() {
     if (span && (event.key === "Enter" || event.key === " ")) { open(span); event.preventDefault(); }
     if (event.key === "Escape") popover.hidden = true;
   });
+  // A status set from the popover or the word list is saved, then shown in place: the page neither
+  // reloads nor jumps to the word list (without scripts the form posts and the page comes back).
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest(".status-form");
+    if (!form) return;
+    event.preventDefault();
+    const data = new FormData(form, event.submitter);
+    const [term, status] = [data.get("term"), data.get("status")];
+    const reply = await fetch(form.action, { method: "POST", body: data, redirect: "manual" }).catch(() => null);
+    if (!reply || reply.type !== "opaqueredirect") {  // refused: the error page says why
+      const page = reply && new DOMParser().parseFromString(await reply.text(), "text/html");
+      const why = page?.querySelector(".message")?.textContent || "Error: the desk's server did not answer";
+      form.querySelector(".problem")?.remove();
+      form.append(Object.assign(document.createElement("p"), { className: "problem", textContent: why }));
+      return;
+    }
+    const same = `[data-term="${CSS.escape(term)}"]`;
+    document.querySelectorAll(`.vocab${same}`).forEach((word) => {
+      word.className = word.className.replace(/\bst-[a-z]+/, `st-${status}`);
+      word.title = word.title.replace(/ · [a-z]+$/, "") + ` · ${status}`;
+    });
+    document.querySelectorAll(`.term-card${same} .status-form button`).forEach((button) => {
+      button.classList.toggle("current", button.value === status);
+      button.setAttribute("aria-pressed", String(button.value === status));
+    });
+    popover.hidden = true;
+  });
   const toggle = document.getElementById("interleave");
   if (toggle) {
     toggle.checked = localStorage.getItem("readnotes.interleaved") === "1";
