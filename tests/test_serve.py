@@ -282,6 +282,20 @@ def test_after_a_decision_the_queue_goes_on_with_the_next_flag(client: TestClien
     assert f'id="flag-{queue[3][:12]}"' in page and f'id="flag-{queue[2][:12]}"' not in page
 
 
+def test_a_long_queue_comes_a_page_at_a_time(client: TestClient, home: Path, monkeypatch):
+    monkeypatch.setattr("pipeline.web.pages.QUEUE_PAGE", 2)
+    monkeypatch.setattr("pipeline.web.pages.DECIDED_SHOWN", 1)
+    queue = [f.fingerprint for f in app.review_queue(Workspace(home))]
+    page = client.get("/review").text
+    assert "5 open flags, the first 2 here." in page and page.count('<li class="card') == 2
+    assert f'<a href="/review?slug={SAMPLE}">{SAMPLE}</a> (5)' in page
+    for k in (0, 1):
+        post(client, f"/review/{queue[k]}", {"action": "dismiss"})
+    page = client.get("/review").text
+    assert f'id="flag-{queue[2][:12]}"' in page and f'id="flag-{queue[4][:12]}"' not in page  # the next come
+    assert "2 decided (the latest 1 below)" in page
+
+
 @pytest.mark.parametrize(
     ("data", "status", "message"),
     [

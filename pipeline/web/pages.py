@@ -4,6 +4,7 @@ whose form passed security.checked_form, answered with a redirect (303) back to 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -26,6 +27,10 @@ from pipeline.workspace import NoWorkspace, Workspace
 REVIEW_KEYS = {"a": "accept", "d": "dismiss", "f": "fix", "n": "note"}
 #: On-demand lookups about the shown pair, with their keys (as the terminal review's b and l).
 LOOKUP_KEYS = {"b": "back", "l": "llm"}
+#: Cards on one review page, and decided flags listed under it: a page of a large library's queue
+#: stays quick to load; the next cards come as these are decided.
+QUEUE_PAGE = 50
+DECIDED_SHOWN = 100
 
 
 def status_of(error: ReadnotesError) -> int:
@@ -165,12 +170,18 @@ async def _queue_page(
         offer = desk.promotion_offer(flag)
         if offer is not None:
             cards[flag.fingerprint] = Card(flag, promotion=offer)
+    # The first page of the queue, and any card this answer is about (a lookup, a question) beyond it.
+    shown = open_flags[:QUEUE_PAGE] + [f for f in open_flags[QUEUE_PAGE:] if f.fingerprint in cards]
+    latest = sorted(decided, key=lambda f: f.decided_at or "", reverse=True)[:DECIDED_SHOWN]
     context = {
         "slug": slug,
         "include_info": include_info,
-        "queue": [cards.get(f.fingerprint) or Card(f) for f in open_flags],
+        "queue": [cards.get(f.fingerprint) or Card(f) for f in shown],
+        "open_total": len(open_flags),
+        "open_by_article": Counter(f.slug for f in open_flags) if len(shown) < len(open_flags) else {},
         "offers": [c for c in cards.values() if c.promotion is not None],
-        "decided": decided,
+        "decided": latest,
+        "decided_total": len(decided),
         "keys": REVIEW_KEYS,
         "lookups": desk.LOOKUPS,
         "focus": focus or (next(iter(cards)) if cards else ""),
