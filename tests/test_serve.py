@@ -311,6 +311,14 @@ def test_bad_decisions_are_refused_on_the_page(client: TestClient, home: Path, d
     assert decision_rows(home) == []
 
 
+def test_a_new_workspace_has_nothing_to_review_yet(tmp_path: Path):
+    with TestClient(create_app(tmp_path), base_url=BASE) as c:
+        page = c.get("/review")
+        assert page.status_code == 200 and "Nothing to review: no open flags" in page.text
+        assert "No articles yet" in c.get("/").text and c.get(f"/a/{SAMPLE}").status_code == 404
+    assert not (tmp_path / "notes.db").exists()
+
+
 def test_unknown_flag_article_and_page(client: TestClient):
     assert post(client, "/review/" + "0" * 16, {"action": "dismiss"}).status_code == 404
     page = client.get("/a/no-such-article")

@@ -144,6 +144,8 @@ class Card:
 
 
 def _queue(ws: Workspace, slug: str | None, include_info: bool) -> tuple[list, list]:
+    if not ws.db_path.exists() and not slug:  # a new workspace: nothing to review yet, not an error
+        return [], []
     open_flags = app.review_queue(ws, slug, include_info)
     decided = [f for f in app.flag_views(ws, slug) if f.status != "open"]
     return open_flags, decided
