@@ -466,6 +466,25 @@ def test_serve_says_when_the_port_is_taken(home: Path):
     assert result.exit_code == 1 and f"Error: port {port} is in use" in result.output
 
 
+def test_stopping_lets_an_article_being_added_finish(home: Path, monkeypatch):
+    import uvicorn
+
+    from pipeline.app import desk
+
+    def slow_add(ws, pasted, progress):
+        time.sleep(0.3)
+        return pasted.slug
+
+    def serve_one_add(self, sockets=None):  # a page started an add, then Ctrl-C came
+        self.config.app.state.desk.jobs.start(desk.Pasted("English", "한국어", slug="late"))
+
+    monkeypatch.setattr(desk, "add_pasted", slow_add)
+    monkeypatch.setattr(uvicorn.Server, "run", serve_one_add)
+    result = CliRunner().invoke(cli, ["--home", str(home), "serve", "--port", "0"])
+    assert result.exit_code == 0 and "Finishing adding late first" in result.output
+    assert result.output.rstrip().endswith("Stopped.")
+
+
 def wait(client: TestClient, job: str) -> dict:
     for _ in range(600):
         state = client.get(job + "/status").json()

@@ -100,4 +100,19 @@ def serve_command(
         pass  # uvicorn shuts down on Ctrl-C, then raises it again once it has
     finally:
         sock.close()
+    _finish_adding(app.state.desk.jobs)
     echo("Stopped.")
+
+
+def _finish_adding(jobs) -> None:  # noqa: ANN001 - web.jobs.Jobs, imported late like the app
+    """Let an article being added finish: stopped halfway, its text would stay in raw/ unstored."""
+    running = jobs.running()
+    if not running:
+        return
+    name = running[0].pasted.slug or "the pasted article"
+    echo(f"Finishing adding {name} first (Ctrl-C again stops now)...")
+    try:
+        jobs.wait()
+    except KeyboardInterrupt:
+        echo(f"Stopped while adding {name}: its text may be left in raw/; add it with `readnotes add`.")
+        raise SystemExit(130) from None
