@@ -139,6 +139,12 @@ def test_local_host_headers_are_served(client: TestClient, host: str):
     assert client.get("/", headers={"Host": host}).status_code == 200
 
 
+def test_an_ipv6_loopback_server_answers_to_its_bracketed_name(home: Path):
+    with TestClient(create_app(home, bound="::1"), base_url="http://[::1]:8765") as c:
+        assert c.get("/").status_code == 200
+        assert c.get("/", headers={"Host": "[::2]:8765"}).status_code == 400
+
+
 def test_a_host_given_with_allow_host_is_served(home: Path):
     with TestClient(create_app(home, "0.0.0.0", ("notes.lan",)), base_url="http://notes.lan:8765") as c:
         assert c.get("/").status_code == 200
@@ -453,6 +459,21 @@ def test_serve_warns_when_listening_beyond_this_machine(home: Path, monkeypatch)
     local = CliRunner().invoke(cli, ["--home", str(home), "serve", "--port", "0"])
     assert local.exit_code == 0 and "Warning" not in local.stderr
     assert "Serving" in local.stdout and ran[-1][0] == "127.0.0.1"
+
+
+def test_serve_on_ipv6_loopback_prints_a_url_that_works(home: Path, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    try:
+        socket.create_server(("::1", 0), family=socket.AF_INET6).close()
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    result = CliRunner().invoke(cli, ["--home", str(home), "serve", "--host", "::1", "--port", "0"])
+    assert result.exit_code == 0 and "Warning" not in result.stderr
+    assert re.search(r"at http://\[::1\]:\d+/ ", result.stdout)
 
 
 def test_serve_says_when_the_port_is_taken(home: Path):

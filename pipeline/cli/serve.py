@@ -74,6 +74,7 @@ def serve_command(
     import uvicorn
 
     from pipeline.web import create_app
+    from pipeline.web.security import url_host
 
     if host is not None and host not in ("127.0.0.1", "localhost", "::1"):
         echo(
@@ -86,7 +87,8 @@ def serve_command(
         with user_errors():
             _ = ws.db  # a damaged or newer notes.db is reported now, not on the first page
     sock = bind(host, port)
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{sock.getsockname()[1]}/"
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else url_host(host)
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
     app = create_app(ws.home, bound=host, extra_hosts=allow_hosts, translator=back_translate)
     config = uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False)
     try:  # Ctrl-C is the normal way to stop, also before uvicorn has taken over the signal
