@@ -153,3 +153,16 @@ def test_a_lookup_needs_the_token_and_a_known_kind(client, ws: Path):
     assert elsewhere.status_code == 403
     assert ask(client, ws, "guess").status_code == 400 and "unknown lookup" in ask(client, ws, "guess").text
     assert client.get(url).status_code == 405
+
+
+def test_an_omission_offers_no_lookup_and_a_forced_one_says_why(client, ws: Path):
+    """An untranslated sentence has no Korean to back-translate or review."""
+    page = client.get(f"/review?slug={SAMPLE}&info=1").text
+    cards = re.findall(r'<li class="card .*?</li>', page, re.S)
+    omissions = [c for c in cards if "<b>omission</b>" in c]
+    assert omissions and all('class="act-back ask"' not in c for c in omissions)
+    assert all('class="act-back ask"' in c for c in cards if c not in omissions)
+    omission = re.search(r'data-flag="(\w+)"', omissions[0]).group(1)
+    data = {"csrf_token": client.app.state.desk.guard.csrf_token, "kind": "back"}
+    answer = client.post(f"/review/{omission}/lookup", data=data, headers={"Origin": BASE})
+    assert answer.status_code == 400 and "no Korean to look up" in answer.text
