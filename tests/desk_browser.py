@@ -46,8 +46,8 @@ def browser_missing() -> str:
 
 
 @contextmanager
-def served(home: Path) -> Iterator[str]:
-    """The desk over `home`, served by uvicorn in a thread; yields its base URL."""
+def served(home: Path, **options: object) -> Iterator[str]:
+    """The desk over `home` (create_app's `options`), served by uvicorn in a thread; yields its base URL."""
     import uvicorn
 
     from pipeline.web import create_app
@@ -55,7 +55,7 @@ def served(home: Path) -> Iterator[str]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
-    config = uvicorn.Config(create_app(home), log_level="warning", lifespan="off")
+    config = uvicorn.Config(create_app(home, **options), log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -71,14 +71,14 @@ def served(home: Path) -> Iterator[str]:
 
 
 @contextmanager
-def browser_page(width: int = 1280, height: int = 900) -> Iterator[object]:
-    """A page of headless Chromium (playwright's sync API)."""
+def browser_page(width: int = 1280, height: int = 900, **options: object) -> Iterator[object]:
+    """A page of headless Chromium (playwright's sync API); `options` as new_page's (has_touch=True)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height}, **options)
             page.set_default_timeout(20_000)
             yield page
         finally:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's tests and package (not another checkout's that is installed in the environment).
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 from desk_browser import browser_missing, browser_page, served  # noqa: E402
 

@@ -76,7 +76,7 @@ def test_library_lists_the_article_with_its_counts(client: TestClient):
     assert '<a class="title" href="/a/karpathy-2025">2025 LLM Year in Review</a>' in page.text
     assert '<span class="badge error">4 errors</span>' in page.text
     assert '<span class="badge warning">1 warning</span>' in page.text
-    assert '<td class="num">89%</td>' in page.text  # coverage
+    assert '<td class="num" data-label="Coverage">89%</td>' in page.text
 
 
 def test_search_marks_the_matches_and_links_into_the_article(client: TestClient):
@@ -139,6 +139,12 @@ def test_local_host_headers_are_served(client: TestClient, host: str):
     assert client.get("/", headers={"Host": host}).status_code == 200
 
 
+def test_an_ipv6_loopback_server_answers_to_its_bracketed_name(home: Path):
+    with TestClient(create_app(home, bound="::1"), base_url="http://[::1]:8765") as c:
+        assert c.get("/").status_code == 200
+        assert c.get("/", headers={"Host": "[::2]:8765"}).status_code == 400
+
+
 def test_a_host_given_with_allow_host_is_served(home: Path):
     with TestClient(create_app(home, "0.0.0.0", ("notes.lan",)), base_url="http://notes.lan:8765") as c:
         assert c.get("/").status_code == 200
@@ -182,6 +188,7 @@ def test_every_change_is_a_post_behind_the_token(client: TestClient):
         "/vocab/status",
         "/review/{flag_id}",
         "/review/{flag_id}/promote",
+        "/review/{flag_id}/lookup",
         "/add",
     }
     for route in posts:
@@ -266,6 +273,35 @@ def test_a_fix_naming_another_term_is_questioned_first(client: TestClient, home:
     assert flags_json(home)["RLHF(역추적 함수 이론)"]["status"] == "fixed"
 
 
+def test_after_a_decision_the_queue_goes_on_with_the_next_flag(client: TestClient, home: Path):
+    """As the terminal queue moves on: after the third flag, the fourth; a noted flag stays open
+    behind; after the last, the one before it."""
+    queue = [f.fingerprint for f in app.review_queue(Workspace(home), SAMPLE)]
+
+    def decide(k: int, data: dict):
+        return post(client, f"/review/{queue[k]}", {"slug": SAMPLE} | data)
+
+    assert decide(2, {"action": "dismiss"}).headers["location"].endswith(f"#flag-{queue[3][:12]}")
+    assert decide(3, {"action": "note", "text": "?"}).headers["location"].endswith(f"#flag-{queue[4][:12]}")
+    assert decide(4, {"action": "accept"}).headers["location"].endswith(f"#flag-{queue[3][:12]}")
+    page = client.get(f"/review?slug={SAMPLE}").text
+    assert f'id="flag-{queue[3][:12]}"' in page and f'id="flag-{queue[2][:12]}"' not in page
+
+
+def test_a_long_queue_comes_a_page_at_a_time(client: TestClient, home: Path, monkeypatch):
+    monkeypatch.setattr("pipeline.web.pages.QUEUE_PAGE", 2)
+    monkeypatch.setattr("pipeline.web.pages.DECIDED_SHOWN", 1)
+    queue = [f.fingerprint for f in app.review_queue(Workspace(home))]
+    page = client.get("/review").text
+    assert "5 open flags, the first 2 here." in page and page.count('<li class="card') == 2
+    assert f'<a href="/review?slug={SAMPLE}">{SAMPLE}</a> (5)' in page
+    for k in (0, 1):
+        post(client, f"/review/{queue[k]}", {"action": "dismiss"})
+    page = client.get("/review").text
+    assert f'id="flag-{queue[2][:12]}"' in page and f'id="flag-{queue[4][:12]}"' not in page  # the next come
+    assert "2 decided (the latest 1 below)" in page
+
+
 @pytest.mark.parametrize(
     ("data", "status", "message"),
     [
@@ -279,6 +315,14 @@ def test_bad_decisions_are_refused_on_the_page(client: TestClient, home: Path, d
     answer = post(client, f"/review/{flag_id(home, 'SFT(스위칭 함수 이론)')}", data)
     assert answer.status_code == status and message in answer.text and "Traceback" not in answer.text
     assert decision_rows(home) == []
+
+
+def test_a_new_workspace_has_nothing_to_review_yet(tmp_path: Path):
+    with TestClient(create_app(tmp_path), base_url=BASE) as c:
+        page = c.get("/review")
+        assert page.status_code == 200 and "Nothing to review: no open flags" in page.text
+        assert "No articles yet" in c.get("/").text and c.get(f"/a/{SAMPLE}").status_code == 404
+    assert not (tmp_path / "notes.db").exists()
 
 
 def test_unknown_flag_article_and_page(client: TestClient):
@@ -417,6 +461,21 @@ def test_serve_warns_when_listening_beyond_this_machine(home: Path, monkeypatch)
     assert "Serving" in local.stdout and ran[-1][0] == "127.0.0.1"
 
 
+def test_serve_on_ipv6_loopback_prints_a_url_that_works(home: Path, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    try:
+        socket.create_server(("::1", 0), family=socket.AF_INET6).close()
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    result = CliRunner().invoke(cli, ["--home", str(home), "serve", "--host", "::1", "--port", "0"])
+    assert result.exit_code == 0 and "Warning" not in result.stderr
+    assert re.search(r"at http://\[::1\]:\d+/ ", result.stdout)
+
+
 def test_serve_says_when_the_port_is_taken(home: Path):
     import socket
 
@@ -426,6 +485,25 @@ def test_serve_says_when_the_port_is_taken(home: Path):
         port = busy.getsockname()[1]
         result = CliRunner().invoke(cli, ["--home", str(home), "serve", "--port", str(port)])
     assert result.exit_code == 1 and f"Error: port {port} is in use" in result.output
+
+
+def test_stopping_lets_an_article_being_added_finish(home: Path, monkeypatch):
+    import uvicorn
+
+    from pipeline.app import desk
+
+    def slow_add(ws, pasted, progress):
+        time.sleep(0.3)
+        return pasted.slug
+
+    def serve_one_add(self, sockets=None):  # a page started an add, then Ctrl-C came
+        self.config.app.state.desk.jobs.start(desk.Pasted("English", "한국어", slug="late"))
+
+    monkeypatch.setattr(desk, "add_pasted", slow_add)
+    monkeypatch.setattr(uvicorn.Server, "run", serve_one_add)
+    result = CliRunner().invoke(cli, ["--home", str(home), "serve", "--port", "0"])
+    assert result.exit_code == 0 and "Finishing adding late first" in result.output
+    assert result.output.rstrip().endswith("Stopped.")
 
 
 def wait(client: TestClient, job: str) -> dict:
@@ -463,3 +541,23 @@ def test_an_unreachable_translator_says_what_to_do(client: TestClient, home: Pat
     page = client.get(answer.headers["location"])
     assert page.status_code == 502 and "paste the Korean side, or try again later" in page.text
     assert "Tiny notes on tokenizers" in page.text and not list((home / "raw").glob("offline.*"))
+
+
+def test_ctrl_c_stops_the_server_cleanly(home: Path):
+    """Ctrl-C is how a server ends: one line, exit 0, no traceback nor `Aborted!`."""
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from pipeline.cli import cli; cli()", "--home", str(home), "serve"]
+    server = subprocess.Popen(
+        [*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout.readline().startswith("Serving ")  # listening
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert server.returncode == 0 and out.strip() == "Stopped."
+    assert "Traceback" not in err and "Aborted" not in err

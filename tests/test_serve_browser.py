@@ -24,6 +24,14 @@ pytestmark = [
 SAMPLE = "karpathy-2025"
 
 
+def expect(locator):
+    """playwright's expect (waits until the page agrees), imported here: without playwright the
+    module still loads and its tests skip."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
 def invoke(home: Path, *args: str):
     result = CliRunner().invoke(cli, ["--home", str(home), "-q", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -70,11 +78,13 @@ def test_a_reading_and_review_session(home: Path, tmp_path: Path):
         term = page.locator('.pairs .en .vocab[data-term="point of inflection"]')
         assert term.get_attribute("title") == "변곡점 · new"
         term.click()
-        with page.expect_navigation():
-            page.locator("#popover").get_by_role("button", name="learning").click()
-        assert "st-learning" in page.locator(
-            '.pairs .en .vocab[data-term="point of inflection"]'
-        ).get_attribute("class")
+        reading_at = page.evaluate("window.scrollY")
+        page.locator("#popover").get_by_role("button", name="learning").click()  # saved in place
+        expect(term).to_have_class(re.compile(r"\bst-learning\b"))
+        assert term.get_attribute("title") == "변곡점 · learning" and page.locator("#popover").is_hidden()
+        card = page.locator('#term-point\\ of\\ inflection button[aria-pressed="true"]')
+        assert card.inner_text() == "learning"
+        assert page.evaluate("window.scrollY") == reading_at  # no reload, no jump to the word list
 
         # Review: dismiss the first (errors first: the LLM gloss) with its key, fix the SFT gloss.
         page.get_by_role("link", name="Review flags").click()
@@ -134,11 +144,74 @@ def test_a_reading_and_review_session(home: Path, tmp_path: Path):
     assert re.search(r"“SFT\(스위칭 함수 이론\)” → “SFT\(지도 미세 조정\)”", sheet)
 
 
-def test_pages_work_without_javascript(home: Path):
-    """Progressive enhancement: with scripts off, the forms still decide and the add still lands."""
-    with served(home) as url, browser_page() as page:
+@pytest.fixture
+def translator(monkeypatch):
+    """A LibreTranslate-speaking server on 127.0.0.1 for the b key, and no LLM reviewer set up."""
+    from local_server import local_server
+    from test_serve_lookups import libre
+
+    for name, value in {"LIBRE_API_KEY": "local", "READNOTES_TRANSLATE_INTERVAL": "0"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("READNOTES_LLM_MODEL", "test-7b")
+    monkeypatch.delenv("READNOTES_LLM_URL", raising=False)
+    with local_server(libre) as server:
+        monkeypatch.setenv("LIBRE_URL", server.url)
+        yield monkeypatch
+
+
+def test_b_and_l_answer_under_the_flag_without_leaving_the_queue(home: Path, translator):
+    from local_server import local_server
+    from test_serve_lookups import EVIDENCE, reviewer
+
+    with served(home, translator="libre") as url, browser_page() as page:
+        page.goto(f"{url}/review?slug={SAMPLE}")
+        first = page.locator(".queue .card.current")
+        page.keyboard.press("b")
+        answer = first.locator(".lookups .answer")
+        answer.wait_for()
+        assert answer.inner_text().startswith("Back-translation (libre): back of ")
+        page.keyboard.press("l")  # no reviewer set up: what to set, on the card
+        problem = first.locator(".lookups .problem")
+        problem.wait_for()
+        assert "Error: the LLM reviewer needs READNOTES_LLM_URL" in problem.inner_text()
+        assert page.url == f"{url}/review?slug={SAMPLE}"  # still in the queue, in place
+        with local_server(reviewer) as server:
+            translator.setenv("READNOTES_LLM_URL", f"{server.url}/v1")
+            sft = page.locator(".queue .card", has_text=EVIDENCE).first
+            sft.locator(".message").click()
+            sft.get_by_role("button", name="ask the LLM").click()
+            found = sft.locator(".lookups .answer")
+            found.wait_for()
+            assert f"LLM reviewer (test-7b): major mistranslation on {EVIDENCE}" in found.inner_text()
+    assert Workspace(home).db["flag_decisions"].count == 0
+
+
+def test_a_phone_reads_taps_for_the_gloss_and_sets_a_status(home: Path):
+    """At a phone's width (390 px, touch) no page scrolls sideways; a tapped word shows its gloss."""
+    with served(home) as url, browser_page(390, 800, has_touch=True, is_mobile=True) as page:
+        for path in ("/", "/?q=연구소", f"/a/{SAMPLE}", "/review", "/add"):
+            page.goto(url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        page.goto(f"{url}/a/{SAMPLE}")
+        page.locator('.pairs .en .vocab[data-term="point of inflection"]').tap()
+        popover = page.locator("#popover")
+        assert popover.is_visible() and "변곡점" in popover.inner_text()
+        popover.get_by_role("button", name="learning").tap()
+        expect(page.locator('.pairs .en .vocab[data-term="point of inflection"]')).to_have_class(
+            re.compile(r"\bst-learning\b")
+        )
+    vocab = {t["term"]: t["status"] for t in json.loads(invoke(home, "vocab", "list", "--json").stdout)}
+    assert vocab["point of inflection"] == "learning"
+
+
+def test_pages_work_without_javascript(home: Path, translator):
+    """Progressive enhancement: with scripts off, the forms still look up and decide."""
+    with served(home, translator="libre") as url, browser_page() as page:
         page.context.route("**/*.js", lambda route: route.abort())
         page.goto(url + "/review")
+        with page.expect_navigation():
+            page.locator(".queue .card").first.get_by_role("button", name="back-translate").click()
+        assert page.locator(".card.current .lookups .answer").inner_text().startswith("Back-translation")
         with page.expect_navigation():
             page.locator(".queue .card").first.locator("form.act-dismiss button").click()
         assert page.locator(".queue .card").count() == 4

@@ -237,6 +237,54 @@ def flag_subject(flag: Flag) -> str:
     return review.flag_subject(flag)
 
 
+# --- looking a flagged pair up on demand (review's b and l keys) --------------------------------
+
+#: What the review page can ask about a flag's pair: kind → what the answer is called.
+LOOKUPS: dict[str, str] = {"back": "Back-translation", "llm": "LLM reviewer"}
+
+
+@dataclass
+class PairLookup:
+    """What a translator or the LLM reviewer said about a flag's pair, or why it could not say."""
+
+    kind: str  # a key of LOOKUPS
+    source: str = ""  # the translator, or the LLM reviewer's model
+    back_translation: str = ""
+    errors: list = field(default_factory=list)  # the LLM reviewer's ErrorSpans on the pair's Korean
+    problem: str = ""  # one line with what to do, when the lookup failed
+    status: int = 200  # the HTTP status a page showing it answers with
+
+    @property
+    def title(self) -> str:
+        return LOOKUPS[self.kind] + (f" ({self.source})" if self.source else "")
+
+
+def look_up_pair(ws: Workspace, flag: Flag, kind: str, translator: str) -> PairLookup:
+    """Back-translate the flag's Korean with `translator`, or ask the LLM reviewer about its pair, as
+    `readnotes review` does on b and l: cached answers cost nothing, new ones are cached. A service
+    that is down or not set up is a PairLookup with the problem (502, 503), never an exception."""
+    import os
+
+    from pipeline.app.meaning import back_translate_pair, llm_review_pair
+    from pipeline.stages.llm import errors as llm_errors
+
+    if kind not in LOOKUPS:
+        raise review.ReviewError(f"unknown lookup {kind!r}", hint="Ask for back or llm.")
+    if not flag.ko_text.strip():
+        raise review.ReviewError(
+            "this pair has no Korean to look up (the English was not translated)",
+            hint="Fix the flag with the missing Korean, or dismiss it.",
+        )
+    try:
+        if kind == "back":
+            return PairLookup(kind, translator, back_translation=back_translate_pair(ws, flag, translator))
+        return PairLookup(kind, os.environ.get(llm_errors.MODEL_VAR, ""), errors=llm_review_pair(ws, flag))
+    except llm_errors.LLMNotConfigured as e:
+        return PairLookup(kind, problem=e.user_message(), status=503)
+    except ReadnotesError as e:  # unreachable, refused, a failed translation: the service's fault
+        return PairLookup(kind, translator if kind == "back" else "", problem=e.user_message(), status=502)
+
+
 # --- adding an article from pasted or uploaded text ---------------------------------------------
 
 #: The formats pasted text can be read as, and the suffix of the raw/ file it is kept in.

@@ -7,7 +7,7 @@ import socket
 
 import click
 
-from pipeline.cli.common import echo, user_errors
+from pipeline.cli.common import RegistryChoice, echo, translation_providers, user_errors
 from pipeline.cli.root import cli
 
 DEFAULT_HOST = "127.0.0.1"
@@ -48,12 +48,24 @@ def bind(host: str, port: int) -> socket.socket:
     help="Another name the server answers to (the Host header), with --host (repeatable).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the library in your browser.")
+@click.option(
+    "--back-translate",
+    "back_translate",
+    type=RegistryChoice(translation_providers, "PROVIDER"),
+    default="google",
+    show_default=True,
+    help="The translator the review page's b key asks for a pair's back-translation (cached in notes.db).",
+)
 @click.pass_obj
-def serve_command(ws, port: int, host: str | None, allow_hosts: tuple[str, ...], open_browser: bool) -> None:
+def serve_command(
+    ws, port: int, host: str | None, allow_hosts: tuple[str, ...], open_browser: bool, back_translate: str
+) -> None:
     """Read, review and add articles in the browser: a local server over this workspace's notes.db.
 
-    Decisions made here are the same records as `readnotes review` makes. The models stay loaded,
-    so adding a second article costs only its own work. Ctrl-C stops the server.
+    Decisions made here are the same records as `readnotes review` makes; on the review page, b
+    shows a pair's back-translation and l asks the LLM reviewer (READNOTES_LLM_URL), as in review.
+    The models stay loaded, so adding a second article costs only its own work. Ctrl-C stops the
+    server.
 
     \b
         readnotes serve --open
@@ -62,6 +74,7 @@ def serve_command(ws, port: int, host: str | None, allow_hosts: tuple[str, ...],
     import uvicorn
 
     from pipeline.web import create_app
+    from pipeline.web.security import url_host
 
     if host is not None and host not in ("127.0.0.1", "localhost", "::1"):
         echo(
@@ -74,12 +87,34 @@ def serve_command(ws, port: int, host: str | None, allow_hosts: tuple[str, ...],
         with user_errors():
             _ = ws.db  # a damaged or newer notes.db is reported now, not on the first page
     sock = bind(host, port)
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{sock.getsockname()[1]}/"
-    app = create_app(ws.home, bound=host, extra_hosts=allow_hosts)
-    echo(f"Serving {ws.home.resolve()} at {url} (Ctrl-C stops)")
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(url)  # the socket already listens: the browser's request waits for the server
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else url_host(host)
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    app = create_app(ws.home, bound=host, extra_hosts=allow_hosts, translator=back_translate)
     config = uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:  # Ctrl-C is the normal way to stop, also before uvicorn has taken over the signal
+        echo(f"Serving {ws.home.resolve()} at {url} (Ctrl-C stops)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)  # the socket already listens: the browser's request waits for the server
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn shuts down on Ctrl-C, then raises it again once it has
+    finally:
+        sock.close()
+    _finish_adding(app.state.desk.jobs)
+    echo("Stopped.")
+
+
+def _finish_adding(jobs) -> None:  # noqa: ANN001 - web.jobs.Jobs, imported late like the app
+    """Let an article being added finish: stopped halfway, its text would stay in raw/ unstored."""
+    running = jobs.running()
+    if not running:
+        return
+    name = running[0].pasted.slug or "the pasted article"
+    echo(f"Finishing adding {name} first (Ctrl-C again stops now)...")
+    try:
+        jobs.wait()
+    except KeyboardInterrupt:
+        echo(f"Stopped while adding {name}: its text may be left in raw/; add it with `readnotes add`.")
+        raise SystemExit(130) from None

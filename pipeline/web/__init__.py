@@ -59,6 +59,7 @@ class Desk:
     jobs: Jobs
     status_of = staticmethod(status_of)
     max_part: int = MAX_BYTES + 1024
+    translator: str = "google"  # the provider review's b key asks for back-translations
     _local: threading.local = field(default_factory=threading.local)
 
     def workspace(self) -> Workspace:
@@ -127,8 +128,11 @@ async def _security_headers(request: Request, call_next) -> Response:  # noqa: A
     return response
 
 
-def create_app(home: Path, bound: str = "127.0.0.1", extra_hosts: tuple[str, ...] = ()) -> Starlette:
-    """The desk over the workspace in `home`; it answers to localhost and the bound address only."""
+def create_app(
+    home: Path, bound: str = "127.0.0.1", extra_hosts: tuple[str, ...] = (), translator: str = "google"
+) -> Starlette:
+    """The desk over the workspace in `home`; it answers to localhost and the bound address only.
+    `translator` is the provider asked for a flagged pair's back-translation."""
     from starlette.middleware.base import BaseHTTPMiddleware
 
     guard = Guard(hosts=allowed_hosts(bound, extra_hosts))
@@ -140,6 +144,7 @@ def create_app(home: Path, bound: str = "127.0.0.1", extra_hosts: tuple[str, ...
         Route("/review", pages.review_page),
         Route("/review/{flag_id}", pages.decide, methods=["POST"]),
         Route("/review/{flag_id}/promote", pages.promote, methods=["POST"]),
+        Route("/review/{flag_id}/lookup", pages.look_up, methods=["POST"]),
         Route("/add", pages.add_form),
         Route("/add", pages.add_start, methods=["POST"]),
         Route("/add/jobs/{job_id}", pages.add_job),
@@ -157,5 +162,5 @@ def create_app(home: Path, bound: str = "127.0.0.1", extra_hosts: tuple[str, ...
         middleware=middleware,
         exception_handlers={Exception: _error_page, HTTPException: _error_page, ReadnotesError: _error_page},
     )
-    app.state.desk = Desk(Path(home), guard, _templates(), Jobs(Path(home), status_of))
+    app.state.desk = Desk(Path(home), guard, _templates(), Jobs(Path(home), status_of), translator=translator)
     return app

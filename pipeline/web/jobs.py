@@ -63,6 +63,14 @@ class Jobs:
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
+    def running(self) -> list[Job]:
+        return [j for j in self._jobs.values() if j.state == "running"]
+
+    def wait(self, poll: float = 0.1) -> None:
+        """Until no job runs (the server stops: an add cut short would leave its raw/ files)."""
+        while self.running():
+            time.sleep(poll)
+
     def _run(self, job: Job) -> None:
         with self._lock:
             job.started = time.perf_counter()

@@ -4,7 +4,8 @@ whose form passed security.checked_form, answered with a redirect (303) back to 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -24,6 +25,12 @@ from pipeline.workspace import NoWorkspace, Workspace
 
 #: Review actions the desk offers, as `readnotes review` names them, with their keyboard keys.
 REVIEW_KEYS = {"a": "accept", "d": "dismiss", "f": "fix", "n": "note"}
+#: On-demand lookups about the shown pair, with their keys (as the terminal review's b and l).
+LOOKUP_KEYS = {"b": "back", "l": "llm"}
+#: Cards on one review page, and decided flags listed under it: a page of a large library's queue
+#: stays quick to load; the next cards come as these are decided.
+QUEUE_PAGE = 50
+DECIDED_SHOWN = 100
 
 
 def status_of(error: ReadnotesError) -> int:
@@ -133,9 +140,12 @@ class Card:
     promotion: Any = None  # desk.Promotion offered after a fix
     other_term: str = ""  # the term a fix names, when it is not the flag's (confirm to save)
     pending_fix: str = ""
+    lookups: list = field(default_factory=list)  # desk.PairLookup answers to show under the flag
 
 
 def _queue(ws: Workspace, slug: str | None, include_info: bool) -> tuple[list, list]:
+    if not ws.db_path.exists() and not slug:  # a new workspace: nothing to review yet, not an error
+        return [], []
     open_flags = app.review_queue(ws, slug, include_info)
     decided = [f for f in app.flag_views(ws, slug) if f.status != "open"]
     return open_flags, decided
@@ -152,6 +162,7 @@ async def _queue_page(
     include_info: bool,
     cards: dict[str, Card] | None = None,
     status_code: int = 200,
+    focus: str = "",
 ) -> Response:
     open_flags, decided = await call(request, _queue, slug, include_info)
     cards = cards or {}
@@ -161,13 +172,21 @@ async def _queue_page(
         offer = desk.promotion_offer(flag)
         if offer is not None:
             cards[flag.fingerprint] = Card(flag, promotion=offer)
+    # The first page of the queue, and any card this answer is about (a lookup, a question) beyond it.
+    shown = open_flags[:QUEUE_PAGE] + [f for f in open_flags[QUEUE_PAGE:] if f.fingerprint in cards]
+    latest = sorted(decided, key=lambda f: f.decided_at or "", reverse=True)[:DECIDED_SHOWN]
     context = {
         "slug": slug,
         "include_info": include_info,
-        "queue": [cards.get(f.fingerprint) or Card(f) for f in open_flags],
+        "queue": [cards.get(f.fingerprint) or Card(f) for f in shown],
+        "open_total": len(open_flags),
+        "open_by_article": Counter(f.slug for f in open_flags) if len(shown) < len(open_flags) else {},
         "offers": [c for c in cards.values() if c.promotion is not None],
-        "decided": decided,
+        "decided": latest,
+        "decided_total": len(decided),
         "keys": REVIEW_KEYS,
+        "lookups": desk.LOOKUPS,
+        "focus": focus or (next(iter(cards)) if cards else ""),
         "subject": desk.flag_subject,
     }
     return render(request, "review.html", context, status_code)
@@ -184,12 +203,41 @@ async def decide(request: Request) -> Response:
     slug, include_info = str(form.get("slug", "")), form.get("info") == "1"
     flag = await call(request, desk.find_flag, flag_id, slug or None)
     action, text = str(form.get("action", "")), str(form.get("text", ""))
+    before = await call(request, _open_ids, slug or None, include_info)
     result = await call(request, desk.decide_flag, flag, action, text, form.get("confirm") == "1")
     if not result.saved:  # the fix names another term: ask before saving (the terminal asks y/n)
         card = Card(flag, other_term=result.other_term, pending_fix=text.strip())
         return await _queue_page(request, slug or None, include_info, {flag.fingerprint: card}, 409)
     extra = {"promote": flag.fingerprint} if result.promotion is not None else {}
-    return back(_review_url(slug, include_info, **extra) + f"#after-{quote(flag.fingerprint[:12])}")
+    after = await call(request, _open_ids, slug or None, include_info)
+    anchor = _next_card(before, after, flag.fingerprint)
+    return back(_review_url(slug, include_info, **extra) + (f"#flag-{quote(anchor[:12])}" if anchor else ""))
+
+
+def _open_ids(ws: Workspace, slug: str | None, include_info: bool) -> list[str]:
+    return [f.fingerprint for f in app.review_queue(ws, slug, include_info)]
+
+
+def _next_card(before: list[str], after: list[str], decided: str) -> str:
+    """The card to go on with after a decision: the next one still open, as the terminal queue moves
+    on (a noted flag stays open, behind), else the one before it, else the flag itself."""
+    still_open = set(after)
+    at = before.index(decided) if decided in before else -1
+    following = [f for f in before[at + 1 :] if f in still_open]
+    preceding = [f for f in reversed(before[: max(at, 0)]) if f in still_open]
+    return next(iter(following or preceding or [f for f in [decided] if f in still_open]), "")
+
+
+async def look_up(request: Request) -> Response:
+    """Back-translation or the LLM reviewer on a flag's pair (b, l): the queue again, with the answer
+    (or what went wrong) under that flag. The page's script puts just that part in place."""
+    form = await form_of(request)
+    slug, include_info = str(form.get("slug", "")), form.get("info") == "1"
+    flag = await call(request, desk.find_flag, request.path_params["flag_id"], slug or None)
+    kind = str(form.get("kind", ""))
+    answer = await call(request, desk.look_up_pair, flag, kind, _desk(request).translator)
+    card = Card(flag, lookups=[answer])
+    return await _queue_page(request, slug or None, include_info, {flag.fingerprint: card}, answer.status)
 
 
 async def promote(request: Request) -> Response:

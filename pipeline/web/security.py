@@ -47,11 +47,17 @@ class Guard:
         return bool(token) and hmac.compare_digest(str(token), self.csrf_token)
 
 
+def url_host(address: str) -> str:
+    """An address as a URL and a Host header name it: an IPv6 literal in brackets ([::1])."""
+    return f"[{address}]" if ":" in address and not address.startswith("[") else address
+
+
 def allowed_hosts(bound: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     """localhost names, the bound address (unless it is a wildcard, which no Host header names)
-    and any names given with --allow-host."""
+    and any names given with --allow-host; IPv6 literals as a Host header writes them."""
     wildcard = bound in ("0.0.0.0", "::", "")
-    return tuple(dict.fromkeys([*LOCAL_NAMES, *extra, *([] if wildcard else [bound])]))
+    names = [*LOCAL_NAMES, *extra, *([] if wildcard else [bound])]
+    return tuple(dict.fromkeys(url_host(n) for n in names))
 
 
 def _origin_of(url: str) -> str:
