@@ -85,7 +85,8 @@ def test_registry_choices_check_values_against_the_registry(tmp_path):
     assert bad.exit_code == 2 and "'pdf' is not one of 'anki', 'html', 'md', 'tmx', 'tsv'" in bad.output
 
 
-#: Commands that only read notes.db: besides HEAVY, no sentence encoder and no tokenizer of its.
+#: Commands that only read notes.db: besides HEAVY, no sentence encoder and no tokenizer of its, and
+#: no sqlite-utils (they read through plain sqlite3; sqlite-utils is for writing and migrating).
 READ_COMMANDS = [
     ["list"],
     ["show", "karpathy-2025"],
@@ -94,12 +95,15 @@ READ_COMMANDS = [
     ["export", "karpathy-2025", "--format", "tmx"],
     ["export", "--all", "--format", "tsv"],
     ["sheet", "karpathy-2025", "--format", "html", "--out", "{home}/sheet.html"],
+    ["vocab", "list"],
+    ["vocab", "hits"],
 ]
 
 
 @pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
 def test_commands_that_read_the_workspace_load_no_heavy_module(ws, args):
-    loaded = loaded_after(["--home", str(ws), *(a.format(home=ws) for a in args)], extra=("sentencepiece",))
+    extra = ("sentencepiece", "sqlite_utils")
+    loaded = loaded_after(["--home", str(ws), *(a.format(home=ws) for a in args)], extra=extra)
     assert loaded == [], f"readnotes {' '.join(args)} loaded {loaded}"
 
 

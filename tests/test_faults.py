@@ -139,7 +139,7 @@ def test_opening_an_old_database_from_several_processes_migrates_it_once(tmp_pat
     assert user_version(path) == store.SCHEMA_VERSION
     with sqlite3.connect(path) as conn:
         names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert len(names) == len(set(names)) == len(store.migrations._migrations)
+    assert len(names) == len(set(names)) == len(store.migrations()._migrations)
     assert integrity(path) == "ok"
 
 

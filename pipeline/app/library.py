@@ -10,9 +10,9 @@ from pipeline.workspace import Workspace
 
 def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, object]]:
     """`list` and `show`: each article's row, vocabulary hits and open flags (FlagCounts.open)."""
-    rows = store.article_summaries(ws.db, slug)
+    rows = store.article_summaries(ws.reader, slug)
     flags: dict[str, list] = {}
-    for flag in store.load_flags(ws.db, slug):
+    for flag in store.load_flags(ws.reader, slug):
         flags.setdefault(flag.slug, []).append(flag)
     return [r | {"open_flags": FlagCounts.of(flags.get(r["slug"], [])).open} for r in rows]
 
@@ -20,6 +20,6 @@ def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, 
 def slugs(ws: Workspace, slug: str | None = None) -> list[str]:
     """[slug] when it is stored (else UnknownArticle), or every stored slug."""
     if slug:
-        store.get_article_row(ws.db, slug)
+        store.get_article_row(ws.reader, slug)
         return [slug]
-    return [r["slug"] for r in store.article_rows(ws.db)]
+    return [r["slug"] for r in store.article_rows(ws.reader)]
