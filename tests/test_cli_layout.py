@@ -107,6 +107,12 @@ def test_commands_that_read_the_workspace_load_no_heavy_module(ws, args):
     assert loaded == [], f"readnotes {' '.join(args)} loaded {loaded}"
 
 
+def test_an_english_search_loads_neither_spacy_nor_kiwi(ws):
+    """English queries and the English search index are cut by lang.en's regular expression."""
+    loaded = loaded_after(["--home", str(ws), "search", "models"], extra=("sqlite_utils",))
+    assert "spacy" not in loaded and "kiwipiepy" not in loaded, loaded
+
+
 def test_registry_defaults_are_registry_names():
     """RegistryChoice takes its default without loading the registry, so each must be one of it."""
     from pipeline.cli.common import RegistryChoice

@@ -225,3 +225,17 @@ def test_the_read_path_migrates_an_older_notes_db_and_refuses_a_newer_one(tmp_pa
     writer.conn.commit()
     with pytest.raises(ReadnotesError, match="newer than this readnotes"):
         db.open_reader(path)
+
+
+def test_the_english_search_index_is_rebuilt_once_after_the_tokenizer_change(tmp_path):
+    path = tmp_path / "notes.db"
+    writer = db.open_db(path)
+    article = tiny_article()
+    article.search_terms = {"en": ["title", "one", "two"], "ko": ["하나", "둘"]}
+    db.save_article(writer, article)
+    writer.execute("delete from _sqlite_migrations where name = 'm100_reindex_english_search_without_spacy'")
+    writer.execute("PRAGMA user_version = 11")
+    writer.conn.commit()
+    migrated = db.open_db(path)
+    assert [r["lang"] for r in migrated["search_terms"].rows] == ["ko", "ko"]
+    assert {r["lang"] for r in db.unindexed_sentences(migrated)} == {"en"}
