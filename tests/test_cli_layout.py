@@ -100,11 +100,23 @@ READ_COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
-def test_commands_that_read_the_workspace_load_no_heavy_module(ws, args):
-    extra = ("sentencepiece", "sqlite_utils")
-    loaded = loaded_after(["--home", str(ws), *(a.format(home=ws) for a in args)], extra=extra)
-    assert loaded == [], f"readnotes {' '.join(args)} loaded {loaded}"
+def test_commands_that_read_the_workspace_load_no_heavy_module(ws):
+    """All of them in one fresh interpreter, one after the other (a process each cost seconds): a
+    module one of them loads is reported for the first command that loaded it."""
+    modules = (*HEAVY, "sentencepiece", "sqlite_utils")
+    commands = [["--home", str(ws), *(a.format(home=ws) for a in args)] for args in READ_COMMANDS]
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pipeline.cli import cli\n"
+        f"for args in {commands!r}:\n"
+        "    result = CliRunner().invoke(cli, args)\n"
+        "    assert result.exit_code == 0, (args, result.output)\n"
+        f"    print(' '.join(m for m in {modules!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = dict(zip((" ".join(args) for args in READ_COMMANDS), done.stdout.splitlines(), strict=True))
+    assert all(not modules for modules in loaded.values()), f"loaded: {loaded}"
 
 
 def test_an_english_search_loads_neither_spacy_nor_kiwi(ws):
