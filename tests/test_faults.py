@@ -79,9 +79,10 @@ def settle(path: Path) -> None:
 
 
 @pytest.fixture
-def added(home: Path, run) -> Path:
-    """A workspace with the sample article stored (all of it in notes.db); returns notes.db."""
-    run("add", str(SAMPLE_EN), "--ko", str(SAMPLE_KO))
+def added(added: Path, home: Path) -> Path:
+    """A workspace with the sample article stored (a copy of the session's `added`, all of it in
+    notes.db); returns notes.db."""
+    shutil.copytree(added, home, dirs_exist_ok=True)
     settle(home / "notes.db")
     return home / "notes.db"
 
