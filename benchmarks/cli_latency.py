@@ -7,10 +7,11 @@ shared and noisy:
 - the analyzer floor: a fresh Python that builds Kiwi lean and splits one line (what any command
   that must analyse Korean pays at least).
 
-The commands run on a temporary copy of the bundled sample workspace, as `python -m pipeline` of
-the checkout this file is in (PYTHONPATH points at it, whatever the venv has installed), exactly as
-a user types them (startup, reading, term-base scoring and output included). CPU seconds (user +
-system, children included) are reported beside the wall time: on a shared machine they move less.
+The commands run on a temporary copy of the bundled sample workspace (and `add` once more in a
+workspace without the reader's word list), as `python -m pipeline` of the checkout this file is in
+(PYTHONPATH points at it, whatever the venv has installed), exactly as a user types them (startup,
+reading, term-base scoring and output included). CPU seconds (user + system, children included) are
+reported beside the wall time: on a shared machine they move less.
 
     python -m benchmarks.cli_latency                 # 5 runs each, a table
     python -m benchmarks.cli_latency --repeat 3 --json
@@ -89,8 +90,8 @@ def readnotes_commands() -> list[tuple[str, list[str]]]:
     ]
 
 
-def workspace_copy(root: Path) -> Path:
-    home = root / "ws"
+def workspace_copy(root: Path, name: str = "ws") -> Path:
+    home = root / name
     (home / "raw").mkdir(parents=True)
     for path in (REPO / "raw").glob(f"{SLUG}.*"):
         shutil.copy(path, home / "raw" / path.name)
@@ -119,6 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         results = [bare, floor] + [
             measure(label, [*readnotes, *cmd], home, env, args.repeat) for label, cmd in readnotes_commands()
         ]
+        # The `add` above re-adds into a workspace with the reader's word list (vocab import ran
+        # first), so its tagger loads spaCy; a reader without one needs no spaCy at all.
+        plain = workspace_copy(Path(tmp), "plain")
+        add = ["add", f"raw/{SLUG}.en.md"]
+        results.append(
+            measure("readnotes add (2 KB sample, no word list)", [*readnotes, *add], plain, env, args.repeat)
+        )
     if args.json:
         ratios = [
             asdict(m)

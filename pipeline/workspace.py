@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from pipeline.errors import ReadnotesError
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlite_utils import Database
 
 
@@ -53,10 +55,10 @@ class Workspace:
 
     @cached_property
     def db(self) -> Database:
+        """notes.db to write (sqlite-utils), migrated when its schema is older."""
         from pipeline import store
 
-        if not self.create and not self.db_path.exists():
-            raise NoWorkspace(f"no readnotes workspace in {self.home} (no notes.db there)")
+        self._check_exists()
         if self.create:
             try:
                 self.home.mkdir(parents=True, exist_ok=True)
@@ -68,3 +70,22 @@ class Workspace:
                 ) from e
         # A notes.db (or folder) that is not writable is opened read-only: read commands work.
         return store.open_db(self.db_path)
+
+    @property
+    def reader(self) -> sqlite3.Connection:
+        """notes.db to read: the connection of the database a command opened to write, or else a
+        plain read-only one (`store.open_reader`: no sqlite-utils, nothing created or written)."""
+        if self.create or "db" in self.__dict__:
+            return self.db.conn
+        return self._read_connection
+
+    @cached_property
+    def _read_connection(self) -> sqlite3.Connection:
+        from pipeline import store
+
+        self._check_exists()
+        return store.open_reader(self.db_path)
+
+    def _check_exists(self) -> None:
+        if not self.create and not self.db_path.exists():
+            raise NoWorkspace(f"no readnotes workspace in {self.home} (no notes.db there)")

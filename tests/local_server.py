@@ -3,6 +3,7 @@ scripted behaviour (a function of the request), so the client under test speaks 
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import threading
@@ -78,7 +79,9 @@ class LocalServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look up: every 0.5 s by default, at every test.
+        serve = functools.partial(self.httpd.serve_forever, poll_interval=0.02)
+        self.thread = threading.Thread(target=serve, daemon=True)
         self.thread.start()
 
     def close(self) -> None:

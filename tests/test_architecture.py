@@ -6,6 +6,7 @@ cli → app → stages / output → lang / models;  app → store → models
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,15 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+@functools.cache
 def modules() -> dict[str, Path]:
     return {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """Each module parsed once for all the tests here (the trees are only read)."""
+    return ast.parse(path.read_text("utf-8"))
 
 
 def _type_checking_only(tree: ast.Module) -> set[int]:
@@ -43,7 +51,7 @@ def _type_checking_only(tree: ast.Module) -> set[int]:
 def imports(path: Path, name: str) -> set[str]:
     """Every module this file imports when it runs, at the top or inside a function."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    tree = ast.parse(path.read_text("utf-8"))
+    tree = parsed(path)
     hidden = _type_checking_only(tree)
     found = set()
     for node in ast.walk(tree):
@@ -61,6 +69,7 @@ def imports(path: Path, name: str) -> set[str]:
     return found
 
 
+@functools.cache
 def internal_graph() -> dict[str, set[str]]:
     mods = modules()
     return {name: {m for m in imports(path, name) if m in mods and m != name} for name, path in mods.items()}
@@ -117,11 +126,9 @@ def test_only_the_store_touches_sql():
     for name, path in modules().items():
         if layer(name) == "store":
             continue
-        text = path.read_text("utf-8")
         if {m.split(".")[0] for m in imports(path, name)} & SQL_LIBRARIES:
             offenders.append(f"{name} imports sqlite")
-        tree = ast.parse(text)
-        for node in ast.walk(tree):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 words = node.value.lower().split()
                 if (
@@ -143,7 +150,7 @@ def test_functions_stay_short():
     long = []
     for name, path in modules().items():
         lines = path.read_text("utf-8").splitlines()
-        for node in ast.walk(ast.parse("\n".join(lines))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
                 size = node.end_lineno - node.lineno + 1

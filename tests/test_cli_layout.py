@@ -85,7 +85,8 @@ def test_registry_choices_check_values_against_the_registry(tmp_path):
     assert bad.exit_code == 2 and "'pdf' is not one of 'anki', 'html', 'md', 'tmx', 'tsv'" in bad.output
 
 
-#: Commands that only read notes.db: besides HEAVY, no sentence encoder and no tokenizer of its.
+#: Commands that only read notes.db: besides HEAVY, no sentence encoder and no tokenizer of its, and
+#: no sqlite-utils (they read through plain sqlite3; sqlite-utils is for writing and migrating).
 READ_COMMANDS = [
     ["list"],
     ["show", "karpathy-2025"],
@@ -94,13 +95,34 @@ READ_COMMANDS = [
     ["export", "karpathy-2025", "--format", "tmx"],
     ["export", "--all", "--format", "tsv"],
     ["sheet", "karpathy-2025", "--format", "html", "--out", "{home}/sheet.html"],
+    ["vocab", "list"],
+    ["vocab", "hits"],
 ]
 
 
-@pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
-def test_commands_that_read_the_workspace_load_no_heavy_module(ws, args):
-    loaded = loaded_after(["--home", str(ws), *(a.format(home=ws) for a in args)], extra=("sentencepiece",))
-    assert loaded == [], f"readnotes {' '.join(args)} loaded {loaded}"
+def test_commands_that_read_the_workspace_load_no_heavy_module(ws):
+    """All of them in one fresh interpreter, one after the other (a process each cost seconds): a
+    module one of them loads is reported for the first command that loaded it."""
+    modules = (*HEAVY, "sentencepiece", "sqlite_utils")
+    commands = [["--home", str(ws), *(a.format(home=ws) for a in args)] for args in READ_COMMANDS]
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pipeline.cli import cli\n"
+        f"for args in {commands!r}:\n"
+        "    result = CliRunner().invoke(cli, args)\n"
+        "    assert result.exit_code == 0, (args, result.output)\n"
+        f"    print(' '.join(m for m in {modules!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = dict(zip((" ".join(args) for args in READ_COMMANDS), done.stdout.splitlines(), strict=True))
+    assert all(not modules for modules in loaded.values()), f"loaded: {loaded}"
+
+
+def test_an_english_search_loads_neither_spacy_nor_kiwi(ws):
+    """English queries and the English search index are cut by lang.en's regular expression."""
+    loaded = loaded_after(["--home", str(ws), "search", "models"], extra=("sqlite_utils",))
+    assert "spacy" not in loaded and "kiwipiepy" not in loaded, loaded
 
 
 def test_registry_defaults_are_registry_names():

@@ -12,6 +12,7 @@ import pytest
 from pipeline import app
 from pipeline import store as db
 from pipeline.app import build_article
+from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Bead, Block, Document, Sentence
 from pipeline.stages import ingest
 
@@ -45,14 +46,14 @@ def tiny_article(slug: str = "tiny", extra: str = "") -> Article:
 def test_migrations_apply_once(tmp_path):
     path = tmp_path / "notes.db"
     first = db.open_db(path)
-    applied = [m.name for m in db.migrations.applied(first)]
+    applied = [m.name for m in db.migrations().applied(first)]
     assert applied and "m001_articles" in applied
     assert len(applied) == len(set(applied))
     db.save_article(first, tiny_article())
     first.close()
     again = db.open_db(path)  # opening an up-to-date DB changes nothing
-    assert [m.name for m in db.migrations.applied(again)] == applied
-    assert db.migrations.pending(again) == []
+    assert [m.name for m in db.migrations().applied(again)] == applied
+    assert db.migrations().pending(again) == []
     assert again["articles"].count == 1
 
 
@@ -138,7 +139,7 @@ def test_bead_cosine_round_trips(tmp_path):
 def test_migrations_apply_in_the_order_of_their_numbers():
     from sqlite_utils import Database
 
-    names = [m.name for m in db.migrations.pending(Database(memory=True))]
+    names = [m.name for m in db.migrations().pending(Database(memory=True))]
     numbers = [int(name[1:4]) for name in names]
     assert numbers == sorted(numbers) and len(names) == db.SCHEMA_VERSION
     # The two m020s: the table first, then the column on it.
@@ -193,3 +194,48 @@ def test_search_index_is_rebuilt_after_the_analyzer_changes(tmp_path):
     found = runner.invoke(cli, ["--home", str(home), "search", "연구소", "--json"])
     assert found.exit_code == 0 and json.loads(found.stdout), found.output
     assert db.open_db(home / "notes.db")["search_terms"].count == indexed
+
+
+def test_the_read_path_opens_notes_db_read_only_on_plain_sqlite3(tmp_path):
+    path = tmp_path / "notes.db"
+    writer = db.open_db(path)
+    db.save_article(writer, tiny_article())
+    reader = db.open_reader(path)
+    assert isinstance(reader, sqlite3.Connection)
+    assert db.load_article(reader, "tiny") == db.load_article(writer, "tiny")
+    assert db.article_summaries(reader) == db.article_summaries(writer)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.execute("delete from articles")
+    with pytest.raises(db.UnknownArticle):
+        db.get_article_row(reader, "absent")
+
+
+def test_the_read_path_migrates_an_older_notes_db_and_refuses_a_newer_one(tmp_path):
+    path = tmp_path / "notes.db"
+    writer = db.open_db(path)
+    db.save_article(writer, tiny_article())
+    writer.execute("delete from _sqlite_migrations where name = ?", [db.schema.MIGRATIONS[-1].__name__])
+    writer.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION - 1}")
+    writer.conn.commit()
+    reader = db.open_reader(path)
+    assert reader.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    assert db.migrations().pending(db.open_db(path)) == []
+    assert [r["slug"] for r in db.article_rows(reader)] == ["tiny"]
+    writer.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
+    writer.conn.commit()
+    with pytest.raises(ReadnotesError, match="newer than this readnotes"):
+        db.open_reader(path)
+
+
+def test_the_english_search_index_is_rebuilt_once_after_the_tokenizer_change(tmp_path):
+    path = tmp_path / "notes.db"
+    writer = db.open_db(path)
+    article = tiny_article()
+    article.search_terms = {"en": ["title", "one", "two"], "ko": ["하나", "둘"]}
+    db.save_article(writer, article)
+    writer.execute("delete from _sqlite_migrations where name = 'm100_reindex_english_search_without_spacy'")
+    writer.execute("PRAGMA user_version = 11")
+    writer.conn.commit()
+    migrated = db.open_db(path)
+    assert [r["lang"] for r in migrated["search_terms"].rows] == ["ko", "ko"]
+    assert {r["lang"] for r in db.unindexed_sentences(migrated)} == {"en"}

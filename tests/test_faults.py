@@ -79,9 +79,10 @@ def settle(path: Path) -> None:
 
 
 @pytest.fixture
-def added(home: Path, run) -> Path:
-    """A workspace with the sample article stored (all of it in notes.db); returns notes.db."""
-    run("add", str(SAMPLE_EN), "--ko", str(SAMPLE_KO))
+def added(added: Path, home: Path) -> Path:
+    """A workspace with the sample article stored (a copy of the session's `added`, all of it in
+    notes.db); returns notes.db."""
+    shutil.copytree(added, home, dirs_exist_ok=True)
     settle(home / "notes.db")
     return home / "notes.db"
 
@@ -139,7 +140,7 @@ def test_opening_an_old_database_from_several_processes_migrates_it_once(tmp_pat
     assert user_version(path) == store.SCHEMA_VERSION
     with sqlite3.connect(path) as conn:
         names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert len(names) == len(set(names)) == len(store.migrations._migrations)
+    assert len(names) == len(set(names)) == len(store.migrations()._migrations)
     assert integrity(path) == "ok"
 
 

@@ -9,14 +9,14 @@ from pipeline.workspace import Workspace
 
 def article_summaries(ws: Workspace, slug: str | None = None) -> list[dict[str, object]]:
     """`list` and `show`: each article's row, vocabulary hits and open flags (FlagCounts.open)."""
-    rows = store.article_summaries(ws.db, slug)
-    open_flags = store.open_flag_counts(ws.db, slug)
+    rows = store.article_summaries(ws.reader, slug)
+    open_flags = store.open_flag_counts(ws.reader, slug)
     return [r | {"open_flags": open_flags.get(r["slug"], 0)} for r in rows]
 
 
 def slugs(ws: Workspace, slug: str | None = None) -> list[str]:
     """[slug] when it is stored (else UnknownArticle), or every stored slug."""
     if slug:
-        store.get_article_row(ws.db, slug)
+        store.get_article_row(ws.reader, slug)
         return [slug]
-    return [r["slug"] for r in store.article_rows(ws.db)]
+    return [r["slug"] for r in store.article_rows(ws.reader)]

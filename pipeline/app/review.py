@@ -26,8 +26,8 @@ def flag_views(
 ) -> list[Flag]:
     """`readnotes flags`: stored flags with their review status and fix, in article order."""
     if slug:
-        store.get_article_row(ws.db, slug)  # raises UnknownArticle
-    return store.load_flags(ws.db, slug, check=check, status=status, severities=severities)
+        store.get_article_row(ws.reader, slug)  # raises UnknownArticle
+    return store.load_flags(ws.reader, slug, check=check, status=status, severities=severities)
 
 
 def review_queue(ws: Workspace, slug: str | None = None, include_info: bool = False) -> list[Flag]:

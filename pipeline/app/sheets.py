@@ -12,9 +12,9 @@ from pipeline.workspace import Workspace
 
 def load_full_article(ws: Workspace, slug: str) -> Article:
     """A stored article with everything later stages attached: vocabulary hits and flags."""
-    article = store.load_article(ws.db, slug)
-    article.hits = store.load_vocab_hits(ws.db, slug)
-    article.flags = store.load_flags(ws.db, slug)  # with their review status and fix
+    article = store.load_article(ws.reader, slug)
+    article.hits = store.load_vocab_hits(ws.reader, slug)
+    article.flags = store.load_flags(ws.reader, slug)  # with their review status and fix
     return article
 
 
@@ -26,15 +26,15 @@ def export_article(
     layout; `raw`: TSV cells without the spreadsheet-formula guard."""
     article = load_full_article(ws, slug)
     notes = sheet_notes(ws, article)
-    job = export.ExportJob(article, ws.exports, store.load_vocab(ws.db), notes, out, options, raw)
+    job = export.ExportJob(article, ws.exports, store.load_vocab(ws.reader), notes, out, options, raw)
     return export.EXPORTERS[fmt](job)
 
 
 def sheet_notes(ws: Workspace, article: Article) -> export.SheetNotes:
     """Glosses, term statuses and the date read, for the sheet of a stored article (flags carry
     their own review state)."""
-    vocab_terms = store.load_vocab(ws.db)
-    row = store.get_article_row(ws.db, article.slug)
+    vocab_terms = store.load_vocab(ws.reader)
+    row = store.get_article_row(ws.reader, article.slug)
     return export.SheetNotes(
         glosses={t.term: t.gloss for t in vocab_terms if t.gloss},
         term_status={t.term: t.status for t in vocab_terms},

@@ -72,11 +72,11 @@ def set_vocab_status(ws: Workspace, query: str, status: str) -> tuple[vocab.Voca
 
 def vocab_list(ws: Workspace, status: str | None = None) -> list[tuple[vocab.VocabTerm, int]]:
     """`readnotes vocab list`: the terms with the number of English sentences each was found in."""
-    counts = store.vocab_hit_counts(ws.db)
-    return [(t, counts.get(t.key, 0)) for t in store.load_vocab(ws.db, status)]
+    counts = store.vocab_hit_counts(ws.reader)
+    return [(t, counts.get(t.key, 0)) for t in store.load_vocab(ws.reader, status)]
 
 
 def vocab_occurrences(ws: Workspace, term: str | None = None) -> list[dict]:
     """`readnotes vocab hits`: every sentence holding a term (or any term), with its Korean pair."""
-    key = vocab.find_term(store.load_vocab(ws.db), term).key if term is not None else None
-    return store.vocab_occurrences(ws.db, key)
+    key = vocab.find_term(store.load_vocab(ws.reader), term).key if term is not None else None
+    return store.vocab_occurrences(ws.reader, key)

@@ -1,12 +1,14 @@
 """English: sentence boundaries, the tokenizer, the one lemmatizer and the closed word classes.
 
 Boundaries come from pysbd (10/10 on our tricky paragraph, against 7/10 for spaCy's small model;
-see design.md), tokens from spaCy ``blank("en")``, lemmas from the spacy-lookups-data tables. Each
-backend is built once, on first use.
+see design.md), tokens from spaCy ``blank("en")`` for vocabulary matching and from one regular
+expression for search (``tokens``: no spaCy to load), lemmas from the spacy-lookups-data tables.
+Each backend is built once, on first use.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -90,17 +92,8 @@ class Lemmatizer:
         return [word[: -len(old)] + new for old, new in self.rules if word.endswith(old) and word != old]
 
     def looked_up(self, word: str) -> str:
-        """The lookup table alone, no guessing, lower-cased: any case finds the table's entry
-        ("Gobbled" → "gobble", "Olympics" → "olympic").
-
-        Search indexes and queries use this: the rule guesses that help vocabulary matching also
-        invent lemmas ("her" → "h", "Becker" → "beck") that would cost search its precision, and
-        the search terms are stored in notes.db, so changing them means re-indexing.
-        """
-        found = self.lookup.get(word, word)
-        if found == word:  # the table is case-sensitive: "Gobbled" is missing, "gobbled" is there
-            found = self.lookup.get(word.lower(), word.lower())
-        return found.lower()
+        """The lookup table alone, no guessing (module ``looked_up``)."""
+        return _looked_up(self.lookup, word)
 
     def __call__(self, word: str) -> str:
         """Lemma of a lower-cased word, guessed by the rules when the table lacks it (the word itself
@@ -128,8 +121,33 @@ def _lookup_table(name: str) -> dict:
 
 
 @cache
+def lemma_lookup() -> dict[str, str]:
+    """The lookup table (inflected form → lemma), all that search needs: about 9 MB, against 21 MB
+    for the whole lemmatizer with its index, exceptions and rules."""
+    return _lookup_table("lemma_lookup")
+
+
+def looked_up(word: str) -> str:
+    """The lookup table alone, no guessing, lower-cased: any case finds the table's entry
+    ("Gobbled" → "gobble", "Olympics" → "olympic").
+
+    Search indexes and queries use this: the rule guesses that help vocabulary matching also
+    invent lemmas ("her" → "h", "Becker" → "beck") that would cost search its precision, and
+    the search terms are stored in notes.db, so changing them means re-indexing.
+    """
+    return _looked_up(lemma_lookup(), word)
+
+
+def _looked_up(lookup: dict[str, str], word: str) -> str:
+    found = lookup.get(word, word)
+    if found == word:  # the table is case-sensitive: "Gobbled" is missing, "gobbled" is there
+        found = lookup.get(word.lower(), word.lower())
+    return found.lower()
+
+
+@cache
 def lemmatizer() -> Lemmatizer:
-    lookup = _lookup_table("lemma_lookup")
+    lookup = lemma_lookup()
     index = _lookup_table("lemma_index")
     exc = _lookup_table("lemma_exc")
     rules = _lookup_table("lemma_rules")
@@ -143,13 +161,36 @@ def lemmatizer() -> Lemmatizer:
     return Lemmatizer(lookup, exceptions, tuple(ordered_rules), known, frozenset(index["verb"]))
 
 
+#: A word as spaCy's English tokenizer cuts it, for the words that hold a letter or a digit:
+#: letters and digits joined by inner apostrophes, periods, commas, colons or @ (O'Hagan, U.S, 3,000,
+#: 10:15, weather.com, jo@samaritans.org), an optional @ or ~ in front (@MerPolCC, ~2022), and a
+#: final period after a lone capital or a dotted word (U.S., A., p.m.). Hand-written because
+#: spaCy's tokenizer costs a command about 1 s and 55 MB to import, and search needs only its
+#: words: ``python -m benchmarks.english_tokens`` counts where the two differ on the dev English.
+WORD = re.compile(r"[@~]?[^\W_]+(?:[.,:'’@][^\W_]+)*(?:(?<=(?<![^\W_])[A-Z])\.|(?<=\.[^\W_])\.)?")
+
+#: Clitics spaCy splits off a word: "don't" → do + n't, "model's" → model + 's.
+CLITIC = re.compile(r"(?i)(?<=[^\W_])(?:n['’]t|['’](?:s|re|ve|m|d|ll))$")
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of every word holding a letter or a digit, clitics split off."""
+    out = []
+    for m in WORD.finditer(text):
+        word, start, end = m.group(), m.start(), m.end()
+        clitic = CLITIC.search(word)
+        if clitic:
+            cut = start + clitic.start()
+            out += [(word[: clitic.start()], start, cut), (word[clitic.start() :], cut, end)]
+        else:
+            out.append((word, start, end))
+    return out
+
+
 def tokens(text: str) -> list[Token]:
-    """spaCy tokens with their looked-up lemmas, lower-cased; the tag is empty (no tagger)."""
-    looked_up = lemmatizer().looked_up
-    return [
-        Token(tok.text, looked_up(tok.text), "", tok.idx, tok.idx + len(tok.text))
-        for tok in tokenizer()(text)
-    ]
+    """The words of a text (``word_spans``) with their looked-up lemmas, lower-cased; the tag is
+    empty. Search indexes and queries use these, so both sides are cut the same way."""
+    return [Token(word, looked_up(word), "", start, end) for word, start, end in word_spans(text)]
 
 
 # --- closed word classes -------------------------------------------------------------------------

@@ -6,12 +6,13 @@ column of search terms beside its text: Kiwi content morphemes for Korean (코�
 lower-cased lemmas and words for English (models → model). A query is analysed the same way, and
 every one of its terms must match.
 
-A Korean query costs one Kiwi (the lean one of ``pipeline.lang.ko``) and no spaCy; an English query
-costs spaCy's tokenizer and the lemma table and no Kiwi. Skipping Kiwi for a one-word Hangul query
-was measured (``benchmarks/search_query.py``, NTREX dev Korean and the sample) and is not exact:
-3.7% of the indexed nouns do not analyse back to themselves (대부분 → 부분, 스킨케어 → 스킨 케어),
-and marking a term's occurrences in the text instead of its morphemes is wrong for 0.6% of
-(sentence, noun) pairs (연구 inside 연구소); the matched sentences are analysed for their spans anyway.
+A Korean query costs one Kiwi (the lean one of ``pipeline.lang.ko``); an English query costs the
+lemma table and no Kiwi; neither loads spaCy (``en.tokens`` cuts words with a regular expression).
+Skipping Kiwi for a one-word Hangul query was measured (``benchmarks/search_query.py``, NTREX dev
+Korean and the sample) and is not exact: 3.7% of the indexed nouns do not analyse back to
+themselves (대부분 → 부분, 스킨케어 → 스킨 케어), and marking a term's occurrences in the text
+instead of its morphemes is wrong for 0.6% of (sentence, noun) pairs (연구 inside 연구소); the
+matched sentences are analysed for their spans anyway.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ It saves what the stages computed and loads it back; it computes nothing and imp
 Every article is written inside one transaction (``Database.atomic``, which takes the write lock
 at BEGIN): a crash mid-run leaves the previous version of that article intact.
 
-    connect   open_db: checks the file, WAL and a busy timeout, migrates only when needed
+    connect   open_db: checks the file, WAL and a busy timeout, migrates only when needed;
+              open_reader: the same checks on plain sqlite3, read-only, for the commands that read
     schema    migrations (applied in name order), ARTICLE_TABLES
     articles  the article row, blocks, beads, sentences
     vocab     the word list and vocabulary hits
@@ -16,9 +17,9 @@ at BEGIN): a crash mid-run leaves the previous version of that article intact.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pipeline.models import Article
-from pipeline.store import _sqlite  # noqa: F401  (first: sqlite-utils without numpy)
 from pipeline.store.articles import (
     UnknownArticle,
     article_rows,
@@ -28,7 +29,7 @@ from pipeline.store.articles import (
     load_article,
     save_article_rows,
 )
-from pipeline.store.connect import Database, DatabaseError, open_db
+from pipeline.store.connect import DatabaseError, Reader, open_db, open_reader
 from pipeline.store.flags import (
     FLAGS_SQL,
     decision_history,
@@ -61,6 +62,9 @@ from pipeline.store.vocab import (
     vocab_occurrences,
 )
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 #: What saving an article writes, in order, inside its one transaction: each takes the article
 #: with everything the stages attached to it (hits, flags, term uses, search terms).
 ARTICLE_SAVERS: list[Callable[[Database, Article], None]] = [
@@ -85,7 +89,7 @@ __all__ = [
     "ARTICLE_TABLES",
     "FLAGS_SQL",
     "SCHEMA_VERSION",
-    "Database",
+    "Reader",
     "UnknownArticle",
     "add_search_terms",
     "article_rows",
@@ -103,6 +107,7 @@ __all__ = [
     "now",
     "open_db",
     "open_flag_counts",
+    "open_reader",
     "DatabaseError",
     "record_decision",
     "replace_checks",

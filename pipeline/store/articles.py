@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
-
-from sqlite_utils import Database
-from sqlite_utils.db import NotFoundError
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ReadnotesError
 from pipeline.models import Article, Bead, Block, Document, Sentence
+from pipeline.store.connect import Reader, connection, rows
 from pipeline.store.schema import ARTICLE_TABLES, block_id, now, sentence_id
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class UnknownArticle(ReadnotesError, LookupError):
@@ -70,10 +71,10 @@ def save_article_rows(db: Database, article: Article) -> None:
             for b in doc.blocks
         )
     bead_of: dict[tuple[str, int], str] = {}
-    rows = []
+    bead_rows = []
     for i, bead in enumerate(article.beads):
         bid = f"{slug}/bead/{i}"
-        rows.append(
+        bead_rows.append(
             {
                 "id": bid,
                 "slug": slug,
@@ -89,7 +90,7 @@ def save_article_rows(db: Database, article: Article) -> None:
         )
         bead_of.update({("en", s): bid for s in bead.en})
         bead_of.update({("ko", s): bid for s in bead.ko})
-    db["beads"].insert_all(rows)
+    db["beads"].insert_all(bead_rows)
     for lang, sentences in (("en", article.en_sentences), ("ko", article.ko_sentences)):
         db["sentences"].insert_all(
             {
@@ -107,32 +108,30 @@ def save_article_rows(db: Database, article: Article) -> None:
         )
 
 
-def _get_row(db: Database, slug: str) -> dict[str, Any] | None:
-    try:
-        return db["articles"].get(slug)
-    except NotFoundError:
-        return None
+def _get_row(db: Reader, slug: str) -> dict[str, Any] | None:
+    found = list(rows(db, "select * from articles where slug = ?", [slug]))
+    return found[0] if found else None
 
 
-def get_article_row(db: Database, slug: str) -> dict[str, Any]:
+def get_article_row(db: Reader, slug: str) -> dict[str, Any]:
     row = _get_row(db, slug)
     if row is None:
         raise UnknownArticle(slug)
     return row
 
 
-def article_rows(db: Database) -> Iterator[dict[str, Any]]:
-    yield from db["articles"].rows_where(order_by="added_at, slug")
+def article_rows(db: Reader) -> Iterator[dict[str, Any]]:
+    yield from rows(db, "select * from articles order by added_at, slug")
 
 
-def load_article(db: Database, slug: str) -> Article:
+def load_article(db: Reader, slug: str) -> Article:
     """Rebuild an Article (documents, sentences, beads) from the database."""
     row = get_article_row(db, slug)
     docs: dict[str, Document] = {}
     for lang in ("en", "ko"):
         blocks = [
             Block(r["idx"], r["kind"], r["text"], r["line"], r["level"], r["marker"])
-            for r in db["blocks"].rows_where("slug = ? and lang = ?", [slug, lang], order_by="idx")
+            for r in rows(db, "select * from blocks where slug = ? and lang = ? order by idx", [slug, lang])
         ]
         docs[lang] = Document(
             lang=lang,  # type: ignore[arg-type]
@@ -155,7 +154,9 @@ def load_article(db: Database, slug: str) -> Article:
                 r["end"],
                 kinds[lang].get(int(r["block_id"].rsplit("/", 1)[1]), "paragraph"),
             )
-            for r in db["sentences"].rows_where("slug = ? and lang = ?", [slug, lang], order_by="idx")
+            for r in rows(
+                db, "select * from sentences where slug = ? and lang = ? order by idx", [slug, lang]
+            )
         ]
     beads = [
         Bead(
@@ -166,7 +167,7 @@ def load_article(db: Database, slug: str) -> Article:
             r["ko_text"],
             cosine=r["cosine"],
         )
-        for r in db["beads"].rows_where("slug = ?", [slug], order_by="idx")
+        for r in rows(db, "select * from beads where slug = ? order by idx", [slug])
     ]
     return Article(
         slug=slug,
@@ -179,14 +180,13 @@ def load_article(db: Database, slug: str) -> Article:
     )
 
 
-def article_summaries(db: Database, slug: str | None = None) -> list[dict[str, Any]]:
+def article_summaries(db: Reader, slug: str | None = None) -> list[dict[str, Any]]:
     """The library at a glance: per article its row and its number of vocabulary hits (English).
 
     Flag counts are not stored; the app adds them from the loaded flags (models.FlagCounts)."""
-    rows = [get_article_row(db, slug)] if slug else list(article_rows(db))
-    hits = dict(
-        db.execute("select slug, count(*) from vocab_hits where lang = 'en' group by slug").fetchall()
-    )
+    articles = [get_article_row(db, slug)] if slug else list(article_rows(db))
+    sql = "select slug, count(*) from vocab_hits where lang = 'en' group by slug"
+    hits = dict(connection(db).execute(sql).fetchall())
     return [
         {
             "slug": r["slug"],
@@ -201,5 +201,5 @@ def article_summaries(db: Database, slug: str | None = None) -> list[dict[str, A
             "coverage": r["coverage"],
             "hits": hits.get(r["slug"], 0),
         }
-        for r in rows
+        for r in articles
     ]

@@ -15,16 +15,23 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Generator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Union
 
 from pipeline.errors import ReadnotesError
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from pipeline.store._sqlite import NotesDatabase
+
 #: What SQLite raises: the CLI's error table names it through the store, which alone imports sqlite3.
 DatabaseError = sqlite3.Error
+
+#: What the store's read queries take: sqlite-utils' Database (a command that writes has one open) or
+#: a plain sqlite3 connection (`open_reader`: a command that only reads imports no sqlite-utils).
+Reader = Union["Database", sqlite3.Connection]
 
 #: Seconds a write waits for another process's write to finish before giving up.
 BUSY_TIMEOUT = 30.0
@@ -63,38 +70,6 @@ class ReadOnlyDatabase(DatabaseProblem):
     "notes.db is read-only, and the command needs to write to it"
 
     hint = "Make notes.db and its folder writable (or work on a copy), and run again."
-
-
-class NotesDatabase(Database):
-    """sqlite-utils' Database, whose ``atomic()`` takes the write lock at BEGIN (``BEGIN
-    IMMEDIATE``): with a busy timeout, a second writer then waits at the start of its transaction
-    instead of failing in its middle (a deferred transaction that read first cannot wait)."""
-
-    read_only: bool = False
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        # No sqlite-utils plugins: readnotes uses none, and finding them scans the entry points of
-        # every installed package on each open (tens of ms, and it grows with the environment).
-        super().__init__(conn, execute_plugins=False)
-
-    @contextmanager
-    def atomic(self) -> Generator[Database, None, None]:
-        if self.conn.in_transaction:  # nested: a savepoint inside the outer transaction
-            with super().atomic():
-                yield self
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-        except BaseException:
-            self.rollback()
-            raise
-        else:
-            try:
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.rollback()
-                raise
 
 
 def check_file(path: Path) -> None:
@@ -154,11 +129,12 @@ def open_db(path: Path | str, read_only: bool | None = None) -> NotesDatabase:
     `read_only`: None opens it read-only exactly when it (or its folder) is not writable. A read-only
     notes.db is never migrated; one that needs a migration is refused with a hint.
     """
+    from pipeline.store._sqlite import NotesDatabase
     from pipeline.store.schema import SCHEMA_VERSION, migrations
 
     if str(path) == ":memory:":
         db = NotesDatabase(sqlite3.connect(":memory:"))
-        _migrate(db, migrations, SCHEMA_VERSION)
+        _migrate(db, SCHEMA_VERSION)
         return db
     path = Path(path)
     check_file(path)
@@ -168,23 +144,61 @@ def open_db(path: Path | str, read_only: bool | None = None) -> NotesDatabase:
         db = NotesDatabase(_connect(path, read_only))
         db.read_only = read_only
         db.execute("PRAGMA foreign_keys = ON")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+        version = _checked_version(db.conn, path)
     except sqlite3.DatabaseError as e:
         raise _open_problem(e, path) from e
-    if version > SCHEMA_VERSION:
-        raise NewerDatabase(
-            f"it has schema version {version}, newer than this readnotes knows ({SCHEMA_VERSION})", path=path
-        )
     if read_only:
-        if version < SCHEMA_VERSION and migrations.pending(db):
+        if version < SCHEMA_VERSION and migrations().pending(db):
             raise ReadOnlyDatabase(
                 f"it is read-only and needs an upgrade (schema {version} → {SCHEMA_VERSION})", path=path
             )
         return db
     _use_wal(db)
-    if version < SCHEMA_VERSION or migrations.pending(db):
-        _migrate(db, migrations, SCHEMA_VERSION)
+    if version < SCHEMA_VERSION or migrations().pending(db):
+        _migrate(db, SCHEMA_VERSION)
     return db
+
+
+def open_reader(path: Path) -> sqlite3.Connection:
+    """An existing notes.db opened to read (``mode=ro``: nothing is created or written), checked
+    like `open_db`, on plain sqlite3: the read commands import no sqlite-utils. A notes.db with an
+    older schema goes through `open_db`, which migrates it (or refuses, if it is read-only)."""
+    from pipeline.store.schema import SCHEMA_VERSION
+
+    check_file(path)
+    try:
+        conn = _connect(path, read_only=True)
+        version = _checked_version(conn, path)
+    except sqlite3.DatabaseError as e:
+        raise _open_problem(e, path) from e
+    if version == SCHEMA_VERSION:
+        return conn
+    conn.close()
+    return open_db(path).conn
+
+
+def _checked_version(conn: sqlite3.Connection, path: Path) -> int:
+    """notes.db's schema version (PRAGMA user_version); one from a newer readnotes is refused."""
+    from pipeline.store.schema import SCHEMA_VERSION
+
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise NewerDatabase(
+            f"it has schema version {version}, newer than this readnotes knows ({SCHEMA_VERSION})", path=path
+        )
+    return version
+
+
+def connection(db: Reader) -> sqlite3.Connection:
+    return db if isinstance(db, sqlite3.Connection) else db.conn
+
+
+def rows(db: Reader, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
+    """The rows a query returns, as dicts (what sqlite-utils' ``db.query`` gives, on either reader)."""
+    cursor = connection(db).execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(columns, row, strict=True))
 
 
 def _open_problem(e: sqlite3.DatabaseError, path: Path) -> DatabaseProblem:
@@ -212,11 +226,13 @@ def _use_wal(db: Database) -> None:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
 
 
-def _migrate(db: NotesDatabase, migrations: object, version: int) -> None:
+def _migrate(db: NotesDatabase, version: int) -> None:
     """Apply the pending migrations and set user_version, all under the write lock: two processes
     opening an old notes.db at once migrate it once (the second finds nothing pending)."""
+    from pipeline.store.schema import migrations
+
     with db.atomic():
-        migrations.apply(db)  # type: ignore[attr-defined]  # each migration nests as a savepoint
+        migrations().apply(db)  # each migration nests as a savepoint
         db.execute(f"PRAGMA user_version = {version}")
 
 

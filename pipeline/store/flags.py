@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from pipeline.models import DECISION_STATUS, REVIEWED_SEVERITIES, Article, Flag
+from pipeline.store.connect import Reader, rows
 from pipeline.store.schema import now
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _STATUS_CASE = " ".join(f"when '{action}' then '{status}'" for action, status in DECISION_STATUS.items())
 _DECIDING = ", ".join(f"'{action}'" for action in DECISION_STATUS)
@@ -63,7 +65,7 @@ def _flag(r: dict[str, Any]) -> Flag:
 
 
 def load_flags(
-    db: Database,
+    db: Reader,
     slug: str | None = None,
     *,
     check: str | None = None,
@@ -81,10 +83,10 @@ def load_flags(
         params.extend(severities)
     sql = FLAGS_SQL + (" where " + " and ".join(where) if where else "")
     sql += " order by a.added_at, f.slug, f.idx"
-    return [_flag(r) for r in db.query(sql, params)]
+    return [_flag(r) for r in rows(db, sql, params)]
 
 
-def open_flag_counts(db: Database, slug: str | None = None) -> dict[str, int]:
+def open_flag_counts(db: Reader, slug: str | None = None) -> dict[str, int]:
     """Per article, how many of its flags wait for a decision: what FlagCounts.of(load_flags()).open
     gives, counted in SQL (`list` reads every article's; building every Flag took a second at
     1,000 articles)."""
@@ -141,10 +143,10 @@ def replace_checks(db: Database, article: Article) -> None:
         save_term_uses(db, article)
 
 
-def term_usage(db: Database, exclude: str = "") -> dict[str, dict[str, set[str]]]:
+def term_usage(db: Reader, exclude: str = "") -> dict[str, dict[str, set[str]]]:
     """term key → rendering → slugs of the articles that use it (other than `exclude`)."""
     out: dict[str, dict[str, set[str]]] = {}
-    for r in db["term_uses"].rows_where("slug != ?", [exclude]):
+    for r in rows(db, "select * from term_uses where slug != ?", [exclude]):
         out.setdefault(r["term"], {}).setdefault(r["rendering"], set()).add(r["slug"])
     return out
 
@@ -166,5 +168,5 @@ def record_decision(db: Database, flag: Flag, action: str, text: str) -> None:
         )
 
 
-def decision_history(db: Database, fingerprint: str) -> list[dict[str, Any]]:
-    return list(db["flag_decisions"].rows_where("fingerprint = ?", [fingerprint], order_by="id"))
+def decision_history(db: Reader, fingerprint: str) -> list[dict[str, Any]]:
+    return list(rows(db, "select * from flag_decisions where fingerprint = ? order by id", [fingerprint]))

@@ -9,11 +9,12 @@ it got.
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from pipeline.store.schema import now
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 REVIEW_TABLE = "llm_review_cache"
 RUNS_TABLE = "model_check_runs"

@@ -1,22 +1,50 @@
 """The notes.db schema: its migrations, in the order they are applied, and opening the database.
 
 sqlite-utils' ``Migrations`` applies functions in the order they are registered, and records each by
-name, so they are all registered here, in name order. A committed migration is not edited to change
-a schema; a new one is added (m040's body only lost a backfill, which now runs outside it: see
-``store.search``).
+name, so they are all listed here, in name order; the Migrations set is built from the list when a
+command opens notes.db to write (reading imports no sqlite-utils). A committed migration is not
+edited to change a schema; a new one is added (m040's body only lost a backfill, which now runs
+outside it: see ``store.search``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("readnotes")
+Migration = Callable[["Database"], None]
+
+#: Every migration, in the order it is applied (the `migration` decorator appends to it).
+MIGRATIONS: list[Migration] = []
+
+
+def migration(function: Migration) -> Migration:
+    MIGRATIONS.append(function)
+    return function
+
+
+@functools.cache
+def migrations() -> Migrations:
+    """sqlite-utils' Migrations set "readnotes", holding MIGRATIONS in order (each by its name)."""
+    from pipeline.store._sqlite import import_sqlite_utils
+
+    import_sqlite_utils()
+    from sqlite_utils.migrations import Migrations
+
+    registered = Migrations("readnotes")
+    for function in MIGRATIONS:
+        registered()(function)
+    return registered
+
 
 #: Bumped together with each new migration; stored in PRAGMA user_version for outside tools.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 #: Tables that hold an article's derived rows, children first, so deletes respect foreign keys.
 #: Rows keyed by something other than the article (review decisions, the vocabulary, the term
@@ -44,7 +72,7 @@ def sentence_id(slug: str, lang: str, index: int) -> str:
     return f"{slug}/{lang}/{index}"
 
 
-@migrations()
+@migration
 def m001_articles(db: Database) -> None:
     db["articles"].create(
         {
@@ -119,7 +147,7 @@ def m001_articles(db: Database) -> None:
         db[table].create_index(["slug", "idx"])
 
 
-@migrations()
+@migration
 def m010_vocab(db: Database) -> None:
     # vocab_terms is keyed by the normalised term and survives re-processing; vocab_hits are per
     # article rows, replaced with the article (and by `vocab retag`).
@@ -161,7 +189,7 @@ def m010_vocab(db: Database) -> None:
     db["vocab_hits"].create_index(["term_key"])
 
 
-@migrations()
+@migration
 def m020_terms_flags_decisions(db: Database) -> None:
     # Decisions are keyed by the flag's fingerprint and are not article rows: re-processing an
     # article replaces its flags but keeps what the reader decided about them.
@@ -222,14 +250,14 @@ def m020_terms_flags_decisions(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m020_flag_status(db: Database) -> None:
     # A copy of the latest decision on each flag; m060 drops it again (flag_decisions is the only
     # record, read by store.flags.FLAGS_SQL). Kept so that its name stays registered.
     db["flags"].add_column("status", str, not_null_default="open")
 
 
-@migrations()
+@migration
 def m030_translation_cache(db: Database) -> None:
     # Machine translations by (provider, languages, sha256 of the text sent): not per article, so
     # they survive re-processing and a re-run or a resumed run costs no request.
@@ -247,7 +275,7 @@ def m030_translation_cache(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m040_search_terms(db: Database) -> None:
     # search_terms holds, per sentence, the terms stages.search indexes (Kiwi morphemes for Korean,
     # lemmas for English); an FTS5 table over it is kept in sync by sqlite-utils' triggers, so
@@ -262,13 +290,13 @@ def m040_search_terms(db: Database) -> None:
     db["search_terms"].enable_fts(["terms"], fts_version="FTS5", create_triggers=True)
 
 
-@migrations()
+@migration
 def m050_bead_cosine(db: Database) -> None:
     # The aligner's sentence-embedding cosine for a bead; NULL when no encoder was used.
     db["beads"].add_column("cosine", float)
 
 
-@migrations()
+@migration
 def m060_flag_status_from_decisions(db: Database) -> None:
     # A flag's status is its latest decision, read from flag_decisions when flags are loaded: the
     # copy in flags.status could disagree with it, so it goes.
@@ -276,7 +304,7 @@ def m060_flag_status_from_decisions(db: Database) -> None:
         db["flags"].transform(drop={"status"})
 
 
-@migrations()
+@migration
 def m070_model_checks(db: Database) -> None:
     """Migration: the LLM answer cache and the record of model checks run per article."""
     # Not per article: an answer is keyed by (model, prompt version, sha256 of the pair's texts), so
@@ -302,7 +330,7 @@ def m070_model_checks(db: Database) -> None:
         )
 
 
-@migrations()
+@migration
 def m080_flag_model_details(db: Database) -> None:
     # What a model check offers beside its message: the LLM's corrected Korean (offered as the fix
     # in review) and the back-translation (shown under the pair in the sheet).
@@ -311,10 +339,19 @@ def m080_flag_model_details(db: Database) -> None:
             db["flags"].add_column(column, str, not_null_default="")
 
 
-@migrations()
+@migration
 def m090_reindex_search_for_lean_kiwi(db: Database) -> None:
     # Kiwi is now built without its multi-word dictionary (lang.ko): 16 in 1,015 dev sentences
     # index other morphemes. Clearing the index makes the app re-index every sentence, outside
     # any transaction, on the next `add` or `search` (app.index_unindexed): the store computes nothing.
     if db["search_terms"].exists():
         db["search_terms"].delete_where()
+
+
+@migration
+def m100_reindex_english_search_without_spacy(db: Database) -> None:
+    # English search terms are now cut by lang.en's regular expression instead of spaCy's tokenizer
+    # (they differ on abbreviations' periods and a few units: benchmarks/english_tokens.py). Only
+    # the English rows are cleared: re-indexing them needs neither Kiwi nor spaCy.
+    if db["search_terms"].exists():
+        db["search_terms"].delete_where("lang = 'en'")

@@ -8,12 +8,13 @@ terms) are listed by ``unindexed_sentences`` so the app can index them outside a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from pipeline.models import Article
 from pipeline.store.schema import sentence_id
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def save_search_terms(db: Database, article: Article) -> None:

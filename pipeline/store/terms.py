@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from pipeline.models import Term
 from pipeline.store.schema import now
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _term_row(t: Term) -> dict[str, object]:

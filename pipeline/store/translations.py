@@ -7,8 +7,11 @@ transaction), so an interrupted translation run keeps every answer it got.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 TABLE = "translation_cache"
 PRIMARY_KEY = ("provider", "source", "target", "sha256")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from pipeline.models import Article, VocabHit, VocabTerm, vocab_key
+from pipeline.store.connect import Reader, connection, rows
 from pipeline.store.schema import now, sentence_id
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _vocab_term(row: dict[str, Any]) -> VocabTerm:
@@ -25,10 +27,10 @@ def _vocab_term(row: dict[str, Any]) -> VocabTerm:
     )
 
 
-def load_vocab(db: Database, status: str | None = None) -> list[VocabTerm]:
+def load_vocab(db: Reader, status: str | None = None) -> list[VocabTerm]:
     """The word list in the order it was noted, optionally one status only."""
-    where, args = ("status = ?", [status]) if status else (None, [])
-    return [_vocab_term(r) for r in db["vocab_terms"].rows_where(where, args, order_by="rowid")]
+    where, args = (" where status = ?", [status]) if status else ("", [])
+    return [_vocab_term(r) for r in rows(db, f"select * from vocab_terms{where} order by rowid", args)]
 
 
 def save_vocab_terms(db: Database, terms: Iterable[VocabTerm]) -> None:
@@ -57,10 +59,10 @@ def set_vocab_status(db: Database, key: str, status: str) -> None:
     db["vocab_terms"].update(key, {"status": status, "updated_at": now()})
 
 
-def vocab_hit_counts(db: Database) -> dict[str, int]:
+def vocab_hit_counts(db: Reader) -> dict[str, int]:
     """term key → number of English sentences it was found in, over all articles."""
     sql = "select term_key, count(*) from vocab_hits where lang = 'en' group by term_key"
-    return dict(db.execute(sql).fetchall())
+    return dict(connection(db).execute(sql).fetchall())
 
 
 def _vocab_hit_rows(slug: str, hits: Iterable[VocabHit]) -> Iterator[dict[str, Any]]:
@@ -92,12 +94,15 @@ def replace_vocab_hits(db: Database, slug: str, hits: Iterable[VocabHit]) -> Non
         db["vocab_hits"].insert_all(_vocab_hit_rows(slug, hits), replace=True)
 
 
-def load_vocab_hits(db: Database, slug: str) -> list[VocabHit]:
-    rows = db["vocab_hits"].rows_where("slug = ?", [slug], order_by="lang, sentence, start")
-    return [VocabHit(r["term"], r["lang"], r["sentence"], r["start"], r["end"], r["surface"]) for r in rows]
+def load_vocab_hits(db: Reader, slug: str) -> list[VocabHit]:
+    sql = "select * from vocab_hits where slug = ? order by lang, sentence, start"
+    return [
+        VocabHit(r["term"], r["lang"], r["sentence"], r["start"], r["end"], r["surface"])
+        for r in rows(db, sql, [slug])
+    ]
 
 
-def vocab_occurrences(db: Database, key: str | None = None) -> list[dict[str, Any]]:
+def vocab_occurrences(db: Reader, key: str | None = None) -> list[dict[str, Any]]:
     """Every English sentence holding a term (or one term), across articles, with its Korean pair
     and the gloss spans found there."""
     sql = """
@@ -110,14 +115,15 @@ def vocab_occurrences(db: Database, key: str | None = None) -> list[dict[str, An
         order by a.added_at, h.slug, h.sentence, h.start
     """
     out = []
-    for row in db.execute(sql, {"key": key}).fetchall():
+    conn = connection(db)
+    for row in conn.execute(sql, {"key": key}).fetchall():
         term_key_, term, slug, title, sentence, text, start, end, surface, bead_id = row
         korean = []
-        ko_rows = db.execute(
+        ko_rows = conn.execute(
             "select idx, text from sentences where bead_id = ? and lang = 'ko' order by idx", [bead_id]
         ).fetchall()
         for ko_idx, ko_text in ko_rows:
-            spans = db.execute(
+            spans = conn.execute(
                 "select start, end, surface from vocab_hits where slug = ? and lang = 'ko' and sentence = ?"
                 " and term_key = ? order by start",
                 [slug, ko_idx, term_key_],

@@ -234,7 +234,11 @@ class TermBase:
         return by_form
 
     def merged(self, overrides: Iterable[Term]) -> TermBase:
-        """This base with entries replaced (same key) or added."""
+        """This base with entries replaced (same key) or added; itself when there are none, so a
+        reader without term-base entries of their own reuses the bundled base's built matchers."""
+        overrides = list(overrides)
+        if not overrides and len(self.by_key) == len(self.terms):
+            return self
         by_key = dict(self.by_key)
         for t in overrides:
             by_key[t.key] = t
