@@ -447,13 +447,25 @@ def test_an_unknown_job(client: TestClient):
 # --- the command -------------------------------------------------------------------------------
 
 
-def test_serve_warns_when_listening_beyond_this_machine(home: Path, monkeypatch):
+def started_without_serving(monkeypatch) -> list[tuple]:
+    """uvicorn starts, so the desk announces itself, but serves nothing; returns the addresses of
+    the sockets it was handed."""
+    import asyncio
+
     import uvicorn
 
-    ran = []
-    monkeypatch.setattr(
-        uvicorn.Server, "run", lambda self, sockets=None: ran.append(sockets[0].getsockname())
-    )
+    ran: list[tuple] = []
+
+    async def startup(self, sockets=None):
+        ran.append(sockets[0].getsockname())
+
+    monkeypatch.setattr(uvicorn.Server, "startup", startup)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: asyncio.run(self.startup(sockets)))
+    return ran
+
+
+def test_serve_warns_when_listening_beyond_this_machine(home: Path, monkeypatch):
+    ran = started_without_serving(monkeypatch)
     wide = CliRunner().invoke(cli, ["--home", str(home), "serve", "--host", "0.0.0.0", "--port", "0"])
     assert wide.exit_code == 0 and "Warning: listening on 0.0.0.0" in wide.stderr
     local = CliRunner().invoke(cli, ["--home", str(home), "serve", "--port", "0"])
@@ -464,13 +476,11 @@ def test_serve_warns_when_listening_beyond_this_machine(home: Path, monkeypatch)
 def test_serve_on_ipv6_loopback_prints_a_url_that_works(home: Path, monkeypatch):
     import socket
 
-    import uvicorn
-
     try:
         socket.create_server(("::1", 0), family=socket.AF_INET6).close()
     except OSError:
         pytest.skip("no IPv6 loopback here")
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    started_without_serving(monkeypatch)
     result = CliRunner().invoke(cli, ["--home", str(home), "serve", "--host", "::1", "--port", "0"])
     assert result.exit_code == 0 and "Warning" not in result.stderr
     assert re.search(r"at http://\[::1\]:\d+/ ", result.stdout)

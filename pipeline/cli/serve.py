@@ -91,13 +91,24 @@ def serve_command(
     url = f"http://{shown}:{sock.getsockname()[1]}/"
     app = create_app(ws.home, bound=host, extra_hosts=allow_hosts, translator=back_translate)
     config = uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False)
-    try:  # Ctrl-C is the normal way to stop, also before uvicorn has taken over the signal
+
+    def announce() -> None:
         echo(f"Serving {ws.home.resolve()} at {url} (Ctrl-C stops)")
         if open_browser:
             import webbrowser
 
-            webbrowser.open(url)  # the socket already listens: the browser's request waits for the server
-        uvicorn.Server(config).run(sockets=[sock])
+            webbrowser.open(url)
+
+    class Server(uvicorn.Server):
+        # Announce once uvicorn has started and holds the signals, so a Ctrl-C from then on is its
+        # clean shutdown, never a KeyboardInterrupt somewhere inside its startup.
+        async def startup(self, sockets=None) -> None:  # noqa: ANN001 - uvicorn's signature
+            await super().startup(sockets=sockets)
+            if not self.should_exit:
+                announce()
+
+    try:  # Ctrl-C is the normal way to stop, also before uvicorn has taken over the signal
+        Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
         pass  # uvicorn shuts down on Ctrl-C, then raises it again once it has
     finally:
