@@ -341,10 +341,13 @@ def test_search_on_a_read_only_database_with_unindexed_sentences_still_answers(a
 
 #: The real CLI, with the save paused halfway through its transaction (after the flags are written)
 #: until the test signals it: argv[1] is the file to touch once paused, the rest is the command.
-#: The pause is many short sleeps: a SIGINT that the kernel hands to one of Kiwi's worker threads
-#: only sets Python's flag, which the main thread reads when its current sleep ends.
+#: Ctrl-C is live as in a terminal: a test run started in the background (as a CI runner may start
+#: it) hands its children an ignored SIGINT, and Python then installs no KeyboardInterrupt. The pause
+#: is many short sleeps: a SIGINT the kernel hands to one of Kiwi's worker threads only sets Python's
+#: flag, which the main thread reads when its current sleep ends.
 PAUSED_SAVE = """
-import pathlib, sys, time
+import pathlib, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pipeline import store
 save_flags = store.ARTICLE_SAVERS[2]
 def save_flags_then_pause(db, article):

@@ -559,7 +559,16 @@ def test_ctrl_c_stops_the_server_cleanly(home: Path):
     import subprocess
     import sys
 
-    command = [sys.executable, "-c", "from pipeline.cli import cli; cli()", "--home", str(home), "serve"]
+    # SIGINT live as in a terminal, even when the test run was started in the background
+    live = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)"
+    command = [
+        sys.executable,
+        "-c",
+        f"{live}; from pipeline.cli import cli; cli()",
+        "--home",
+        str(home),
+        "serve",
+    ]
     server = subprocess.Popen(
         [*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
