@@ -85,11 +85,15 @@ COMMANDS: dict[str, LazyCommand] = {
 }
 
 
-class ReadnotesGroup(click.Group):
+class OrderedGroup(click.Group):
     """Lists commands in the order they are added (the order of the job), not alphabetically."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+
+class ReadnotesGroup(OrderedGroup):
+    """An OrderedGroup whose commands all take --home and -q after their name too."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         # Every subcommand accepts --home and -q after its name too; subgroups are ReadnotesGroups,
@@ -132,7 +136,7 @@ class LazyGroup(ReadnotesGroup):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands' one-line help from the registry, shortened as click shortens a command's
         own help, so `readnotes --help` imports no command module."""
-        listed = ReadnotesGroup(self.name)  # in this order
+        listed = OrderedGroup(self.name)
         for name in self.list_commands(ctx):
             if name in self.commands:
                 listed.add_command(self.commands[name], name)
