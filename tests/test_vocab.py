@@ -10,6 +10,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -592,5 +593,5 @@ def test_export_unknown_slug(home):
 
 @pytest.mark.parametrize("name", ["import", "add", "list", "set", "hits", "retag"])
 def test_vocab_commands_have_help_with_an_example(name):
-    command = cli.commands["vocab"].commands[name]
+    command = cli.get_command(click.Context(cli), "vocab").commands[name]
     assert command.help and "readnotes vocab" in command.help

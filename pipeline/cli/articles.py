@@ -12,17 +12,16 @@ from pipeline.cli.common import (
     echo,
     echo_json,
     existing_file,
+    flag_line,
     json_option,
     model_check_options,
     model_checks,
-    plural,
     quiet,
     reads_workspace,
     stage_progress,
     translation_providers,
     user_errors,
 )
-from pipeline.cli.root import cli
 
 
 def _export_formats() -> list[str]:
@@ -71,21 +70,7 @@ def warn_coverage(warnings: list[str]) -> None:
         echo(f"Warning: {warning}", err=True)
 
 
-def flag_line(report) -> str:
-    """ "Flags: 4 errors, 0 warnings, 2 info (…)" and the untranslated runs, for add and check."""
-    c = report.flags  # the flags carry their review status
-    line = f"Flags: {plural(c.error, 'error')}, {plural(c.warning, 'warning')}, {c.info} info"
-    reviewed = c.accepted + c.fixed + c.dismissed
-    if reviewed:
-        line += f"; {c.open} open, {reviewed} reviewed"
-    if c.open:
-        line += f" (`readnotes review {report.slug}` or `readnotes flags {report.slug}`)"
-    if report.coverage_text:
-        line += f"\nCoverage: {report.coverage_text}"
-    return line
-
-
-@cli.command()
+@click.command()
 @click.argument("en_files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--ko", "ko_file", type=click.Path(path_type=Path), help="The Korean translation.")
 @click.option("--slug", help="Name of the article in the workspace (default: from the file name).")
@@ -193,7 +178,7 @@ def _echo_added(report, as_json: bool) -> None:
     echo(f"Study sheet: {report.paths['sheet']}")
 
 
-@cli.command("align")
+@click.command("align")
 @click.argument("en_file", type=click.Path(path_type=Path))
 @click.argument("ko_file", type=click.Path(path_type=Path))
 @click.option("--presplit", is_flag=True, help="One sentence per line; blank lines separate paragraphs.")
@@ -234,7 +219,7 @@ def align_command(
         echo(text, nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("slug")
 @click.option(
     "--format",
@@ -274,7 +259,7 @@ def sheet(ws, slug: str, fmt: str, paper: str, layout: str, out: Path | None) ->
     echo(f"Study sheet: {result.paths[0]}")
 
 
-@cli.command("list")
+@click.command("list")
 @json_option
 @click.pass_obj
 @reads_workspace
@@ -300,7 +285,7 @@ def list_articles(ws, as_json: bool) -> None:
         )
 
 
-@cli.command("show")
+@click.command("show")
 @click.argument("slug")
 @json_option
 @click.pass_obj
@@ -333,7 +318,7 @@ def show(ws, slug: str, as_json: bool) -> None:
         echo(f"  {label:<11}{value}")
 
 
-@cli.command("export")
+@click.command("export")
 @click.argument("slug", required=False)
 @click.option(
     "--format",
@@ -382,7 +367,7 @@ def export_command(ws, slug: str | None, fmt: str, every: bool, raw: bool) -> No
         echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
 
 
-@cli.command("search")
+@click.command("search")
 @click.argument("query")
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="At most this many."

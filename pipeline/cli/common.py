@@ -114,6 +114,20 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def flag_line(report) -> str:
+    """ "Flags: 4 errors, 0 warnings, 2 info (…)" and the untranslated runs, for add and check."""
+    c = report.flags  # the flags carry their review status
+    line = f"Flags: {plural(c.error, 'error')}, {plural(c.warning, 'warning')}, {c.info} info"
+    reviewed = c.accepted + c.fixed + c.dismissed
+    if reviewed:
+        line += f"; {c.open} open, {reviewed} reviewed"
+    if c.open:
+        line += f" (`readnotes review {report.slug}` or `readnotes flags {report.slug}`)"
+    if report.coverage_text:
+        line += f"\nCoverage: {report.coverage_text}"
+    return line
+
+
 def quiet(ctx: click.Context) -> bool:
     return bool(ctx.find_root().meta.get("quiet"))
 

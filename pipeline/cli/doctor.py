@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from pipeline.cli.common import echo, echo_json, json_option, plural
-from pipeline.cli.root import cli
 
 
-@cli.command("doctor")
+@click.command("doctor")
 @json_option
 @click.pass_obj
 def doctor_command(ws, as_json: bool) -> None:

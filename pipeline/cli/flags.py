@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from pipeline.cli import common
-from pipeline.cli.articles import flag_line
 from pipeline.cli.common import (
     RegistryChoice,
     echo,
     echo_json,
+    flag_line,
     json_anywhere,
     json_option,
     model_check_options,
@@ -19,8 +19,6 @@ from pipeline.cli.common import (
     translation_providers,
     user_errors,
 )
-from pipeline.cli.root import cli
-from pipeline.lang.text import terminal_safe
 from pipeline.models import FLAG_STATUSES, SEVERITIES
 
 
@@ -33,7 +31,7 @@ def _check_names() -> list[str]:
     return [*CHECKS, BACK_TRANSLATION_CHECK, LLM_CHECK]
 
 
-@cli.command("check")
+@click.command("check")
 @click.argument("slug", required=False)
 @click.option(
     "--json", "as_json", is_flag=True, callback=json_anywhere, help="Print flag counts and coverage as JSON."
@@ -84,7 +82,7 @@ def check_command(
         echo("No articles yet. Add one with: readnotes add raw/<name>.en.md")
 
 
-@cli.command("flags")
+@click.command("flags")
 @click.argument("slug", required=False)
 @json_option
 @click.option("--status", type=click.Choice(FLAG_STATUSES), help="Only flags with this status.")
@@ -112,6 +110,7 @@ def flags_command(
         readnotes flags --json --severity error
     """
     from pipeline import app
+    from pipeline.lang.text import terminal_safe
 
     with user_errors():
         views = app.flag_views(ws, slug, status=status, severities=severity or None, check=check_name)
@@ -160,7 +159,7 @@ def _read_line(prompt: str, default: str) -> str:
         raise KeyboardInterrupt from e
 
 
-@cli.command("review")
+@click.command("review")
 @click.argument("slug", required=False)
 @click.option("--info", "include_info", is_flag=True, help="Include info-level flags in the queue.")
 @click.option(

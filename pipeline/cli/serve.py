@@ -8,7 +8,6 @@ import socket
 import click
 
 from pipeline.cli.common import RegistryChoice, echo, translation_providers, user_errors
-from pipeline.cli.root import cli
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -30,7 +29,7 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free one)."
 )

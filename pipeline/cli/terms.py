@@ -18,10 +18,10 @@ from pipeline.cli.common import (
     reads_workspace,
     user_errors,
 )
-from pipeline.cli.root import ReadnotesGroup, cli
+from pipeline.cli.root import ReadnotesGroup
 
 
-@cli.group("terms", cls=ReadnotesGroup)
+@click.group("terms", cls=ReadnotesGroup)
 def terms_group() -> None:
     """The term base: the bundled AI/ML glossary plus your own entries.
 

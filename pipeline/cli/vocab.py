@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import echo, echo_json, existing_file, json_option, reads_workspace, user_errors
-from pipeline.cli.root import ReadnotesGroup, cli
+from pipeline.cli.root import ReadnotesGroup
 from pipeline.models import VOCAB_STATUSES
 
 
@@ -33,7 +33,7 @@ def _echo_retagged(retagged) -> None:
         echo(f"Re-tagged {retagged.articles} article(s): {retagged.hits} hit(s).")
 
 
-@cli.group("vocab", cls=ReadnotesGroup)
+@click.group("vocab", cls=ReadnotesGroup)
 def vocab_group() -> None:
     """Your English word list: import notes, tag articles, track what you learn.
 
