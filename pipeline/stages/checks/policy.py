@@ -14,8 +14,8 @@ from pipeline.stages.checks.coverage import GAP_SENTENCES, LOW_SCORE
 #: What each severity asks of the reader. The review queue, `flags` open counts and the sheet's
 #: marks hold errors and warnings; info is context shown beside its pair.
 LEVELS: dict[str, str] = {
-    "error": "The Korean contradicts something definite: the term base, the English's own "
-    "definition of an acronym, or a number the English states. Read it and decide.",
+    "error": "The Korean contradicts something definite: the term base, or what the English says "
+    "an acronym stands for. Read it and decide.",
     "warning": "Likely wrong or missing, with its evidence, though a fair translation can look "
     "like this. Read it: it is in the review queue.",
     "info": "Context: listed beside the pair and by `flags --severity info`; never counted as "
@@ -46,6 +46,24 @@ POLICY: tuple[Rule, ...] = (
         "error",
         "the gloss renders neither the term base's sense of the acronym nor the article's own "
         "definition of it (taken from the English)",
+    ),
+    _rule(
+        "acronym-gloss/other-sense",
+        "error",
+        "the English defines the acronym, and the gloss renders another sense of it or another term "
+        "of the term base (`SP(시퀀스 병렬화)` where the English says SentencePiece)",
+    ),
+    _rule(
+        "acronym-gloss/unweighed",
+        "info",
+        "the English defines the acronym, nothing known renders its words, and the sentence encoder is "
+        "off: nothing was weighed (a warning when the encoder finds the gloss only loosely like the "
+        "expansion)",
+    ),
+    _rule(
+        "acronym-gloss/unlike-definition",
+        "warning",
+        "the same, for a gloss unlike the one the translator wrote where the English defines it",
     ),
     _rule(
         "acronym-gloss/unknown",
