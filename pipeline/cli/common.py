@@ -282,6 +282,19 @@ def translation_providers() -> list[str]:
     return sorted(PROVIDERS)
 
 
+def b_key_translator_option(where: str) -> Callable[[F], F]:
+    """--back-translate for the b key of `review` and of the desk's review page: which translator
+    shows a pair's back-translation on request (not a check run over the article, as in `check`)."""
+    return click.option(
+        "--back-translate",
+        "back_translate",
+        type=RegistryChoice(translation_providers, "PROVIDER"),
+        default="google",
+        show_default=True,
+        help=f"The translator {where} b key asks for a pair's back-translation (cached in notes.db).",
+    )
+
+
 def model_check_options(command: F) -> F:
     """--back-translate, --llm, --llm-max-pairs and --only-flagged, shared by `check` and `add`."""
     for option in reversed(

@@ -7,6 +7,7 @@ import click
 from pipeline.cli import common
 from pipeline.cli.common import (
     RegistryChoice,
+    b_key_translator_option,
     echo,
     echo_json,
     flag_line,
@@ -16,7 +17,6 @@ from pipeline.cli.common import (
     model_checks,
     read_key,
     reads_workspace,
-    translation_providers,
     user_errors,
 )
 from pipeline.models import FLAG_STATUSES, SEVERITIES
@@ -162,14 +162,7 @@ def _read_line(prompt: str, default: str) -> str:
 @click.command("review")
 @click.argument("slug", required=False)
 @click.option("--info", "include_info", is_flag=True, help="Include info-level flags in the queue.")
-@click.option(
-    "--back-translate",
-    "back_translate",
-    type=RegistryChoice(translation_providers, "PROVIDER"),
-    default="google",
-    show_default=True,
-    help="The translator the b key asks for the shown pair's back-translation (cached in notes.db).",
-)
+@b_key_translator_option("the")
 @click.pass_context
 @reads_workspace
 def review_command(ctx: click.Context, slug: str | None, include_info: bool, back_translate: str) -> None:

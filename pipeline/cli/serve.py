@@ -7,7 +7,7 @@ import socket
 
 import click
 
-from pipeline.cli.common import RegistryChoice, echo, translation_providers, user_errors
+from pipeline.cli.common import b_key_translator_option, echo, user_errors
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -47,14 +47,7 @@ def bind(host: str, port: int) -> socket.socket:
     help="Another name the server answers to (the Host header), with --host (repeatable).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the library in your browser.")
-@click.option(
-    "--back-translate",
-    "back_translate",
-    type=RegistryChoice(translation_providers, "PROVIDER"),
-    default="google",
-    show_default=True,
-    help="The translator the review page's b key asks for a pair's back-translation (cached in notes.db).",
-)
+@b_key_translator_option("the review page's")
 @click.pass_obj
 def serve_command(
     ws, port: int, host: str | None, allow_hosts: tuple[str, ...], open_browser: bool, back_translate: str
