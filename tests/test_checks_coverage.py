@@ -68,6 +68,25 @@ def test_page_chrome_is_one_info_flag_and_not_an_omission(kiwi):
     assert chrome.message == "page chrome, not article text: 댓글 3, 공유하기, 사진 = 로이터, Comments"
 
 
+def test_chrome_paired_with_chrome_is_the_same_info_flag(kiwi):
+    """Pasted pages that both start with a menu: the aligner pairs `Subscribe` with `공유하기`."""
+    en = ["Subscribe", *EN]
+    ko = ["공유하기", *KO]
+    beads = [([0], [0]), ([1], [1]), ([2], [2])]
+    flags = [f for f in checks.run_checks(article_of(en, ko, beads)) if f.check == "addition"]
+    chrome = [f for f in flags if f.message.startswith("page chrome")]
+    assert [(f.severity, f.en, f.ko) for f in chrome] == [("info", [0], [0])]
+    assert chrome[0].message == "page chrome, not article text: 공유하기, Subscribe"
+
+
+def test_chrome_paired_with_article_text_is_not_called_chrome(kiwi):
+    beads = [([0], [0]), ([1], [1])]
+    flags = checks.run_checks(
+        article_of(["Subscribe", EN[1]], ["이 모델은 공개 데이터로 학습되었다.", KO[1]], beads)
+    )
+    assert not [f for f in flags if f.message.startswith("page chrome")]
+
+
 @pytest.mark.parametrize(
     "text", ["댓글", "댓글 0", "공유하기", "Subscribe", "Comments (12)", "무단 전재 및 재배포 금지"]
 )

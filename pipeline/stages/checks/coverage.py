@@ -248,9 +248,13 @@ def _clip(text: str, width: int = 40) -> str:
 
 
 def _chrome(article: Article) -> Flag | None:
-    """Page chrome on either side with no counterpart, reported once for the article."""
-    ko = [b for b in article.beads if b.ko and not b.en and additions.is_chrome(b.ko_text, "ko")]
-    en = [b for b in article.beads if b.en and not b.ko and additions.is_chrome(b.en_text, "en")]
+    """Page chrome, reported once for the article: on either side with no counterpart, or paired
+    with chrome of the other side (`Subscribe` ↔ `공유하기` where both pages start with a menu)."""
+    ko_chrome = {id(b) for b in article.beads if b.ko and additions.is_chrome(b.ko_text, "ko")}
+    en_chrome = {id(b) for b in article.beads if b.en and additions.is_chrome(b.en_text, "en")}
+    # A chrome line paired with article text is a misalignment, which other checks report.
+    ko = [b for b in article.beads if id(b) in ko_chrome and (not b.en or id(b) in en_chrome)]
+    en = [b for b in article.beads if id(b) in en_chrome and (not b.ko or id(b) in ko_chrome)]
     if not ko and not en:
         return None
     lines = [b.ko_text for b in ko] + [b.en_text for b in en]
