@@ -5,21 +5,33 @@ analysis of the sentence. A word joins the span while it is a noun phrase word (
 affixes, roots, foreign script, a bare number) and the English still has words to account for;
 the span stops at a particle, a verb or copula ending (``대통령인``, ``지명한``), an adverb, a
 determiner (``한``, ``모든``), a quantity (``270억 개의``, ``10시``), a noun heading an adverbial
-phrase (``대신``, ``이후``) or punctuation. Two exceptions,
-both asked for by the English: a genitive word (``중국의``) when the English has ``'s`` or ``of``, and
-a noun + 하다 adnominal (``검증 가능한``) in the gloss of an acronym.
+phrase (``대신``, ``이후``) or punctuation. Exceptions, all asked for by the English: a genitive word
+(``중국의``) when the English has ``'s`` or ``of``; an adjective (``새로운``) while the English has a
+word left for it; a noun + 하다 adnominal (``검증 가능한``) in the gloss of an acronym.
+
+Then, while the span accounts for fewer words than the English has (one per noun morpheme: 로그
+우도 is two of Negative Log Likelihood's three), the noun phrase may go on to the left: a genitive
+(``음의``), a word Kiwi reads as nouns elsewhere in the text (``변화도``, here 변화 + the particle 도),
+or, last, one modifier (``새로운``, and for an English that is not a name a verb's: ``틀린``,
+``순환하지 않는``) that opens the phrase: nothing before it may belong to its clause (``사이의 틀린
+정도``, but not ``대법관으로 지명한``, ``잘 학습된``, nor a copula: ``대통령인``).
 
 A capitalised English is first tried as a name read aloud (``브렛 캐버노`` = Brett Kavanaugh): the
 span is then the run of words whose sound matches it best, and the harvest drops it (a name read
-aloud is not a term pair). The result says how sure it is: the span is a guess where the noun
-phrase went on past what the English accounts for (``미국 우선주의 위원회`` for Priorities USA).
+aloud is not a term pair). The result says how sure it is: where the noun phrase went on past
+what the English accounts for (``미국 우선주의 위원회`` for Priorities USA), where the span stands
+for fewer words than the English has even counting a long noun as a compound (``후보`` for Supreme
+Court nominee), and where a genitive or a modifier joined a span that might stand for all of the
+English alone (``한국의 중앙은행`` for central bank: 중앙은행 may be two words).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from pipeline.lang.ko import HANGUL_SYLLABLE, morphemes
 from pipeline.lang.translit import english_skeletons, hangul_skeleton, transliterates
@@ -37,6 +49,15 @@ ACRONYM_SLACK = 2
 ADVERBIAL_NOUNS = frozenset("대신 동안 이후 이전 경우 때 때문 등 및 위해 통해".split())
 #: Existential predicates: 있는 비무장지대 is "the DMZ that is there", never part of the term.
 EXISTENTIAL = frozenset({"있", "없"})
+#: Words read before a parenthesis: a term and the clause that opens before it fit in far fewer.
+_WORDS_READ = 16
+#: Morphemes that account for one English word each (a noun, a noun affix, a root, foreign script).
+_COUNTED_PARTS = ("NNG", "NNP", "NNB", "NP", "XSN", "XPN", "XR", "SL", "SH", "SN")
+#: Adnominal endings of a clause about the past or future (했던, 할): never one word of a term.
+_CLAUSE_ETM = frozenset({"던", "ᆯ", "을", "ㄹ"})
+#: Connective endings that end a clause (하여, 하고) before a verb's modifier; not 게 (빠르게 수렴하는:
+#: an adverb of the same clause) nor 지 (the negation 하지 않는, read as one modifier).
+_CLAUSE_LINK_EXCLUDED = frozenset({"게", "지"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +69,8 @@ class GlossSpan:
     text: str
     reading: float = 0.0  # how closely the span sounds like the English (1.0: read aloud)
     cut: bool = False  # the noun phrase went on before the span: where it starts is a guess
+    short: bool = False  # the English has more words than the span can account for
+    guess: bool = False  # words before the noun phrase joined, though it might account for the English alone
 
     @property
     def read_aloud(self) -> bool:
@@ -59,7 +82,9 @@ class _Word:
     start: int
     end: int
     tags: tuple[str, ...]
-    kind: str  # "noun", "genitive", "adnominal", "stop"
+    kind: str  # "noun", "genitive", "adnominal" (an adjective), "verb" (a verb's adnominal), "stop"
+    texts: tuple[str, ...] = ()  # the morphemes' surfaces
+    forms: tuple[str, ...] = ()  # the morphemes' forms (an ending's ᆫ, where the surface is 린)
 
 
 def _word_kind(tags: tuple[str, ...], texts: tuple[str, ...]) -> str:
@@ -93,12 +118,15 @@ def _word_kind(tags: tuple[str, ...], texts: tuple[str, ...]) -> str:
             return "adnominal"  # 가능+하+ㄴ, 들쭉날쭉+하+ㄴ: a 하다 adjective
         if len(head) == 1 and head[0].startswith("VA"):
             return "adnominal"  # 새롭+ㄴ, 깊+은: an adjective (not 지명+하+ㄴ, XSV, nor 대통령+이+ㄴ, VCP)
+        if _verb_stem(head, ("VV", "VX"), "XSV"):
+            return "verb"  # 틀리+ㄴ, 밀집+되+ㄴ, 않+는: joins only while the English has words left
     return "stop"
 
 
 def _words_before(text: str, end: int) -> list[_Word]:
-    """The whitespace words of text[:end], last first, each with its morphemes' tags; a word with
-    leading punctuation (“포드, ‘라) is cut to its Hangul/Latin part and ends the walk after it."""
+    """The whitespace words of text[:end], last first (at most ``_WORDS_READ``), each with its
+    morphemes; a word with leading punctuation (“포드, ‘라) is cut to its Hangul/Latin part and ends
+    the walk after it."""
     tokens = [t for t in morphemes(text) if t.end <= end]
     out: list[_Word] = []
     for m in reversed(list(re.finditer(r"\S+", text[:end]))):
@@ -107,13 +135,15 @@ def _words_before(text: str, end: int) -> list[_Word]:
         if lead:
             start += lead.end()
         inside = [t for t in tokens if t.start >= start and t.end <= m.end()]
-        tags = tuple(t.tag for t in inside)
-        kind = _word_kind(tags, tuple(t.text for t in inside))
+        tags, texts = tuple(t.tag for t in inside), tuple(t.text for t in inside)
+        kind = _word_kind(tags, texts)
         if start < m.end():
-            out.append(_Word(start, m.end(), tags, kind))
-        if lead or kind == "stop":
-            if lead and kind != "stop":
+            out.append(_Word(start, m.end(), tags, kind, texts, tuple(t.lemma for t in inside)))
+        if lead:
+            if kind != "stop":
                 out.append(_Word(m.start(), m.start(), (), "stop"))
+            break
+        if len(out) >= _WORDS_READ:
             break
     return out
 
@@ -164,8 +194,15 @@ def _is_name(english: str) -> bool:
     return bool(words) and all(w[:1].isupper() for w in words)
 
 
-def gloss_span(text: str, paren_start: int, english: str, acronym: bool = False) -> GlossSpan | None:
-    """The Korean words before text[paren_start] that the English (or acronym) in the parenthesis names."""
+def gloss_span(
+    text: str,
+    paren_start: int,
+    english: str,
+    acronym: bool = False,
+    read_as_noun: Callable[[str], bool] | None = None,
+) -> GlossSpan | None:
+    """The Korean words before text[paren_start] that the English (or acronym) in the parenthesis
+    names. `read_as_noun` says whether Kiwi reads a word as nouns elsewhere in the same text."""
     words = _words_before(text, paren_start)
     run: list[_Word] = []
     for w in words:
@@ -181,7 +218,7 @@ def gloss_span(text: str, paren_start: int, english: str, acronym: bool = False)
     allow_genitive = acronym or bool(re.search(r"'s\b|\bof\b", english))
     words_budget, nouns_budget = english_budget(english, acronym)
     taken: list[_Word] = []
-    cut = False
+    cut = spent = False
     for w in run:
         allowed = w.kind == "noun" or (w.kind == "genitive" and allow_genitive and taken)
         allowed = allowed or (w.kind == "adnominal" and taken)
@@ -189,16 +226,146 @@ def gloss_span(text: str, paren_start: int, english: str, acronym: bool = False)
             break
         if len(taken) >= (nouns_budget if w.kind == "noun" else words_budget):
             cut = w.kind in ("noun", "genitive")  # a modifier past the budget is not the term's
+            spent = True
             break
         taken.append(w)
     while acronym and taken and taken[-1].kind != "noun":
         taken.pop()  # an acronym's letters stand for nouns: 검증 가능한 보상, not 삼엄한 비무장지대
-    if not taken or not HANGUL_SYLLABLE.search(text[taken[-1].start : taken[0].end]):
+    if not taken:
+        return None
+    short = guess = False
+    if not acronym:
+        content = [w for w in english.split() if w.lower() not in FUNCTION_WORDS]
+        alone = len(taken)
+        if not spent:
+            taken = _go_on(text, words, taken, words_budget, not _is_name(english), read_as_noun)
+        # The words joined by going on are a guess where the span alone might stand for all of the
+        # English (한국의 중앙은행 = central bank?); a span that cannot, even so, is short.
+        guess = len(taken) > alone and _accounted(taken[:alone], content) >= words_budget
+        short = _accounted(taken, content) < words_budget
+    if not HANGUL_SYLLABLE.search(text[taken[-1].start : taken[0].end]):
         return None
     start, end = taken[-1].start, taken[0].end
     span = text[start:end]
     reading = reading_similarity(english, span) if _is_name(english) else 0.0
-    return GlossSpan(start, end, span, reading, cut)
+    return GlossSpan(start, end, span, reading, cut, short, guess)
+
+
+def _accounted(words: Sequence[_Word], english: Sequence[str] | None = None) -> int:
+    """How many English words these Korean words stand for: one per noun morpheme (로그 우도: two)
+    and one per modifier. Given the `english` words, at most: a Hangul morpheme may then stand for
+    one word per two syllables, as Kiwi reads many compounds as one noun (신경망 = neural network,
+    중앙은행 = central bank), unless it reads one of those words aloud (그래프 = graph)."""
+    n = 0
+    for w in words:
+        parts = [x for t, x in zip(w.tags, w.texts, strict=True) if t.startswith(_COUNTED_PARTS)]
+        if w.kind not in ("noun", "genitive") or not parts:
+            n += 1  # a modifier, or a nominalised verb (내보내기)
+        elif english is None:
+            n += len(parts)
+        else:
+            n += sum(_most_words(x, english) for x in parts)
+    return n
+
+
+def _most_words(part: str, english: Sequence[str]) -> int:
+    syllables = len(HANGUL_SYLLABLE.findall(part))
+    if syllables < 3 or any(reading_similarity(e, part) >= NAME_READING for e in english):
+        return 1
+    return (syllables + 1) // 2
+
+
+def _go_on(
+    text: str,
+    words: list[_Word],
+    taken: list[_Word],
+    english_words: int,
+    verbs: bool,
+    read_as_noun: Callable[[str], bool] | None,
+) -> list[_Word]:
+    """The span, gone on to the left while it accounts for fewer words than the English has: through
+    a genitive (어휘의 의미 = Lexical semantics), nouns before it, a word Kiwi reads as nouns elsewhere
+    in the text, and at last one modifier, an adjective or (`verbs`) a verb's, that opens the noun
+    phrase: nothing before it may belong to its clause."""
+    taken = list(taken)
+    i = len(taken)
+    while i < len(words) and _accounted(taken) < english_words:
+        w = words[i]
+        reread = read_as_noun is not None and _noun_and_particle(w) and read_as_noun(text[w.start : w.end])
+        if w.kind == "noun" or reread or (w.kind == "genitive" and HANGUL_SYLLABLE.search(w.texts[0])):
+            taken.append(w)  # reread: 변화도 is 변화 + the particle 도 here, the noun 변화도 elsewhere
+            i += 1
+            continue
+        n = 1 if w.kind == "adnominal" else _verb_modifier(words, i) if verbs else 0
+        if n and _opens_phrase(words, i + n):
+            taken.extend(words[i : i + n])
+        break
+    return taken
+
+
+def _noun_and_particle(w: _Word) -> bool:
+    """Nouns and one particle (변화+도), a word that might be a noun Kiwi split differently."""
+    *head, last = w.tags or ("",)
+    return bool(head) and last.startswith("J") and all(t.startswith(_NOUN_PARTS) for t in head)
+
+
+def _verb_modifier(words: list[_Word], i: int) -> int:
+    """How many words at words[i] make one verb's adnominal modifier: 1 (틀린, 밀집된), 2 for a
+    negation (순환하지 않는), 0 for none, nor for a clause about the past or future (했던, 할)."""
+    w = words[i]
+    if w.kind != "verb" or w.forms[-1] in _CLAUSE_ETM or "EP" in w.tags:
+        return 0
+    if not w.tags[0].startswith("VX"):
+        return 1
+    before = words[i + 1] if i + 1 < len(words) else None
+    if before is None or before.tags[-1:] != ("EC",) or before.forms[-1] != "지":
+        return 0  # an auxiliary with no verb before it
+    return 2 if _verb_stem(before.tags[:-1], ("VV", "VA"), ("XSV", "XSA")) else 0
+
+
+def _verb_stem(tags: Sequence[str], stems: tuple[str, ...], suffixes: str | tuple[str, ...]) -> bool:
+    """One predicate stem (틀리, 않), or a noun or root with a verb suffix (밀집+되, 순환+하)."""
+    if len(tags) == 1:
+        return tags[0].startswith(stems)
+    *head, last = tags or ("",)
+    return bool(head) and last.startswith(suffixes) and all(t.startswith(("NNG", "XR")) for t in head)
+
+
+def _opens_phrase(words: list[_Word], i: int) -> bool:
+    """Whether words[i] (the word before a modifier) leaves the modifier without a clause of its own:
+    the text starts there, or punctuation, or the word ends a clause (하여, 했다), is a genitive (사이의
+    틀린 정도), a conjunction (그래서) or a topic (X는: a topic never sits inside a modifier's clause).
+    An object, a subject, an adverb or a bare noun before it belong to the modifier (대법관으로 지명한)."""
+    if i >= len(words):
+        return len(words) < _WORDS_READ  # the text starts there (not: the walk stopped reading)
+    if not words[i].tags:
+        return True
+    last, form = words[i].tags[-1], words[i].forms[-1]
+    if last == "EC":
+        return form not in _CLAUSE_LINK_EXCLUDED
+    return last in ("EF", "SF", "SP", "SSC", "JKG", "MAJ") or (last == "JX" and form in ("은", "는"))
+
+
+def noun_readings(sentences: Sequence[str]) -> Callable[[str], bool]:
+    """Whether Kiwi reads a word as nouns alone somewhere in these sentences (변화도를 = 변화+도+를,
+    NNG NNG JKO), looked up only for the few words that need it: Kiwi reads a noun ending in a
+    particle's syllable (도, 이) either way, and the text's other uses settle which."""
+
+    @cache
+    def read_as_noun(word: str) -> bool:
+        for sentence in sentences:
+            for m in re.finditer(rf"(?<![\w가-힣]){re.escape(word)}", sentence):
+                inside = [t for t in morphemes(sentence) if m.start() <= t.start < m.end()]
+                if (
+                    inside
+                    and inside[0].start == m.start()
+                    and inside[-1].end == m.end()
+                    and all(t.tag.startswith(_NOUN_PARTS) for t in inside)
+                ):
+                    return True
+        return False
+
+    return read_as_noun
 
 
 def _reading(text: str, paren_start: int, english: str) -> GlossSpan | None:
