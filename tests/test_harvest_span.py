@@ -26,8 +26,9 @@ def _candidate(text: str, english: str) -> terms.Candidate:
 @pytest.mark.parametrize(
     "text, english, korean",
     [
-        # a genitive, without 's or of in the English
+        # a genitive, without 's or of in the English, with its own noun phrase
         ("단어 임베딩: 어휘의 의미(Lexical semantics)를 인코딩하기", "Lexical semantics", "어휘의 의미"),
+        ("먼저 입력 데이터의 크기(input size)를 정한다.", "input size", "입력 데이터의 크기"),
         (
             "분류 문제에는 음의 로그 우도(Negative Log Likelihood)를 쓴다.",
             "Negative Log Likelihood",
@@ -42,6 +43,13 @@ def _candidate(text: str, english: str) -> terms.Candidate:
         ),
         ("그래서 순환하지 않는 그래프(acyclic graph)가 된다.", "acyclic graph", "순환하지 않는 그래프"),
         ("이는 학습된 모델(trained model)이다.", "trained model", "학습된 모델"),
+        ("이는 효율적인 알고리즘(efficient algorithm)이다.", "efficient algorithm", "효율적인 알고리즘"),
+        # a hyphenated English word: a noun or adverb with the modifier; a passive takes no object
+        ("이는 잘 알려진 모델(well-known model)이다.", "well-known model", "잘 알려진 모델"),
+        ("이는 잘 학습된 모델(well-trained model)이다.", "well-trained model", "잘 학습된 모델"),
+        ("데이터를 사전 학습된 모델(pre-trained model)에 넣는다.", "pre-trained model", "사전 학습된 모델"),
+        # the modifier alone is glossed
+        ("이는 사전 훈련된(pre-trained) 임베딩이다.", "pre-trained", "사전 훈련된"),
         # a noun Kiwi splits into noun + particle here (변화 + 도), and reads as a noun elsewhere
         (
             "변화도를 구한 뒤, 각 매개변수의 변화도 버퍼(gradient buffer)를 비운다.",
@@ -62,7 +70,7 @@ def test_span_goes_on_while_the_english_has_words_left(kiwi, text: str, english:
         ("예측이 값과 틀린 정도(degree of dissimilarity)를 잰다.", "degree of dissimilarity", "정도"),
         ("트럼프가 대법관으로 지명한 후보(Supreme Court nominee)가 말했다.", "Supreme Court nominee", "후보"),
         ("데이터가 순환하지 않는 그래프(acyclic graph)를 만든다.", "acyclic graph", "그래프"),
-        ("이는 잘 학습된 모델(well-trained model)이다.", "well-trained model", "모델"),
+        ("이는 잘 학습된 모델(trained model)이다.", "trained model", "모델"),  # 잘 is not in the English
         # a clause about the past or the future
         ("이는 이미 학습했던 모델(trained model)이다.", "trained model", "모델"),
         ("이는 새로 학습할 모델(trained model)이다.", "trained model", "모델"),
@@ -84,11 +92,20 @@ def test_span_standing_for_too_few_words_is_listed_not_confident(kiwi, text: str
         ("간단한 순전파 네트워크(Feed-forward network)입니다.", "Feed-forward network", "순전파 네트워크"),
         ("실제 값 사이의 틀린 정도(degree)를 잰다.", "degree", "정도"),  # nothing left to account for
         ("심층 신경망(deep neural network)을 쓴다.", "deep neural network", "심층 신경망"),  # 신경망: two
+        ("이는 일반적인 손실 함수(loss function)이다.", "loss function", "손실 함수"),
     ],
 )
 def test_span_does_not_go_on_when_nothing_asks_for_it(kiwi, text: str, english: str, korean: str):
     found = _candidate(text, english)
     assert (found.korean, found.confident) == (korean, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["대통령이 지명한(nominated) 사람", "공화당 소속인(R-Arizona) 의원", "데이터를 바꾸는(transform) 함수"],
+)
+def test_a_modifier_with_its_own_clause_is_no_gloss(kiwi, text: str):
+    assert terms.harvest_text(text, terms.TermBase()) == []
 
 
 def test_a_join_the_nouns_might_not_need_is_a_guess(kiwi):

@@ -55,6 +55,8 @@ _WORDS_READ = 16
 _COUNTED_PARTS = ("NNG", "NNP", "NNB", "NP", "XSN", "XPN", "XR", "SL", "SH", "SN")
 #: Adnominal endings of a clause about the past or future (했던, 할): never one word of a term.
 _CLAUSE_ETM = frozenset({"던", "ᆯ", "을", "ㄹ"})
+#: The passive auxiliary after a verb (알리+어+지+ㄴ = 알려진): still one verb's modifier.
+_PASSIVE = frozenset({("어", "지다"), ("아", "지다")})
 #: Connective endings that end a clause (하여, 하고) before a verb's modifier; not 게 (빠르게 수렴하는:
 #: an adverb of the same clause) nor 지 (the negation 하지 않는, read as one modifier).
 _CLAUSE_LINK_EXCLUDED = frozenset({"게", "지"})
@@ -87,7 +89,7 @@ class _Word:
     forms: tuple[str, ...] = ()  # the morphemes' forms (an ending's ᆫ, where the surface is 린)
 
 
-def _word_kind(tags: tuple[str, ...], texts: tuple[str, ...]) -> str:
+def _word_kind(tags: tuple[str, ...], texts: tuple[str, ...], forms: tuple[str, ...] = ()) -> str:
     if not tags:
         return "stop"
     if any(t.startswith("NR") for t in tags) or any(
@@ -118,7 +120,9 @@ def _word_kind(tags: tuple[str, ...], texts: tuple[str, ...]) -> str:
             return "adnominal"  # 가능+하+ㄴ, 들쭉날쭉+하+ㄴ: a 하다 adjective
         if len(head) == 1 and head[0].startswith("VA"):
             return "adnominal"  # 새롭+ㄴ, 깊+은: an adjective (not 지명+하+ㄴ, XSV, nor 대통령+이+ㄴ, VCP)
-        if _verb_stem(head, ("VV", "VX"), "XSV"):
+        if len(head) >= 3 and head[-2:] == ["XSN", "VCP"] and texts[-3] == "적":
+            return "adnominal"  # 효율+적+이+ㄴ: an adjective, where 대통령+이+ㄴ is a clause
+        if _verb_stem(head, forms[:-1], ("VV", "VX"), "XSV"):
             return "verb"  # 틀리+ㄴ, 밀집+되+ㄴ, 않+는: joins only while the English has words left
     return "stop"
 
@@ -136,9 +140,10 @@ def _words_before(text: str, end: int) -> list[_Word]:
             start += lead.end()
         inside = [t for t in tokens if t.start >= start and t.end <= m.end()]
         tags, texts = tuple(t.tag for t in inside), tuple(t.text for t in inside)
-        kind = _word_kind(tags, texts)
+        forms = tuple(t.lemma for t in inside)
+        kind = _word_kind(tags, texts, forms)
         if start < m.end():
-            out.append(_Word(start, m.end(), tags, kind, texts, tuple(t.lemma for t in inside)))
+            out.append(_Word(start, m.end(), tags, kind, texts, forms))
         if lead:
             if kind != "stop":
                 out.append(_Word(m.start(), m.start(), (), "stop"))
@@ -231,19 +236,20 @@ def gloss_span(
         taken.append(w)
     while acronym and taken and taken[-1].kind != "noun":
         taken.pop()  # an acronym's letters stand for nouns: 검증 가능한 보상, not 삼엄한 비무장지대
-    if not taken:
-        return None
+    if not taken and (acronym or run[0].kind not in ("adnominal", "verb")):
+        return None  # (a modifier alone may be the gloss: 사전 훈련된(pre-trained))
     short = guess = False
     if not acronym:
         content = [w for w in english.split() if w.lower() not in FUNCTION_WORDS]
         alone = len(taken)
         if not spent:
-            taken = _go_on(text, words, taken, words_budget, not _is_name(english), read_as_noun)
+            budget = (words_budget, nouns_budget)
+            taken = _go_on(text, words, taken, budget, not _is_name(english), read_as_noun)
         # The words joined by going on are a guess where the span alone might stand for all of the
         # English (한국의 중앙은행 = central bank?); a span that cannot, even so, is short.
         guess = len(taken) > alone and _accounted(taken[:alone], content) >= words_budget
         short = _accounted(taken, content) < words_budget
-    if not HANGUL_SYLLABLE.search(text[taken[-1].start : taken[0].end]):
+    if not taken or not HANGUL_SYLLABLE.search(text[taken[-1].start : taken[0].end]):
         return None
     start, end = taken[-1].start, taken[0].end
     span = text[start:end]
@@ -279,28 +285,49 @@ def _go_on(
     text: str,
     words: list[_Word],
     taken: list[_Word],
-    english_words: int,
+    budget: tuple[int, int],
     verbs: bool,
     read_as_noun: Callable[[str], bool] | None,
 ) -> list[_Word]:
-    """The span, gone on to the left while it accounts for fewer words than the English has: through
-    a genitive (어휘의 의미 = Lexical semantics), nouns before it, a word Kiwi reads as nouns elsewhere
-    in the text, and at last one modifier, an adjective or (`verbs`) a verb's, that opens the noun
-    phrase: nothing before it may belong to its clause."""
+    """The span, gone on to the left while it accounts for fewer words than the English has
+    (`budget`, see `english_budget`): through a genitive with the nouns before it (어휘의 의미 =
+    Lexical semantics, 입력 데이터의 크기 = input size), a word Kiwi reads as nouns elsewhere in the
+    text, and last one modifier, an adjective or (`verbs`) a verb's, that opens the noun phrase:
+    nothing before it may belong to its clause. A hyphenated English word may be a noun or adverb
+    and a verb's modifier (사전 학습된 = pre-trained, 잘 알려진 = well-known)."""
+    english_words, hyphen_parts = budget
     taken = list(taken)
     i = len(taken)
-    while i < len(words) and _accounted(taken) < english_words:
+    genitive = False
+    while i < len(words):
         w = words[i]
+        if genitive and w.kind == "noun":
+            taken.append(w)  # the genitive's own noun phrase: 입력 데이터의, never half of it
+            i += 1
+            continue
+        if _accounted(taken) >= english_words:
+            break
         reread = read_as_noun is not None and _noun_and_particle(w) and read_as_noun(text[w.start : w.end])
-        if w.kind == "noun" or reread or (w.kind == "genitive" and HANGUL_SYLLABLE.search(w.texts[0])):
+        genitive = w.kind == "genitive" and bool(HANGUL_SYLLABLE.search(w.texts[0]))
+        if w.kind == "noun" or reread or genitive:
             taken.append(w)  # reread: 변화도 is 변화 + the particle 도 here, the noun 변화도 elsewhere
             i += 1
             continue
         n = 1 if w.kind == "adnominal" else _verb_modifier(words, i) if verbs else 0
-        if n and _opens_phrase(words, i + n):
+        if n and i + n < len(words) and _accounted([*taken, w]) < hyphen_parts:
+            before = words[i + n]
+            if before.kind == "noun" or before.tags == ("MAG",):
+                n += 1  # 사전 학습된 (pre-trained): the hyphenated word's first half
+        if n and _opens_phrase(words, i + n, passive=_is_passive(w)):
             taken.extend(words[i : i + n])
         break
     return taken
+
+
+def _is_passive(w: _Word) -> bool:
+    """학습+되+ㄴ, 알리+어+지+ㄴ: a passive takes no object, so an object before it is another verb's."""
+    pairs = zip(w.tags, w.forms, strict=True)
+    return any((t.startswith("XSV") and f == "되") or (t.startswith("VX") and f == "지다") for t, f in pairs)
 
 
 def _noun_and_particle(w: _Word) -> bool:
@@ -320,22 +347,29 @@ def _verb_modifier(words: list[_Word], i: int) -> int:
     before = words[i + 1] if i + 1 < len(words) else None
     if before is None or before.tags[-1:] != ("EC",) or before.forms[-1] != "지":
         return 0  # an auxiliary with no verb before it
-    return 2 if _verb_stem(before.tags[:-1], ("VV", "VA"), ("XSV", "XSA")) else 0
+    return 2 if _verb_stem(before.tags[:-1], before.forms[:-1], ("VV", "VA"), ("XSV", "XSA")) else 0
 
 
-def _verb_stem(tags: Sequence[str], stems: tuple[str, ...], suffixes: str | tuple[str, ...]) -> bool:
-    """One predicate stem (틀리, 않), or a noun or root with a verb suffix (밀집+되, 순환+하)."""
+def _verb_stem(
+    tags: Sequence[str], forms: Sequence[str], stems: tuple[str, ...], suffixes: str | tuple[str, ...]
+) -> bool:
+    """One predicate stem (틀리, 않), or a noun, root or adverb with a verb suffix (밀집+되, 순환+하,
+    오래+되), either maybe made passive by 어/아 + 지 (알리+어+지: 알려진, 주+어+지: 주어진)."""
+    tags = list(tags)
+    if len(tags) >= 3 and tags[-2] == "EC" and tags[-1].startswith("VX") and tuple(forms[-2:]) in _PASSIVE:
+        tags = tags[:-2]
     if len(tags) == 1:
         return tags[0].startswith(stems)
     *head, last = tags or ("",)
-    return bool(head) and last.startswith(suffixes) and all(t.startswith(("NNG", "XR")) for t in head)
+    return bool(head) and last.startswith(suffixes) and all(t.startswith(("NNG", "XR", "MAG")) for t in head)
 
 
-def _opens_phrase(words: list[_Word], i: int) -> bool:
+def _opens_phrase(words: list[_Word], i: int, passive: bool = False) -> bool:
     """Whether words[i] (the word before a modifier) leaves the modifier without a clause of its own:
     the text starts there, or punctuation, or the word ends a clause (하여, 했다), is a genitive (사이의
     틀린 정도), a conjunction (그래서) or a topic (X는: a topic never sits inside a modifier's clause).
-    An object, a subject, an adverb or a bare noun before it belong to the modifier (대법관으로 지명한)."""
+    An object, a subject, an adverb or a bare noun before it belong to the modifier (대법관으로 지명한);
+    not an object before a `passive` one (데이터를 사전 학습된 모델에 넣는다)."""
     if i >= len(words):
         return len(words) < _WORDS_READ  # the text starts there (not: the walk stopped reading)
     if not words[i].tags:
@@ -343,6 +377,8 @@ def _opens_phrase(words: list[_Word], i: int) -> bool:
     last, form = words[i].tags[-1], words[i].forms[-1]
     if last == "EC":
         return form not in _CLAUSE_LINK_EXCLUDED
+    if passive and last == "JKO":
+        return True
     return last in ("EF", "SF", "SP", "SSC", "JKG", "MAJ") or (last == "JX" and form in ("은", "는"))
 
 
