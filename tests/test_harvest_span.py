@@ -48,6 +48,8 @@ def _candidate(text: str, english: str) -> terms.Candidate:
         ("이는 잘 알려진 모델(well-known model)이다.", "well-known model", "잘 알려진 모델"),
         ("이는 잘 학습된 모델(well-trained model)이다.", "well-trained model", "잘 학습된 모델"),
         ("데이터를 사전 학습된 모델(pre-trained model)에 넣는다.", "pre-trained model", "사전 학습된 모델"),
+        # a loanword read aloud in two words, past the English word budget
+        ("학습 전에 하이퍼 파라미터(hyperparameter)를 정한다.", "hyperparameter", "하이퍼 파라미터"),
         # the modifier alone is glossed
         ("이는 사전 훈련된(pre-trained) 임베딩이다.", "pre-trained", "사전 훈련된"),
         # a noun Kiwi splits into noun + particle here (변화 + 도), and reads as a noun elsewhere
@@ -93,6 +95,7 @@ def test_span_standing_for_too_few_words_is_listed_not_confident(kiwi, text: str
         ("실제 값 사이의 틀린 정도(degree)를 잰다.", "degree", "정도"),  # nothing left to account for
         ("심층 신경망(deep neural network)을 쓴다.", "deep neural network", "심층 신경망"),  # 신경망: two
         ("이는 일반적인 손실 함수(loss function)이다.", "loss function", "손실 함수"),
+        ("텐서 파라미터(parameter)를 바꾼다.", "parameter", "파라미터"),  # 텐서 is not part of the reading
     ],
 )
 def test_span_does_not_go_on_when_nothing_asks_for_it(kiwi, text: str, english: str, korean: str):

@@ -230,6 +230,9 @@ def gloss_span(
         if not allowed:
             break
         if len(taken) >= (nouns_budget if w.kind == "noun" else words_budget):
+            if w.kind == "noun" and not acronym and _reads_on(text, english, taken, w):
+                taken.append(w)  # 하이퍼 파라미터 is hyperparameter read aloud, in two words
+                continue
             cut = w.kind in ("noun", "genitive")  # a modifier past the budget is not the term's
             spent = True
             break
@@ -255,6 +258,13 @@ def gloss_span(
     span = text[start:end]
     reading = reading_similarity(english, span) if _is_name(english) else 0.0
     return GlossSpan(start, end, span, reading, cut, short, guess)
+
+
+def _reads_on(text: str, english: str, taken: list[_Word], w: _Word) -> bool:
+    """Whether the span with w before it reads the English aloud, at least as closely as without."""
+    closer = reading_similarity(english, text[w.start : taken[0].end])
+    without = reading_similarity(english, text[taken[-1].start : taken[0].end])
+    return closer >= NAME_READING and closer >= without
 
 
 def _accounted(words: Sequence[_Word], english: Sequence[str] | None = None) -> int:
