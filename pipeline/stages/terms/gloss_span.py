@@ -7,7 +7,8 @@ the span stops at a particle, a verb or copula ending (``대통령인``, ``지�
 determiner (``한``, ``모든``), a quantity (``270억 개의``, ``10시``), a noun heading an adverbial
 phrase (``대신``, ``이후``) or punctuation. Exceptions, all asked for by the English: a genitive word
 (``중국의``) when the English has ``'s`` or ``of``; an adjective (``새로운``) while the English has a
-word left for it; a noun + 하다 adnominal (``검증 가능한``) in the gloss of an acronym.
+word left for it; a noun + 하다 adnominal (``검증 가능한``) in the gloss of an acronym; a noun past
+the budget when the span with it reads the English aloud (``하이퍼 파라미터``).
 
 Then, while the span accounts for fewer words than the English has (one per noun morpheme: 로그
 우도 is two of Negative Log Likelihood's three), the noun phrase may go on to the left: a genitive
@@ -220,25 +221,8 @@ def gloss_span(
         named = _reading(text, paren_start, english)
         if named is not None:
             return named
-    allow_genitive = acronym or bool(re.search(r"'s\b|\bof\b", english))
     words_budget, nouns_budget = english_budget(english, acronym)
-    taken: list[_Word] = []
-    cut = spent = False
-    for w in run:
-        allowed = w.kind == "noun" or (w.kind == "genitive" and allow_genitive and taken)
-        allowed = allowed or (w.kind == "adnominal" and taken)
-        if not allowed:
-            break
-        if len(taken) >= (nouns_budget if w.kind == "noun" else words_budget):
-            if w.kind == "noun" and not acronym and _reads_on(text, english, taken, w):
-                taken.append(w)  # 하이퍼 파라미터 is hyperparameter read aloud, in two words
-                continue
-            cut = w.kind in ("noun", "genitive")  # a modifier past the budget is not the term's
-            spent = True
-            break
-        taken.append(w)
-    while acronym and taken and taken[-1].kind != "noun":
-        taken.pop()  # an acronym's letters stand for nouns: 검증 가능한 보상, not 삼엄한 비무장지대
+    taken, cut, spent = _noun_run(text, run, english, acronym)
     if not taken and (acronym or run[0].kind not in ("adnominal", "verb")):
         return None  # (a modifier alone may be the gloss: 사전 훈련된(pre-trained))
     short = guess = False
@@ -258,6 +242,31 @@ def gloss_span(
     span = text[start:end]
     reading = reading_similarity(english, span) if _is_name(english) else 0.0
     return GlossSpan(start, end, span, reading, cut, short, guess)
+
+
+def _noun_run(text: str, run: list[_Word], english: str, acronym: bool) -> tuple[list[_Word], bool, bool]:
+    """The words of the noun run the English accounts for; whether the noun phrase went on past them
+    (cut); whether the English word budget was spent."""
+    allow_genitive = acronym or bool(re.search(r"'s\b|\bof\b", english))
+    words_budget, nouns_budget = english_budget(english, acronym)
+    taken: list[_Word] = []
+    cut = spent = False
+    for w in run:
+        allowed = w.kind == "noun" or (w.kind == "genitive" and allow_genitive and taken)
+        allowed = allowed or (w.kind == "adnominal" and taken)
+        if not allowed:
+            break
+        if len(taken) >= (nouns_budget if w.kind == "noun" else words_budget):
+            if w.kind == "noun" and not acronym and _reads_on(text, english, taken, w):
+                taken.append(w)  # 하이퍼 파라미터 is hyperparameter read aloud, in two words
+                continue
+            cut = w.kind in ("noun", "genitive")  # a modifier past the budget is not the term's
+            spent = True
+            break
+        taken.append(w)
+    while acronym and taken and taken[-1].kind != "noun":
+        taken.pop()  # an acronym's letters stand for nouns: 검증 가능한 보상, not 삼엄한 비무장지대
+    return taken, cut, spent
 
 
 def _reads_on(text: str, english: str, taken: list[_Word], w: _Word) -> bool:
