@@ -35,7 +35,7 @@ from benchmarks.data import DEFAULT_PAIRS, REPO_ROOT
 
 GOLD = Path(__file__).with_name("harvest_gold.tsv")
 SAMPLE = REPO_ROOT / "raw" / "karpathy-2025.ko.md"
-DEFAULT_BEFORE = "f9b0027"
+DEFAULT_BEFORE = "cc02ede"
 
 #: Runs in the checkout under test: prints every candidate of every document as JSON.
 EXTRACT = r"""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.stages.segment import split_korean_text
 from pipeline.stages.terms.base import Term, TermBase, acronym_key, is_acronym, term_key
 from pipeline.stages.terms.expansions import english_expansions
-from pipeline.stages.terms.gloss_span import NAME_READING, gloss_span, reading_similarity
+from pipeline.stages.terms.gloss_span import NAME_READING, gloss_span, noun_readings, reading_similarity
 from pipeline.stages.terms.korean import Parenthetical, korean_index, korean_parentheticals, squash
 
 if TYPE_CHECKING:
@@ -26,6 +27,12 @@ CUT_CONFIDENCE = 0.8
 #: A capitalised English whose span sounds this much like it may be a name read aloud after all.
 NEAR_READING = 0.6
 NEAR_READING_CONFIDENCE = 0.5
+#: Confidence of a span that accounts for fewer words than the English has (정도 for degree of
+#: dissimilarity, when 틀린 cannot join): the translator's words for the rest are somewhere before it.
+SHORT_CONFIDENCE = 0.5
+#: Confidence of a span that took a genitive or a modifier although its nouns might account for all
+#: of the English alone (한국의 중앙은행 for central bank: 중앙은행 may be two words in one).
+JOINED_GUESS_CONFIDENCE = 0.5
 
 
 @dataclass
@@ -92,7 +99,12 @@ def _classify_parts(candidate: Candidate, base: TermBase) -> Candidate:
     return candidate
 
 
-def _pair(sentence: str, p: Parenthetical, definitions: dict[str, str]) -> Candidate | None:
+def _pair(
+    sentence: str,
+    p: Parenthetical,
+    definitions: dict[str, str],
+    read_as_noun: Callable[[str], bool] | None = None,
+) -> Candidate | None:
     """The candidate a parenthetical makes, with the Korean narrowed to what the English names;
     None for a name read aloud (트럼프(Trump)) or when no Korean noun phrase is named."""
     if p.is_acronym:
@@ -109,13 +121,19 @@ def _pair(sentence: str, p: Parenthetical, definitions: dict[str, str]) -> Candi
         ):
             return None  # Dustin Lance Black(더스틴 랜스 블랙)
         return candidate
-    span = gloss_span(sentence, sentence.rindex("(", 0, p.end), p.latin, p.is_acronym)
+    span = gloss_span(sentence, sentence.rindex("(", 0, p.end), p.latin, p.is_acronym, read_as_noun)
     if span is None or span.read_aloud:
         return None
     candidate.korean = span.text
     if span.cut:
         candidate.confidence *= CUT_CONFIDENCE
         candidate.doubt = "the Korean noun phrase goes on before it"
+    if span.short:
+        candidate.confidence *= SHORT_CONFIDENCE
+        candidate.doubt = "the English has words the Korean does not account for"
+    if span.guess:
+        candidate.confidence *= JOINED_GUESS_CONFIDENCE
+        candidate.doubt = "the words before the noun phrase may not be the term's"
     if span.reading >= NEAR_READING:
         candidate.confidence *= NEAR_READING_CONFIDENCE
         candidate.doubt = "may be a name read aloud"
@@ -132,18 +150,18 @@ def harvest_text(text: str, base: TermBase, definitions: dict[str, str] | None =
     definitions = definitions or {}
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
-    for block in re.split(r"\n\s*\n", text):
-        for s, e in split_korean_text(block):
-            sentence = block[s:e]
-            for p in korean_parentheticals(sentence):
-                candidate = _pair(sentence, p, definitions)
-                if candidate is None:
-                    continue
-                key = (term_key(candidate.english), squash(candidate.korean))
-                if key in seen:
-                    continue
-                seen.add(key)
-                out.append(_classify(candidate, base))
+    sentences = [block[s:e] for block in re.split(r"\n\s*\n", text) for s, e in split_korean_text(block)]
+    read_as_noun = noun_readings(sentences)
+    for sentence in sentences:
+        for p in korean_parentheticals(sentence):
+            candidate = _pair(sentence, p, definitions, read_as_noun)
+            if candidate is None:
+                continue
+            key = (term_key(candidate.english), squash(candidate.korean))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(_classify(candidate, base))
     return out
 
 
