@@ -67,7 +67,7 @@ def _key(english: str) -> str:
 
 def load_gold(path: Path = GOLD) -> tuple[dict[str, Gold], dict[str, list[str]], dict[str, str]]:
     """Gold per document, the fragments of the documents kept in the gold file, and the set of each
-    document: "dev", or a held-out set ("test", "test2") labelled after the code was frozen."""
+    document: "dev", or a held-out set ("test", "test2", "test3") labelled after the code was frozen."""
     gold: dict[str, Gold] = defaultdict(Gold)
     fragments: dict[str, list[str]] = defaultdict(list)
     held_out: dict[str, str] = {}
