@@ -9,6 +9,7 @@ Each backend is built once, on first use.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -185,6 +186,31 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
         else:
             out.append((word, start, end))
     return out
+
+
+#: A mark between words: a run of one repeated character ("...", "--", "!!") or a single one, as
+#: spaCy's tokenizer cuts punctuation off words.
+MARK = re.compile(r"([^\w\s])\1*|_+")
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) of every word (``word_spans``) and every punctuation mark or symbol
+    between them (``MARK``); spaces are not tokens. Vocabulary matching uses these, so a phrase
+    never runs across punctuation and "TL;DR" is three tokens on both the term's and the text's side."""
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for word in [*word_spans(text), ("", len(text), len(text))]:
+        out += [(m.group(), m.start(), m.end()) for m in MARK.finditer(text, pos, word[1])]
+        if word[0]:
+            out.append(word)
+        pos = word[2]
+    return out
+
+
+def is_punct(token: str) -> bool:
+    """Every character is Unicode punctuation (category P*), as spaCy's ``is_punct``: symbols
+    such as $ or + are not."""
+    return all(unicodedata.category(c).startswith("P") for c in token)
 
 
 def tokens(text: str) -> list[Token]:
