@@ -1,9 +1,10 @@
 """English: sentence boundaries, the tokenizer, the one lemmatizer and the closed word classes.
 
 Boundaries come from pysbd (10/10 on our tricky paragraph, against 7/10 for spaCy's small model;
-see design.md), tokens from spaCy ``blank("en")`` for vocabulary matching and from one regular
-expression for search (``tokens``: no spaCy to load), lemmas from the spacy-lookups-data tables.
-Each backend is built once, on first use.
+see design.md), tokens from regular expressions (``word_spans`` for search, ``token_spans`` with
+the punctuation for vocabulary matching: no spaCy to load), lemmas from the spacy-lookups-data
+tables. Each backend is built once, on first use. ``nlp()`` (spaCy's tokenizer) is no longer used
+by any command; the benchmarks compare the regular expressions with it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def nlp() -> Language:
 
 
 def tokenizer() -> Tokenizer:
-    """The one English tokenizer, for terms, sentences and queries alike."""
+    """spaCy's English tokenizer, which ``word_spans`` and ``token_spans`` stand in for."""
     return nlp().tokenizer
 
 
