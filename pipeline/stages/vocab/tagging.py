@@ -106,10 +106,6 @@ class Tagger:
     def __len__(self) -> int:
         return len(self.terms)
 
-    @property
-    def phrase_count(self) -> int:
-        return sum(len(patterns) for patterns in self.by_head.values())
-
     # Lemmas of sentence tokens: the term list's own lemmas also count as known base forms, so
     # "exfiltrated" (in no table) finds the term "exfiltrate".
     def lemma(self, lower: str) -> str:
