@@ -10,14 +10,17 @@ from the base forms in its lemma index that rank below the 3,000 most frequent w
 - text: sentences of 12-30 words; 30 % of them carry one term, inflected where the lookup table
   knows a form ("gobbled" for "gobble"), separable phrases with 0-3 words between their parts.
 
-Timed: building the tagger (spaCy PhraseMatcher + per-head Matchers) and tagging (tokenising,
-lemmatising and matching every sentence). Loading spaCy and the lemma tables is excluded (done
-once per process; printed separately). Korean gloss spans are not part of this figure.
+Timed: building the tagger (its patterns, filed by first lemma) and tagging (tokenising,
+lemmatising and matching every sentence). Loading the lemma tables is excluded (done once per
+process; printed separately). Korean gloss spans are not part of this figure. ``--tagger spacy``
+times the spaCy tagger it replaced (``benchmarks.vocab_spacy_tagger``; loading spaCy excluded);
+``benchmarks.vocab_agreement`` compares the two taggers' hits.
 
 Run from the repository root::
 
-    /tmp/venv/bin/python -m benchmarks.vocab_tagging
-    /tmp/venv/bin/python -m benchmarks.vocab_tagging --terms 10000 --sentences 5000 --json
+    python -m benchmarks.vocab_tagging
+    python -m benchmarks.vocab_tagging --tagger spacy
+    python -m benchmarks.vocab_tagging --terms 10000 --sentences 5000 --json
 """
 
 from __future__ import annotations
@@ -52,19 +55,15 @@ def real_words(
     a natural word distribution), and inflected forms by lemma (lemma lookup)."""
     import math
 
-    from spacy.lookups import registry
-    from spacy.util import load_language_data
-
     from pipeline.lang import en
 
-    data = registry.lookups.get("en")
-    probs = load_language_data(data["lexeme_prob"])
+    probs = en._lookup_table("lexeme_prob")
     frequent = sorted(
         ((w, p) for w, p in probs.items() if w.isalpha() and w.islower()), key=lambda wp: -wp[1]
     )[:size]
     common = {w for w, _ in frequent}
     rarer = {w for w, _ in frequent[RAREST_COMMON_RANK:]}  # what a reader notes: not "time" or "good"
-    index = load_language_data(data["lemma_index"])
+    index = en._lookup_table("lemma_index")
     words = {pos: sorted(w for w in index[pos] if w in rarer) for pos in index}
     forms: dict[str, list[str]] = {}
     for form, lemma in sorted(en.lemmatizer().lookup.items()):
@@ -114,12 +113,19 @@ def make_corpus(n_terms: int, n_sentences: int, seed: int = 4) -> Corpus:
     return Corpus(term_list, sentences, planted)
 
 
-def run(n_terms: int, n_sentences: int, seed: int) -> dict[str, float | int]:
+def run(
+    n_terms: int, n_sentences: int, seed: int, tagger_name: str = "lookup"
+) -> dict[str, float | int | str]:
     from pipeline.lang import en
     from pipeline.stages import vocab
 
+    if tagger_name == "spacy":
+        from benchmarks.vocab_spacy_tagger import Tagger
+    else:
+        Tagger = vocab.Tagger
     started = time.perf_counter()
-    en.nlp()
+    if tagger_name == "spacy":
+        en.nlp()
     en.lemmatizer()
     en.word_classes()
     load = time.perf_counter() - started
@@ -127,16 +133,16 @@ def run(n_terms: int, n_sentences: int, seed: int) -> dict[str, float | int]:
     entries = [vocab.VocabTerm(term=t) for t in corpus.terms]
 
     started, cpu = time.perf_counter(), time.process_time()
-    tagger = vocab.Tagger(entries)
+    tagger = Tagger(entries)
     build, build_cpu = time.perf_counter() - started, time.process_time() - cpu
     started, cpu = time.perf_counter(), time.process_time()
     hits = tagger.tag_texts(corpus.sentences)
     tag, tag_cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
+        "tagger": tagger_name,
         "terms": len(tagger),
         "one_word_terms": sum(len(keys) for keys in tagger.words.values()),
-        "phrase_matcher_terms": len(tagger.phrases),
-        "matcher_heads": len(tagger.by_head),
+        "phrase_heads": len(tagger.by_head),
         "sentences": len(corpus.sentences),
         "tokens": sum(len(s.split()) for s in corpus.sentences),
         "planted": corpus.planted,
@@ -156,14 +162,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terms", type=int, default=10_000)
     parser.add_argument("--sentences", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--tagger", choices=("lookup", "spacy"), default="lookup")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = run(args.terms, args.sentences, args.seed)
+    result = run(args.terms, args.sentences, args.seed, args.tagger)
     if args.json:
         print(json.dumps(result))
     else:
         print(
-            f"{result['terms']:,} terms ({result['matcher_heads']:,} Matcher heads) over "
+            f"{result['tagger']} tagger: {result['terms']:,} terms "
+            f"({result['phrase_heads']:,} phrase heads) over "
             f"{result['sentences']:,} sentences ({result['tokens']:,} words): "
             f"{result['hits']:,} hits in {result['sentences_with_hits']:,} sentences "
             f"({result['planted']:,} planted)"
@@ -172,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"build {result['build_s']:.2f} s + tag {result['tag_s']:.2f} s = {result['total_s']:.2f} s "
             f"wall, {result['cpu_s']:.2f} s CPU (target < {TARGET_SECONDS:.0f} s: {met}); "
-            f"loading spaCy and lemma tables {result['load_s']:.2f} s, not counted"
+            f"loading the lemma tables{' and spaCy' if args.tagger == 'spacy' else ''} "
+            f"{result['load_s']:.2f} s, not counted"
         )
     return 0 if result["total_s"] < TARGET_SECONDS else 1
 

@@ -1,4 +1,4 @@
-"""Vocabulary: reading loose notes, tagging with spaCy, the status ladder, the Anki export."""
+"""Vocabulary: reading loose notes, tagging by lemma lookups, the status ladder, the Anki export."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import io
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -27,12 +29,11 @@ SAMPLE_EN = RAW / "karpathy-2025.en.md"
 SAMPLE_VOCAB = RAW / "karpathy-2025.vocab.md"
 
 
-# --- fixtures: spaCy and Kiwi load once; the sample workspace is built once and copied ----------
+# --- fixtures: Kiwi and the lemma tables load once; the sample workspace is built once and copied --
 
 
 @pytest.fixture(scope="session")
 def warm():
-    en.nlp()
     ko.kiwi()
     en.lemmatizer()
 
@@ -370,6 +371,90 @@ def test_hit_has_sentence_span_and_surface(sample_terms):
 def test_ignored_terms_are_not_tagged(sample_terms):
     ignored = VocabTerm(**{**sample_terms["vicinity"].__dict__, "status": "ignored"})
     assert tagged([ignored], "in the vicinity") == []
+
+
+# --- every kind of entry ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "term, text, expected",
+    [
+        # one word: any inflection, whole words only, any case
+        ("jailbreak", "two jailbreaks, then Jailbreaking it", ["jailbreaks", "Jailbreaking"]),
+        ("jailbreak", "jailbreakers and prejailbreak", []),
+        # a contiguous phrase: its words in order, inflected, with only spaces between them
+        ("point of inflection", "two points of inflection", ["points of inflection"]),
+        ("point of inflection", "a point of\ninflection", ["point of\ninflection"]),
+        ("point of inflection", "the point of, well, inflection", []),
+        ("spike in capability", "LLMs spiked in capability", ["spiked in capability"]),
+        # a determiner inside a phrase may change or disappear
+        ("coin the term", "who coined this term", ["coined this term"]),
+        # a separable phrase's gap runs through words and symbols, not punctuation
+        ("gobble up", "it gobbled $5 up", ["gobbled $5 up"]),
+        ("gobble up", "it gobbled (all) up", []),
+        # a phrase written in capitals is a name, never separated
+        ("RUN UP", "they ran up a bill", ["ran up"]),
+        ("RUN UP", "they ran it up", []),
+        # inner punctuation: as written, joined, or spaced
+        ("state-of-the-art", "a state-of-the-art model", ["state-of-the-art"]),
+        ("state-of-the-art", "the state of the art", ["state of the art"]),
+        ("e-mail", "send an email or two e-mails", ["email", "e-mails"]),
+        # a contraction as written: without its apostrophe it is another word (its, were, do)
+        ("it's", "it's here, and its name is it", ["it's"]),
+        ("don't", "don't stop, do go, I don’t know", ["don't", "don’t"]),
+        # a title's period is not part of the word
+        ("Mr", "Mr. Adams said", ["Mr"]),
+    ],
+)
+def test_each_kind_of_entry(warm, term, text, expected):
+    assert [s for _, s in tagged([vocab.new_term(term)], text)] == expected
+
+
+def test_tokens_are_words_and_the_marks_between_them():
+    assert [t for t, _, _ in en.token_spans("TL;DR: BPE-based, it's (so)... fine")] == [
+        "TL",
+        ";",
+        "DR",
+        ":",
+        "BPE",
+        "-",
+        "based",
+        ",",
+        "it",
+        "'s",
+        "(",
+        "so",
+        ")",
+        "...",
+        "fine",
+    ]
+    assert en.token_spans("a  b") == [("a", 0, 1), ("b", 3, 4)]
+    assert [en.is_punct(t) for t in (",", "...", "$", "+", "a")] == [True, True, False, False, False]
+
+
+def test_a_term_only_in_another_term_keeps_its_own_hits(sample_terms):
+    """Two terms over the same words: each is tagged, each at its longest."""
+    terms = [sample_terms["gobble up"], VocabTerm(term="gobble")]
+    assert tagged(terms, "it gobbled it up") == [("gobble", "gobbled"), ("gobble up", "gobbled it up")]
+
+
+def test_adding_with_a_word_list_loads_no_spacy(tmp_path):
+    """Importing notes and adding an article with them: tags found, and spaCy never imported."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    calls = [["vocab", "import", str(tmp_path / "raw/karpathy-2025.vocab.md")], ["add", str(SAMPLE_EN)]]
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pipeline.cli import cli\n"
+        f"for args in {calls!r}:\n"
+        f"    result = CliRunner().invoke(cli, ['--home', {str(tmp_path)!r}, '-q', *args])\n"
+        "    assert result.exit_code == 0, result.output\n"
+        f"result = CliRunner().invoke(cli, ['--home', {str(tmp_path)!r}, 'vocab', 'hits', '--json'])\n"
+        "print(len(result.output.split('gobble up')) - 1, 'spacy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    hits, spacy_loaded = done.stdout.split()
+    assert int(hits) > 0 and spacy_loaded == "False", done.stdout
 
 
 # --- Korean gloss spans -------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """English: sentence boundaries, the tokenizer, the one lemmatizer and the closed word classes.
 
 Boundaries come from pysbd (10/10 on our tricky paragraph, against 7/10 for spaCy's small model;
-see design.md), tokens from spaCy ``blank("en")`` for vocabulary matching and from one regular
-expression for search (``tokens``: no spaCy to load), lemmas from the spacy-lookups-data tables.
-Each backend is built once, on first use.
+see design.md), tokens from regular expressions (``word_spans`` for search, ``token_spans`` with
+the punctuation for vocabulary matching: no spaCy to load), lemmas from the spacy-lookups-data
+tables. Each backend is built once, on first use. ``nlp()`` (spaCy's tokenizer) is no longer used
+by any command; the benchmarks compare the regular expressions with it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -46,7 +48,7 @@ def nlp() -> Language:
 
 
 def tokenizer() -> Tokenizer:
-    """The one English tokenizer, for terms, sentences and queries alike."""
+    """spaCy's English tokenizer, which ``word_spans`` and ``token_spans`` stand in for."""
     return nlp().tokenizer
 
 
@@ -185,6 +187,31 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
         else:
             out.append((word, start, end))
     return out
+
+
+#: A mark between words: a run of one repeated character ("...", "--", "!!") or a single one, as
+#: spaCy's tokenizer cuts punctuation off words.
+MARK = re.compile(r"([^\w\s])\1*|_+")
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) of every word (``word_spans``) and every punctuation mark or symbol
+    between them (``MARK``); spaces are not tokens. Vocabulary matching uses these, so a phrase
+    never runs across punctuation and "TL;DR" is three tokens on both the term's and the text's side."""
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for word in [*word_spans(text), ("", len(text), len(text))]:
+        out += [(m.group(), m.start(), m.end()) for m in MARK.finditer(text, pos, word[1])]
+        if word[0]:
+            out.append(word)
+        pos = word[2]
+    return out
+
+
+def is_punct(token: str) -> bool:
+    """Every character is Unicode punctuation (category P*), as spaCy's ``is_punct``: symbols
+    such as $ or + are not."""
+    return all(unicodedata.category(c).startswith("P") for c in token)
 
 
 def tokens(text: str) -> list[Token]:

@@ -13,7 +13,7 @@ Notes are a loose Markdown list, one entry (or two, split by `` / ``) a line::
 
 - ``entries``: ``VocabTerm``, its key and citation form, and merging an import into the list;
 - ``notes``: reading the notes into entries;
-- ``tagging``: the ``Tagger`` that finds terms in English sentences (spaCy matchers on lemmas);
+- ``tagging``: the ``Tagger`` that finds terms in English sentences (lemma lookups over regex tokens);
 - ``korean``: the gloss of a hit located in the aligned Korean sentence (Kiwi lemmas).
 """
 

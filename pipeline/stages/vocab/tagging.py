@@ -1,8 +1,20 @@
 """vocab.tagging: vocabulary terms found in English sentences.
 
-Matching runs on lower-cased lemmas with spaCy's PhraseMatcher (contiguous terms) and Matcher
-(separable phrases: a verb, up to 3 tokens, the rest: "gobbled it up", "coined a new term").
-Tokens are spaCy's, so a term never matches inside a longer word.
+Terms and sentences are cut by the same regular expressions (``lang.en.token_spans``: words, and
+the punctuation between them), lower-cased and lemmatised with the lookup tables, and a term is
+found by looking each token's lemma up among the terms' first lemmas:
+
+- a one-word term is that lookup alone;
+- a contiguous phrase ("point of inflection") needs the next tokens' lemmas in order;
+- a separable phrase (a verb, up to ``MAX_GAP`` tokens, the rest: "gobbled it up", "coined a new
+  term") lets the gap hold any tokens but punctuation and the ``gap_stop`` words; a determiner
+  inside a phrase may change or disappear.
+
+Tokens are whole words, so a term never matches inside a longer word. The patterns, the gap and
+the choice among overlapping matches are those spaCy's PhraseMatcher and Matcher ran until this
+module dropped them (loading spaCy cost ``add`` about 1 s CPU and 70 MB; their only remaining job
+was comparing lemma sequences). ``python -m benchmarks.vocab_tagging --compare`` checks that both
+find the same hits.
 """
 
 from __future__ import annotations
@@ -10,100 +22,86 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from pipeline.lang import en
 from pipeline.models import Sentence, VocabHit
 from pipeline.stages.vocab.entries import VocabTerm
 
-if TYPE_CHECKING:
-    from spacy.matcher import Matcher, PhraseMatcher
-    from spacy.tokens import Doc
-
 #: Longest gap (in tokens) between the verb and the rest of a separable phrase.
 MAX_GAP = 3
 
-
-def _term_tokens(text: str) -> list[str]:
-    """A term's lower-cased tokens, as spaCy's tokenizer splits them in running text.
-
-    Plain words skip the tokenizer: it splits a run of ASCII letters only at its special cases
-    ("cannot", "gonna"), and tokenizing 10,000 terms cost more than half of building a Tagger.
-    """
-    parts = text.split()
-    special = en.tokenizer().rules
-    if all(p.isascii() and p.isalpha() and p not in special and p.lower() not in special for p in parts):
-        return [p.lower() for p in parts]
-    return [t.text.lower() for t in en.tokenizer()(text) if not t.is_space]
-
-
-_INNER_PUNCT = re.compile(r"(?<=\w)[^\w\s]+(?=\w)")
+#: Punctuation inside a word, but not the apostrophe of a clitic: without it a contraction is
+#: another word ("its", "were", and "dont", which the lemma table reads as "do").
+_INNER_PUNCT = re.compile(r"(?<=\w)(?!['’](?:t|s|re|ve|m|d|ll)\b)[^\w\s]+(?=\w)", re.IGNORECASE)
 
 
 def _spelling_variants(text: str) -> list[str]:
-    """ "TL;DR" also as "TLDR" and "TL DR"; "Byte-Pair" also as "BytePair" and "Byte Pair"."""
+    """ "TL;DR" also as "TLDR" and "TL DR"; "Byte-Pair" also as "BytePair" and "Byte Pair"; "it's"
+    only as written."""
     variants = [text]
     if _INNER_PUNCT.search(text):
         variants += [_INNER_PUNCT.sub("", text), _INNER_PUNCT.sub(" ", text)]
     return list(dict.fromkeys(variants))
 
 
+def _fold(token: str) -> str:
+    """What a token is matched as: lower-cased, with a typographic apostrophe as a plain one (the
+    lemma table knows "n't" and "'s", not "n’t" and "’s")."""
+    return token.lower().replace("’", "'")
+
+
+#: One step of a pattern: ("lemma", "gobble") must be there, ("gap", 3) skips up to 3 tokens,
+#: ("det", "") is an optional determiner.
+Spec = tuple[str, str | int]
+
+
 @dataclass(frozen=True)
 class _Pattern:
     key: str
-    specs: tuple[tuple[str, Any], ...]  # ("lemma", "gobble"), ("gap", n), ("det", None)
+    specs: tuple[Spec, ...]
 
-    @property
-    def contiguous(self) -> bool:
-        return all(kind == "lemma" for kind, _ in self.specs)
+
+@dataclass(frozen=True)
+class _Tokens:
+    """One text cut for matching: each token's span, lower-cased form and lemma, and whether a
+    separable phrase's gap may run through it."""
+
+    spans: list[tuple[int, int]]
+    lower: list[str]
+    lemmas: list[str]
+    gap_ok: list[bool]
 
 
 class Tagger:
     """Finds vocabulary terms in English sentences.
 
-    Contiguous phrases go into one spaCy PhraseMatcher on lemmas. Separable phrases and phrases with
-    a determiner go into small Matchers, one per first lemma, run only on sentences holding that
-    lemma: a single Matcher is checked against every token for every pattern, which takes 25 s for
-    3,000 phrase patterns over 5,000 sentences.
+    One-word terms are a dictionary from lemma to term keys; every longer pattern is filed under
+    its first lemma and tried only where a sentence holds that lemma.
     """
 
     def __init__(self, terms: Iterable[VocabTerm], max_gap: int = MAX_GAP) -> None:
         self.max_gap = max_gap
         self.terms: dict[str, VocabTerm] = {t.key: t for t in terms if t.status != "ignored"}
         self._cache: dict[str, str] = {}
-        # One-token terms are a lookup of the token's LEMMA hash, the attribute PhraseMatcher would
-        # compare: a PhraseMatcher pattern costs a Doc per term, which made 7,000 single words take
-        # longer to compile than to match.
-        self.words: dict[int, list[str]] = {}  # lemma hash → term keys
-        self.by_head: dict[int, Matcher] = {}  # lemma hash of the first token → its Matcher
-        self._lemma_ids: dict[int, int] = {}  # LOWER hash → LEMMA hash, filled while tagging
-        self.phrases: PhraseMatcher | None = None
+        self.words: dict[str, list[str]] = {}  # lemma → keys of one-word terms
+        self.by_head: dict[str, list[_Pattern]] = {}  # first lemma → longer patterns
         self.term_lemmas: frozenset[str] = frozenset()
-        if self.terms:  # an empty word list tags nothing: spaCy (1.7 s) is not built for it
+        if self.terms:  # an empty word list tags nothing: the lemma tables are not loaded for it
             self._build()
 
     def _build(self) -> None:
-        from spacy.matcher import Matcher, PhraseMatcher
-
-        self.vocab = en.nlp().vocab
         self.lemmas = en.lemmatizer()
-        patterns = [p for key, t in self.terms.items() for p in self._patterns(key, t)]
+        words = en.word_classes()
+        self._determiners = words["determiner"]
+        self._gap_stops = words["gap_stop"]
+        patterns = list(dict.fromkeys(p for key, t in self.terms.items() for p in self._patterns(key, t)))
         self.term_lemmas = frozenset(v for p in patterns for kind, v in p.specs if kind == "lemma")
-        phrases = self.phrases = PhraseMatcher(self.vocab, attr="LEMMA")
-        phrase_docs: dict[str, list[Doc]] = {}
-        for pattern in dict.fromkeys(patterns):
-            if pattern.contiguous and len(pattern.specs) == 1:
-                lemma_id = self.vocab.strings.add(pattern.specs[0][1])
-                self.words.setdefault(lemma_id, []).append(pattern.key)
-            elif pattern.contiguous:
-                words = [v for _, v in pattern.specs]
-                phrase_docs.setdefault(pattern.key, []).append(self._pattern_doc(words))
+        for pattern in patterns:
+            head = str(pattern.specs[0][1])
+            if len(pattern.specs) == 1:
+                self.words.setdefault(head, []).append(pattern.key)
             else:
-                head = self.vocab.strings.add(pattern.specs[0][1])
-                matcher = self.by_head.setdefault(head, Matcher(self.vocab))
-                matcher.add(pattern.key, [self._matcher_pattern(pattern)])
-        for key, docs in phrase_docs.items():
-            phrases.add(key, docs)
+                self.by_head.setdefault(head, []).append(pattern)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -123,7 +121,7 @@ class Tagger:
         words = en.word_classes()
         for surface in [term.term, *term.aliases]:
             for variant in _spelling_variants(surface):
-                tokens = _term_tokens(variant)
+                tokens = [_fold(token) for token, _, _ in en.token_spans(variant)]
                 if len(tokens) > 1 and tokens[0] in words["subject"]:
                     tokens = tokens[1:]
                 if not tokens:
@@ -136,62 +134,57 @@ class Tagger:
                     and tokens[1] not in words["noun_linker"]
                     and not surface.isupper()
                 )
-                specs: list[tuple[str, Any]] = [("lemma", lemmas[0])]
+                specs: list[Spec] = [("lemma", lemmas[0])]
                 rest = list(zip(tokens[1:], lemmas[1:], strict=True))
                 if separable:
                     specs.append(("gap", self.max_gap))
                     while rest and rest[0][0] in words["determiner"]:  # absorbed by the gap
                         rest.pop(0)
                 for token, lemma in rest:
-                    specs.append(("det", None) if token in words["determiner"] else ("lemma", lemma))
+                    specs.append(("det", "") if token in words["determiner"] else ("lemma", lemma))
                 yield _Pattern(key, tuple(specs))
 
-    def _pattern_doc(self, lemmas: list[str]) -> Doc:
-        from spacy.tokens import Doc
+    def cut(self, text: str) -> _Tokens:
+        spans, lower = [], []
+        for token, start, end in en.token_spans(text):
+            spans.append((start, end))
+            lower.append(_fold(token))
+        return _Tokens(
+            spans,
+            lower,
+            [self.lemma(t) for t in lower],
+            [not en.is_punct(t) and t not in self._gap_stops for t in lower],
+        )
 
-        return Doc(self.vocab, words=lemmas, lemmas=lemmas)
+    def _ends(self, specs: tuple[Spec, ...], step: int, i: int, tokens: _Tokens) -> Iterator[int]:
+        """Every token index where the pattern, at ``step`` from token i on, can end."""
+        if step == len(specs):
+            yield i
+            return
+        kind, value = specs[step]
+        n = len(tokens.lower)
+        if kind == "lemma":
+            if i < n and tokens.lemmas[i] == value:
+                yield from self._ends(specs, step + 1, i + 1, tokens)
+        elif kind == "det":
+            yield from self._ends(specs, step + 1, i, tokens)
+            if i < n and tokens.lower[i] in self._determiners:
+                yield from self._ends(specs, step + 1, i + 1, tokens)
+        else:  # a gap of 0 to `value` tokens
+            j = i
+            yield from self._ends(specs, step + 1, j, tokens)
+            while j - i < int(value) and j < n and tokens.gap_ok[j]:
+                j += 1
+                yield from self._ends(specs, step + 1, j, tokens)
 
-    def _matcher_pattern(self, pattern: _Pattern) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        for kind, value in pattern.specs:
-            if kind == "lemma":
-                out.append({"LEMMA": value})
-            elif kind == "gap":
-                stops = sorted(en.word_classes()["gap_stop"])
-                out.append({"IS_PUNCT": False, "LOWER": {"NOT_IN": stops}, "OP": f"{{0,{value}}}"})
-            else:
-                out.append({"LOWER": {"IN": sorted(en.word_classes()["determiner"])}, "OP": "?"})
-        return out
-
-    def _lemma_id(self, lower_id: int) -> int:
-        lemma_id = self._lemma_ids.get(lower_id)
-        if lemma_id is None:
-            lemma_id = self._lemma_ids[lower_id] = self.vocab.strings.add(
-                self.lemma(self.vocab.strings[lower_id])
-            )
-        return lemma_id
-
-    def docs(self, texts: Sequence[str]) -> Iterator[tuple[Doc, list[int]]]:
-        """Tokenised texts with our lemmas set, and each text's lemma hashes.
-
-        Lemmas are written as one array per Doc (Doc.from_array): setting token.lemma_ one
-        Token object at a time took half of the tagging time.
-        """
-        import numpy
-        from spacy.attrs import LEMMA, LOWER
-
-        for doc in en.tokenizer().pipe(texts, batch_size=1000):
-            lemma_ids = [self._lemma_id(x) for x in doc.to_array(LOWER).tolist()]
-            doc.from_array([LEMMA], numpy.array(lemma_ids, dtype="uint64").reshape(-1, 1))
-            yield doc, lemma_ids
-
-    def _matches(self, doc: Doc, lemma_ids: list[int]) -> list[tuple[str, int, int]]:
-        strings = self.vocab.strings
-        found = [(key, i, i + 1) for i, lemma in enumerate(lemma_ids) for key in self.words.get(lemma, ())]
-        if self.phrases is not None and len(self.phrases):
-            found += [(strings[k], s, e) for k, s, e in self.phrases(doc)]
-        for head in self.by_head.keys() & set(lemma_ids):
-            found += [(strings[k], s, e) for k, s, e in self.by_head[head](doc)]
+    def _matches(self, tokens: _Tokens) -> list[tuple[str, int, int]]:
+        found: list[tuple[str, int, int]] = []
+        for i, lemma in enumerate(tokens.lemmas):
+            found += [(key, i, i + 1) for key in self.words.get(lemma, ())]
+            for pattern in self.by_head.get(lemma, ()):
+                end = max(self._ends(pattern.specs, 1, i + 1, tokens), default=None)
+                if end is not None:
+                    found.append((pattern.key, i, end))
         # Per term, keep the longest of overlapping matches ("gobbled it up", not "gobbled it").
         best: list[tuple[str, int, int]] = []
         for key, start, end in sorted(found, key=lambda m: (m[0], m[1], -(m[2] - m[1]))):
@@ -205,9 +198,10 @@ class Tagger:
         hits: list[VocabHit] = []
         if not self.terms:
             return hits
-        for i, (doc, lemma_ids) in enumerate(self.docs(texts)):
-            for key, start, end in self._matches(doc, lemma_ids):
-                first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        for i, text in enumerate(texts):
+            tokens = self.cut(text)
+            for key, start, end in self._matches(tokens):
+                first, last = tokens.spans[start][0], tokens.spans[end - 1][1]
                 hits.append(
                     VocabHit(
                         term=self.terms[key].term,
@@ -215,7 +209,7 @@ class Tagger:
                         sentence=indices[i] if indices is not None else i,
                         start=first,
                         end=last,
-                        surface=texts[i][first:last],
+                        surface=text[first:last],
                     )
                 )
         hits.sort(key=lambda h: (h.sentence, h.start, h.term))
