@@ -13,6 +13,8 @@ builds Kiwi lean and splits one line, as benchmarks.cli_latency).
 
     python -m benchmarks.library_scale                      # 1,000 articles, 10 of them distinct
     python -m benchmarks.library_scale --articles 200 --distinct 4 --repeat 3
+    python -m benchmarks.library_scale --keep LIBS                # build once and keep, then:
+    python -m benchmarks.library_scale --reuse LIBS --queries 연구소,the --baseline OTHER_CHECKOUT
 """
 
 from __future__ import annotations
@@ -106,10 +108,15 @@ def readnotes(home: Path, *args: str) -> list[str]:
 
 
 def latency(
-    homes: dict[int, Path], repeat: int, env: dict[str, str], checkouts: dict[str, Path]
-) -> dict[str, dict[int, float]]:
-    """Median seconds of each command per library size (and checkout), the references interleaved."""
-    runs: dict[str, dict[int, list[float]]] = {}
+    homes: dict[int, Path],
+    repeat: int,
+    env: dict[str, str],
+    checkouts: dict[str, Path],
+    queries: tuple[str, ...] = (QUERY,),
+) -> dict[str, dict[int, tuple[float, ...]]]:
+    """Median wall and CPU seconds of each command per library size (and checkout), the references
+    interleaved."""
+    runs: dict[str, dict[int, list[tuple[float, float]]]] = {}
     for _ in range(repeat):
         for size, home in homes.items():
             commands = [("bare python", [sys.executable, "-c", "pass"], REPO)]
@@ -117,13 +124,35 @@ def latency(
             for code_name, code in checkouts.items():
                 suffix = f" ({code_name})" if len(checkouts) > 1 else ""
                 commands.append((f"list{suffix}", readnotes(home, "list"), code))
-                commands.append((f"search {QUERY}{suffix}", readnotes(home, "search", QUERY), code))
+                for query in queries:
+                    commands.append((f"search {query}{suffix}", readnotes(home, "search", query), code))
             for name, argv, cwd in commands:
-                seconds, _, code = run_once(argv, cwd, env)
+                seconds, cpu, _, code = run_once(argv, cwd, env)
                 if code:
                     raise SystemExit(f"{' '.join(argv)} failed ({code})")
-                runs.setdefault(name, {}).setdefault(size, []).append(seconds)
-    return {name: {size: statistics.median(s) for size, s in by.items()} for name, by in runs.items()}
+                runs.setdefault(name, {}).setdefault(size, []).append((seconds, cpu))
+    return {
+        name: {size: tuple(statistics.median(m) for m in zip(*s, strict=True)) for size, s in by.items()}
+        for name, by in runs.items()
+    }
+
+
+def print_latency(times: dict[str, dict[int, tuple[float, ...]]], big: int) -> None:
+    """Wall seconds (median), and wall and CPU time as multiples of the references of the same run."""
+    print(
+        f"\n| command | 1 article: s | {big:,} articles: s | × bare Python (1 → {big:,}) "
+        f"| × analyzer floor (1 → {big:,}) | CPU × analyzer floor (1 → {big:,}) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    bare, floor = times["bare python"], times["analyzer floor"]
+    for name, by in times.items():
+        print(
+            f"| {name} | {by[1][0]:.2f} | {by[big][0]:.2f} "
+            f"| {by[1][0] / bare[1][0]:.1f} → {by[big][0] / bare[big][0]:.1f} "
+            f"| {by[1][0] / floor[1][0]:.2f} → {by[big][0] / floor[big][0]:.2f} "
+            f"| {by[1][1] / floor[1][1]:.2f} → {by[big][1] / floor[big][1]:.2f} |",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,15 +163,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--export-sizes", default="10,100,1000")
     ap.add_argument("--keep", type=Path, help="build the libraries in this (new) folder and keep them")
     ap.add_argument("--baseline", type=Path, help="another checkout whose list and search run alternately")
+    ap.add_argument("--queries", default=QUERY, help="comma-separated search queries to time")
+    ap.add_argument(
+        "--reuse",
+        type=Path,
+        help="a folder an earlier --keep run built: time list and search on its libraries",
+    )
     args = ap.parse_args(argv)
     env = os.environ | {"READNOTES_SEMANTIC": "0"}
+    checkouts = {"this": REPO} if args.baseline is None else {"baseline": args.baseline, "this": REPO}
+    queries = tuple(q for q in args.queries.split(",") if q.strip())
+    if args.reuse:
+        homes = {1: args.reuse / "one", args.articles: args.reuse / f"lib{args.articles}"}
+        if not all((home / "notes.db").exists() for home in homes.values()):
+            raise SystemExit(
+                f"no libraries of 1 and {args.articles:,} articles in {args.reuse}: build them with --keep"
+            )
+        print_latency(latency(homes, args.repeat, env, checkouts, queries), args.articles)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         (root / "raw").mkdir()
         files = write_articles(root / "raw", args.distinct)
         one, base = root / "one", root / "base"
         t0 = time.perf_counter()
-        seconds, peak, code = run_once(readnotes(base, "-q", "add", *map(str, files)), REPO, env)
+        seconds, _, peak, code = run_once(readnotes(base, "-q", "add", *map(str, files)), REPO, env)
         if code:
             raise SystemExit(f"add failed ({code})")
         print(f"add of {args.distinct} articles in one process: {seconds:.1f} s, peak {peak:.0f} MB")
@@ -158,28 +203,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"library of {size:,}: {made:,} copies in {time.perf_counter() - t0:.1f} s", flush=True)
             homes[size] = home
         big = max(homes)
-        checkouts = {"this": REPO} if args.baseline is None else {"baseline": args.baseline, "this": REPO}
-        times = latency({1: homes[1], big: homes[big]}, args.repeat, env, checkouts)
-        print(
-            f"\n| command | 1 article: s | {big:,} articles: s | × bare Python (1 → {big:,}) "
-            f"| × analyzer floor (1 → {big:,}) |"
-        )
-        print("| --- | --- | --- | --- | --- |")
-        for name, by in times.items():
-            bare, floor = times["bare python"], times["analyzer floor"]
-            print(
-                f"| {name} | {by[1]:.2f} | {by[big]:.2f} | {by[1] / bare[1]:.1f} → {by[big] / bare[big]:.1f} "
-                f"| {by[1] / floor[1]:.2f} → {by[big] / floor[big]:.2f} |"
-            )
+        print_latency(latency({1: homes[1], big: homes[big]}, args.repeat, env, checkouts, queries), big)
         print("\n| articles | export --all --format tsv: s | md: s | s per article (md) |")
         print("| --- | --- | --- | --- |")
         for size in (int(s) for s in args.export_sizes.split(",")):
             if size not in homes:
                 continue
-            tsv, _, code_tsv = run_once(
+            tsv, _, _, code_tsv = run_once(
                 readnotes(homes[size], "-q", "export", "--all", "--format", "tsv"), REPO, env
             )
-            md, _, code_md = run_once(
+            md, _, _, code_md = run_once(
                 readnotes(homes[size], "-q", "export", "--all", "--format", "md"), REPO, env
             )
             if code_tsv or code_md:

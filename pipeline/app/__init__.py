@@ -34,7 +34,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "pipeline.app.doctor": ("Check", "diagnose"),
     "pipeline.app.library": ("article_summaries", "slugs"),
-    "pipeline.app.searching": ("index_unindexed", "search"),
+    "pipeline.app.searching": ("index_unindexed", "search", "search_results"),
     "pipeline.app.meaning": (
         "ModelCheckFailed",
         "ModelChecks",

@@ -1,5 +1,5 @@
 """`search`, and the index it reads: only the store and the analyzers a query needs (Kiwi for a
-Korean query, spaCy's tokenizer for an English one), not the aligner or the checks."""
+Korean query, the lemma table for an English one), not the aligner or the checks."""
 
 from __future__ import annotations
 
@@ -21,12 +21,18 @@ def index_unindexed(ws: Workspace) -> int:
     return len(rows)
 
 
-def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
-    """Sentences of every stored article matching the query (either language), best first."""
+def search_results(ws: Workspace, query: str, limit: int = 20) -> search_module.SearchResults:
+    """The first `limit` sentences of every stored article matching the query (either language),
+    best first, and how many match in all."""
     query_terms = search_module.query_terms(query)
-    index_unindexed(ws)
-    rows = store.search_sentences(ws.db, search_module.fts_query(query_terms), limit)
-    return [
+    # A complete index is read on plain sqlite3 (`ws.reader`); only a search that finds sentences
+    # to index opens notes.db to write, with sqlite-utils.
+    if not store.index_is_complete(ws.reader):
+        index_unindexed(ws)
+    db = ws.reader
+    match = search_module.fts_query(query_terms)
+    rows = store.search_sentences(db, match, limit)
+    matches = [
         search_module.Match(
             r["slug"],
             r["title"],
@@ -38,3 +44,11 @@ def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Mat
         )
         for r in rows
     ]
+    # Counting all the hits is only needed when some are not shown.
+    total = store.count_matches(db, match) if len(matches) == limit else len(matches)
+    return search_module.SearchResults(matches, total)
+
+
+def search(ws: Workspace, query: str, limit: int = 20) -> list[search_module.Match]:
+    """Sentences of every stored article matching the query (either language), best first."""
+    return search_results(ws, query, limit).matches

@@ -367,10 +367,28 @@ def export_command(ws, slug: str | None, fmt: str, every: bool, raw: bool) -> No
         echo(f"{result.count} {result.what}: " + ", ".join(str(p) for p in result.paths))
 
 
+#: The most matches `search --limit` shows: 1,000 hits with their pairs are some 3,000 lines.
+SEARCH_LIMIT_MAX = 1000
+
+
+def more_matches_line(total: int, more: int) -> str:
+    """The last line of a search that shows fewer matches than there are: how to see the rest."""
+    if total <= SEARCH_LIMIT_MAX:
+        return f"{more:,} more sentences match; --limit {total} shows them all."
+    return (
+        f"{more:,} more sentences match; --limit {SEARCH_LIMIT_MAX} shows the first {SEARCH_LIMIT_MAX:,}, "
+        "another word in the query narrows it."
+    )
+
+
 @click.command("search")
 @click.argument("query")
 @click.option(
-    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="At most this many."
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, SEARCH_LIMIT_MAX),
+    help="At most this many; a last line says how many more match.",
 )
 @json_option
 @click.pass_obj
@@ -389,14 +407,16 @@ def search_command(ws, query: str, limit: int, as_json: bool) -> None:
     if not query.strip():
         raise click.ClickException(f"nothing to search for in {query!r}; give a word, e.g. 변곡점")
     with user_errors():
-        matches = app.search(ws, query, limit)
+        results = app.search_results(ws, query, limit)
     if as_json:
-        echo_json([m.to_json() for m in matches])
+        echo_json([m.to_json() for m in results.matches])
         return
-    if not matches:
+    if not results.matches:
         echo(f"No sentence matches {query!r}.")
-    for m in matches:
+    for m in results.matches:
         echo(f"{m.slug} · {m.title} · {m.lang} #{m.sentence}")
         echo(f"  {m.marked()}")
         for p in m.paired:
             echo(f"  > {p['text']}")
+    if results.more:
+        echo(more_matches_line(results.total, results.more))

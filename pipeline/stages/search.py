@@ -12,7 +12,10 @@ Skipping Kiwi for a one-word Hangul query was measured (``benchmarks/search_quer
 Korean and the sample) and is not exact: 3.7% of the indexed nouns do not analyse back to
 themselves (대부분 → 부분, 스킨케어 → 스킨 케어), and marking a term's occurrences in the text
 instead of its morphemes is wrong for 0.6% of (sentence, noun) pairs (연구 inside 연구소); the
-matched sentences are analysed for their spans anyway.
+matched sentences are analysed for their spans anyway. Nor can Kiwi's construction overlap with
+opening notes.db in a thread: kiwipiepy holds the GIL while it builds and loads its model (a busy
+loop started beside it finishes only when Kiwi has), and the query's terms are needed before the
+index is read.
 """
 
 from __future__ import annotations
@@ -113,3 +116,16 @@ class Match:
             "spans": [list(s) for s in self.spans],
             "paired": self.paired,
         }
+
+
+@dataclass
+class SearchResults:
+    """The matches shown (at most the limit asked for) and how many sentences match in all."""
+
+    matches: list[Match]
+    total: int
+
+    @property
+    def more(self) -> int:
+        """Matching sentences not shown."""
+        return self.total - len(self.matches)

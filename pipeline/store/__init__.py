@@ -49,7 +49,14 @@ from pipeline.store.schema import (
     now,
     sentence_id,
 )
-from pipeline.store.search import add_search_terms, save_search_terms, search_sentences, unindexed_sentences
+from pipeline.store.search import (
+    add_search_terms,
+    count_matches,
+    index_is_complete,
+    save_search_terms,
+    search_sentences,
+    unindexed_sentences,
+)
 from pipeline.store.terms import delete_term, save_terms, user_terms
 from pipeline.store.vocab import (
     load_vocab,
@@ -95,10 +102,12 @@ __all__ = [
     "article_rows",
     "article_summaries",
     "block_id",
+    "count_matches",
     "decision_history",
     "delete_article_rows",
     "delete_term",
     "get_article_row",
+    "index_is_complete",
     "load_article",
     "load_flags",
     "load_vocab",
