@@ -2,7 +2,8 @@
 
 80억 = 8 billion = 8B; 15조 = 15 trillion; 3천 = 3,000; 2025년 = 2025; 58% = 58 percent. Used by
 the aligner (shared numbers are anchors) and by the number check. The unit tables are data, in
-``pipeline/data/number_units.tsv``.
+``pipeline/data/number_units.tsv``; what a number counts ("two years", 3명, $2,000, 5층), for the
+number check, in ``pipeline/data/number_counters.tsv``.
 """
 
 from __future__ import annotations
