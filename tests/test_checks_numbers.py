@@ -111,3 +111,91 @@ def test_number_words_and_names_are_not_flagged(kiwi, en: str, ko: str):
 )
 def test_a_wrong_number_word_or_version_is_a_warning(kiwi, en: str, ko: str, evidence: str):
     assert number_flags(en, ko) == [("warning", evidence)]
+
+
+# --- what a number counts (pipeline/data/number_counters.tsv) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "units"),
+    [
+        ("two years ago", "en", [{"year"}]),
+        ("3 people and 40% of $2,000", "en", [{"person"}, {"percent"}, {"dollar"}]),
+        ("three per cent, a five-year plan", "en", [{"percent"}, {"year"}]),
+        ("the fifth floor and the 3rd", "en", [{"rank", "floor"}, {"rank"}]),
+        ("up to a year", "en", [{"year"}]),
+        ("3 suspects", "en", [set()]),
+        ("십일 년 전 1가구 2주택자", "ko", [{"year"}, set(), set()]),
+        ("3명과 40%, 2,000달러, 1만 명", "ko", [{"person"}, {"percent"}, {"dollar"}, {"person"}]),
+        ("세 분, 다섯 번째, 30위, 5층", "ko", [{"person", "minute"}, {"rank"}, {"rank"}, {"floor"}]),
+        ("3분기 매출", "ko", [set()]),
+    ],
+)
+def test_what_a_number_counts_is_read(kiwi, text: str, lang: str, units: list[set[str]]):
+    assert [set(q.units) for q in numbers.mentions(text, lang)] == units
+
+
+def test_a_same_valued_number_without_a_counter_does_not_hide_a_changed_count(kiwi):
+    # The misses' pattern: "two years" was accounted for by the 2 of 2주택자 ("second homes"),
+    # leaving the wrong 십일 년 only info.
+    en = "The higher levels introduced two years ago on second homes could be as much as three per cent."
+    ko = "십일 년 전에 1가구 2주택자에게 도입된 더 높은 세율은 최대 3%까지 될 수 있다."
+    assert number_flags(en, ko) == [("warning", "십일")]
+    assert number_flags(en, ko.replace("십일 년", "2년")) == [("info", "1")]  # the 1 of 1가구
+
+
+@pytest.mark.parametrize(
+    ("en", "ko", "evidence"),
+    [
+        # same value, another counter: two years are not 2명
+        ("It took two years.", "2명이 5년 동안 일했다.", "5년"),
+        ("Sales rose 40% at three stores.", "세 매장에서 판매원이 40명 늘었다.", "40"),
+        ("It cost $3,000 over 2 years.", "2년 동안 3천 원이 들었다.", "3천"),
+        ("The talk lasted 30 minutes.", "강연에는 30명이 왔고 10분 동안 이어졌다.", "10"),
+        # an English ordinal, now also against a Korean number word of rank
+        ("It is the third model this year.", "올해 다섯 번째 모델이다.", "다섯"),
+        ("The office is on the fifth floor.", "사무실은 4층에 있다.", "4"),
+        # "a year" is one year: 2년 changed it
+        ("He could be jailed for up to a year.", "그는 최대 2년의 징역형을 받을 수 있다.", "2년"),
+    ],
+)
+def test_a_number_that_counts_something_else_is_a_warning(kiwi, en: str, ko: str, evidence: str):
+    assert number_flags(en, ko) == [("warning", evidence)]
+
+
+@pytest.mark.parametrize(
+    ("en", "ko"),
+    [
+        (
+            "He went to his first Olympics aged 14 and his father died three years later.",
+            "그는 14세에 첫 올림픽에 나갔고 아버지는 3년 후에 돌아가셨다.",
+        ),
+        ("Food sales were down three per cent.", "음식 매출은 3% 낮아졌다."),
+        ("It cost $2,000.", "2천 달러가 들었다."),
+        ("Three people came.", "세 분이 오셨다."),
+        ("The talk lasted 30 minutes.", "강연은 30분 동안 이어졌다."),
+        ("In 2019, two years after the law, sales fell.", "법 시행 2년 뒤인 2019년 매출이 줄었다."),
+        ("It grew for the third consecutive year.", "3년 연속 성장했다."),
+        ("The 10-year-old boy and 2 others were hurt.", "10살 소년과 다른 2명이 다쳤다."),
+        ("He could be jailed for up to a year.", "그는 최대 1년의 징역형을 받을 수 있다."),
+        ("A decade ago it was rare.", "10년 전에는 드물었다."),
+        ("The office is on the fifth floor.", "사무실은 5층에 있다."),
+        ("It rose in the third quarter.", "3분기에 올랐다."),
+    ],
+)
+def test_numbers_counting_the_same_thing_are_not_flagged(kiwi, en: str, ko: str):
+    assert number_flags(en, ko) == []
+
+
+def test_a_korean_clause_is_not_held_to_the_numbers_of_the_rest_of_its_english(kiwi):
+    from pipeline.stages.checks.additions import unsaid
+
+    # The clause says 3분 35분; "four minutes later" is in another clause of the Korean, so it is no
+    # sign that 3분 stands for it (the addition check compares a clause with the whole sentence).
+    english = (
+        "Dwyer's opener came in the fourth minute on 3:35 from a McFaull assist, with Beauvillier "
+        "doubling the lead four minutes later."
+    )
+    assert unsaid("드와이어는 전반 3분 35분 맥파울의 도움으로 첫 골을 기록했고", english).numbers == []
+    # but a Korean number counting something else than the English one of its value is unsaid
+    assert unsaid("관중 4명이 다쳤고", english).numbers == ["4"]

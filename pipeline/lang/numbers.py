@@ -2,7 +2,8 @@
 
 80억 = 8 billion = 8B; 15조 = 15 trillion; 3천 = 3,000; 2025년 = 2025; 58% = 58 percent. Used by
 the aligner (shared numbers are anchors) and by the number check. The unit tables are data, in
-``pipeline/data/number_units.tsv``.
+``pipeline/data/number_units.tsv``; what a number counts ("two years", 3명, $2,000, 5층), for the
+number check, in ``pipeline/data/number_counters.tsv``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Quantity:
     alts: tuple[float, ...] = ()  # other readings of the same text: "100m" is 100 million or 100 metres
     soft: bool = False  # spelled out ("two", 두): weaker evidence than digits
     name: bool = False  # part of a name ("Llama 2", "GPT-4o", "COVID-19"), not a count
+    # What it counts, by the classes of number_counters.tsv ("two years", 십일 년: {"year"}; 세 분:
+    # {"person", "minute"}); empty when nothing known is said with it. Set by mentions() only.
+    units: frozenset[str] = frozenset()
 
     def matches(self, other: Quantity) -> bool:
         """Same value under some reading, and compatible kinds (a plain number matches any kind)."""
@@ -35,8 +39,21 @@ class Quantity:
         return any(_close(a, b) for a in (self.value, *self.alts) for b in (other.value, *other.alts))
 
     @property
+    def measures(self) -> frozenset[str]:
+        """Its classes less rank, which goes with any of them ("third year" is 3년째)."""
+        return self.units - {RANK}
+
+    def counts_apart(self, other: Quantity) -> bool:
+        """Both say what they count, and it is not the same thing ("two years" and 2명, 40% and 40달러)."""
+        return bool(self.measures and other.measures and not self.measures & other.measures)
+
+    @property
     def key(self) -> str:
         return f"{self.kind}:{canonical(self.value)}"
+
+
+#: The class of ordinals (number_counters.tsv): "third", 3rd, 30위, 다섯 번째.
+RANK = "rank"
 
 
 def _close(a: float, b: float) -> bool:
@@ -164,7 +181,8 @@ def word_tables() -> dict[str, dict[str, float]]:
 
 @cache
 def _english_word_pattern() -> re.Pattern[str]:
-    words = sorted([*word_tables()["en"], *word_tables()["en-soft"]], key=len, reverse=True)
+    tables = word_tables()
+    words = sorted([*tables["en"], *tables["en-soft"], *tables["en-ordinal"]], key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)
     return re.compile(rf"\b(?:{alt})(?:[\s-]+(?:and[\s-]+)?(?:{alt}))*\b", re.IGNORECASE)
 
@@ -214,8 +232,9 @@ def _word_groups(m: re.Match[str], words: dict[str, float]) -> list[tuple[int, i
 def english_spelled(text: str) -> list[Quantity]:
     """Month names ("Sept. 21" → 9) and number words: cardinals ("two million" → 2e6) count like
     digits; ordinals and multipliers ("second", "twice") are soft."""
-    cardinals = {k.lower(): v for k, v in word_tables()["en"].items()}
-    words = cardinals | {k.lower(): v for k, v in word_tables()["en-soft"].items()}
+    tables = word_tables()
+    cardinals = {k.lower(): v for k, v in tables["en"].items()}
+    words = cardinals | {k.lower(): v for k, v in (tables["en-soft"] | tables["en-ordinal"]).items()}
     out = []
     for m in _english_word_pattern().finditer(text):
         for start, end, parts in _word_groups(m, words):
@@ -379,4 +398,89 @@ def mentions(text: str, lang: str) -> list[Quantity]:
     spelled = [replace(q, text=text[q.start : q.end]) for q in spelled]
     # "20.4 million": the word is part of a number already read.
     spelled = [q for q in spelled if all(q.end <= d.start or q.start >= d.end for d in digits)]
-    return sorted(digits + spelled, key=lambda q: q.start)
+    if lang == "en":
+        spelled += _indefinite_counts(blanked)
+    found = sorted(digits + spelled, key=lambda q: q.start)
+    if lang == "en":
+        return [q if q.units else replace(q, units=_english_units(text, q)) for q in found]
+    tokens = ko.analyse(text) if found else ()
+    return [replace(q, units=_korean_units(text, q, tokens)) for q in found]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a number counts: the word, sign or counter said with it, classed by number_counters.tsv.
+# ---------------------------------------------------------------------------------------------
+
+
+@cache
+def counter_tables() -> dict[str, dict[str, frozenset[str]]]:
+    """lang → {word, sign or counter: the classes it counts}, from ``pipeline/data/number_counters.tsv``."""
+    tables: dict[str, dict[str, set[str]]] = {}
+    text = files("pipeline.data").joinpath("number_counters.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        unit_class, lang, word = line.split("\t")
+        tables.setdefault(lang, {}).setdefault(word, set()).add(unit_class)
+    return {lang: {w: frozenset(c) for w, c in words.items()} for lang, words in tables.items()}
+
+
+_WORDS_AFTER = re.compile(r"\s*-?\s*([A-Za-z]+)(?:[\s-]+([A-Za-z]+))?")
+
+
+def _english_units(text: str, q: Quantity) -> frozenset[str]:
+    """What the English counts: its percent sign or word, the word after it ("two years",
+    "five-year", "3rd", "fifth floor"), a currency sign before it ("$2,000"); an ordinal is a rank."""
+    table = counter_tables()["en"]
+    found: set[str] = set()
+    if q.kind == "percent":
+        found |= table.get("%", frozenset())
+    after = _WORDS_AFTER.match(text, q.end)
+    if after:  # two words first: "three per cent"
+        two, one = f"{after[1]} {after[2]}".lower(), after[1].lower()
+        found |= table.get(two, table.get(one, frozenset()))
+    before = text[: q.start].rstrip()[-1:]
+    if before and not before.isalnum():
+        found |= table.get(before, frozenset())
+    words = re.findall(r"[A-Za-z]+", q.text)
+    if words and words[-1].lower() in word_tables()["en-ordinal"]:
+        found.add(RANK)
+    return frozenset(found)
+
+
+def _indefinite_counts(text: str) -> list[Quantity]:
+    """ "a year", "an hour": one of something counted, soft (1년 may say it; "a year" says "a"
+    as much as "one"); "a decade" is also 10년."""
+    articles = word_tables()["en-article"]
+    table = counter_tables()["en"]
+    out = []
+    for m in re.finditer(rf"\b({'|'.join(articles)})\s+([A-Za-z]+)\b", text, re.IGNORECASE):
+        units = table.get(m[2].lower())
+        if units:
+            alts = (10.0,) if m[2].lower() == "decade" else ()
+            value = articles[m[1].lower()]
+            out.append(Quantity(value, "n", m.start(), m.end(), m.group(0), alts, soft=True, units=units))
+    return out
+
+
+def _korean_units(text: str, q: Quantity, tokens: tuple) -> frozenset[str]:
+    """What the Korean counts: its own % or 년 (40%, 10년), else the counter Kiwi cuts right after
+    the number (3명, 2,000달러, 1만 명, 십일 년; two tokens joined first: 번+째, 차+전)."""
+    table = counter_tables()["ko"]
+    end = q.end
+    if re.search(r"\d", q.text):
+        m = _korean_pattern().match(text, q.start)
+        own = m and (m["pct"] or m["year"])
+        if own:
+            return table.get(own.strip(), frozenset())
+        end = m.end("body") if m else end
+    elif q.text.endswith("째"):  # 둘째: the ordinal is in the word
+        return table.get("째", frozenset())
+    following = [k for k, t in enumerate(tokens) if end <= t.start <= end + 1]
+    if not following:
+        return frozenset()
+    k = following[0]
+    forms = [tokens[k].form]
+    if k + 1 < len(tokens) and tokens[k + 1].start == tokens[k].end:
+        forms.insert(0, tokens[k].form + tokens[k + 1].form)
+    return next((table[f] for f in forms if f in table), frozenset())

@@ -12,22 +12,60 @@ from pipeline.stages.checks.registry import Facts, check
 from pipeline.stages.checks.registry import flag as _flag
 
 
-def unmatched(side: list[numbers.Quantity], other: list[numbers.Quantity]) -> list[numbers.Quantity]:
-    """Digit-written quantities of `side` that nothing on the other side accounts for."""
+def open_classes(side: list[numbers.Quantity], other: list[numbers.Quantity]) -> frozenset[str]:
+    """What `side` counts with a number that nothing on the other side of its value accounts for:
+    where `십일 년` stands and the English has no eleven, a year was changed."""
+    found: set[str] = set()
+    for q in side:
+        if q.units and not q.soft and not any(q.matches(o) and not q.counts_apart(o) for o in other):
+            found |= q.units
+    return frozenset(found)
+
+
+def unmatched(
+    side: list[numbers.Quantity],
+    other: list[numbers.Quantity],
+    open_here: frozenset[str] = frozenset(),
+    open_there: frozenset[str] = frozenset(),
+) -> list[numbers.Quantity]:
+    """Quantities of `side` that nothing on the other side accounts for. `open_here` and
+    `open_there`: the classes under which each side has a number the other lacks (open_classes)."""
     pool = list(other)
     out = []
     for q in side:
-        if q.soft:
+        # A spelled or ordinal number is soft evidence, unless the other side counts the same
+        # thing with a number of its own that matches nothing ("third" where the Korean has 30위).
+        if q.soft and not q.units & open_there:
             continue
+        candidates = [o for o in pool if q.matches(o) and _may_stand_for(q, o, open_here, open_there)]
         # Digits pair with digits first: "2pm" is not accounted for by "두 명" when 2시 is there;
-        # a name's number with the name's ("Llama 2" with 라마 2), a count with a count.
-        candidates = [o for o in pool if q.matches(o)]
-        match = min(candidates, key=lambda o: (o.soft, o.name != q.name), default=None)
+        # a name's number with the name's ("Llama 2" with 라마 2), a count with a count of the
+        # same thing ("two years" with 2년 before 2주택자).
+        match = min(
+            candidates,
+            key=lambda o: (not q.measures & o.measures, o.soft, o.name != q.name),
+            default=None,
+        )
         if match is None:
             out.append(q)
         else:
             pool.remove(match)
     return out
+
+
+def _may_stand_for(
+    q: numbers.Quantity, o: numbers.Quantity, open_here: frozenset[str], open_there: frozenset[str]
+) -> bool:
+    """Whether `o` (same value) can account for `q`: not when they count different things ("two
+    years" and 2명); nor when one says what it counts, the other does not, and only the other's
+    side has a number of that class that matches nothing, the likelier translation (`two years
+    ago` ↔ `1가구 2주택자 … 십일 년 전`: 2주택자 does not hide the changed year). Where both sides
+    have one ("three years" ↔ 십이 년), those two are the change, and "aged 14" is still 14세."""
+    if q.counts_apart(o):
+        return False
+    if q.measures and not o.measures and q.measures & (open_there - open_here):
+        return False
+    return not (o.measures and not q.measures and o.measures & (open_here - open_there))
 
 
 def _clock_and_money(
@@ -86,30 +124,22 @@ def _named_elsewhere(unmatched: list[numbers.Quantity], other: str) -> list[numb
 
 
 def unaccounted(
-    en: list[numbers.Quantity], ko: list[numbers.Quantity], en_text: str, ko_text: str
+    en: list[numbers.Quantity],
+    ko: list[numbers.Quantity],
+    en_text: str,
+    ko_text: str,
+    pair: bool = False,
 ) -> tuple[list[numbers.Quantity], list[numbers.Quantity]]:
-    """(the English's numbers the Korean does not account for, the Korean's the English does not)."""
-    missing = _named_elsewhere(unmatched(en, ko), ko_text)
-    extra = _named_elsewhere(unmatched(ko, en), en_text)
-    missing += _ranks_changed(en, ko, extra, ko_text)
+    """(the English's numbers the Korean does not account for, the Korean's the English does not).
+
+    `pair`: the Korean translates the whole English (a bead), so an English number it lacks is
+    evidence of what a Korean number replaced. Otherwise (a Korean clause against its English
+    sentence) the English says more than the clause, and only the Korean's unmatched numbers are."""
+    open_ko = open_classes(ko, en)
+    open_en = open_classes(en, ko) if pair else frozenset()
+    missing = _named_elsewhere(unmatched(en, ko, open_en, open_ko), ko_text)
+    extra = _named_elsewhere(unmatched(ko, en, open_ko, open_en), en_text)
     return _clock_and_money(missing, extra)
-
-
-#: What follows a Korean number that is a rank or an ordinal: 3위, 2번째, 5층, 30차전, 21세기.
-_KO_ORDINAL = re.compile(r"\s?(?:위|번째|째|층|등|차전|회차|세기|라운드)")
-_EN_ORDINAL = re.compile(r"(?:first|second|third|[a-z]+th)$", re.IGNORECASE)
-
-
-def _ranks_changed(
-    en: list[numbers.Quantity], ko: list[numbers.Quantity], extra: list[numbers.Quantity], ko_text: str
-) -> list[numbers.Quantity]:
-    """English ordinals ("sixth spot") are soft evidence, never missed on their own; but one that
-    nothing in the Korean matches, where the Korean has a rank of its own that nothing in the
-    English matches (60위), was changed."""
-    korean_ranks = [q for q in extra if _KO_ORDINAL.match(ko_text, q.end) and re.search(r"\d", q.text)]
-    if not korean_ranks:
-        return []
-    return [q for q in en if q.soft and _EN_ORDINAL.search(q.text) and not any(q.matches(k) for k in ko)]
 
 
 def _show(q: numbers.Quantity) -> str:
@@ -117,17 +147,18 @@ def _show(q: numbers.Quantity) -> str:
 
 
 def _evidence(found: list[numbers.Quantity], instead_of: Sequence[numbers.Quantity] = ()) -> str:
-    """The number to show: the one likeliest to stand for a number it replaces (the most leading
-    digits in common, then the nearest in size: "20천" for "$2,000" rather than the 1 of 1일), and
-    of equals the first written in digits."""
+    """The number to show: the one likeliest to stand for a number it replaces (one counting the
+    same thing, then the most leading digits in common, then the nearest in size: "20천" for
+    "$2,000" rather than the 1 of 1일), and of equals the first written in digits."""
 
-    def rank(q: numbers.Quantity) -> tuple[int, float, bool]:
+    def rank(q: numbers.Quantity) -> tuple[bool, int, float, bool]:
         written = re.sub(r"\D", "", q.text)
+        same_thing = any(q.measures & o.measures for o in instead_of)
         common = max((_common_prefix(written, _digits(o.value)) for o in instead_of), default=0)
         distance = min(
             (abs(math.log((abs(q.value) + 1) / (abs(o.value) + 1))) for o in instead_of), default=0.0
         )
-        return -common, round(distance, 6), not written
+        return not same_thing, -common, round(distance, 6), not written
 
     return _show(min(found, key=rank))
 
@@ -154,7 +185,7 @@ def number_check(facts: Facts) -> Iterator[Flag]:
         ko = _without_glossed_repeats(numbers.mentions(_drop_enumeration(bead.ko_text), "ko"), bead.ko_text)
         if not en and not ko:
             continue
-        missing, extra = unaccounted(en, ko, bead.en_text, bead.ko_text)
+        missing, extra = unaccounted(en, ko, bead.en_text, bead.ko_text, pair=True)
         if missing and extra:
             shown_en = ", ".join(_show(q) for q in missing)
             yield _flag(
