@@ -157,6 +157,12 @@ def test_a_same_valued_number_without_a_counter_does_not_hide_a_changed_count(ki
         ("The office is on the fifth floor.", "사무실은 4층에 있다.", "4"),
         # "a year" is one year: 2년 changed it
         ("He could be jailed for up to a year.", "그는 최대 2년의 징역형을 받을 수 있다.", "2년"),
+        # the ordinal "second" is 두 번째, so 두 번째 does not account for "two" where 네 stands
+        (
+            "It opens in two stores, the first last week and a second next month.",
+            "네 개의 매장에서 문을 여는데, 지난주에 처음으로 열었고 다음 달에 두 번째로 연다.",
+            "네",
+        ),
     ],
 )
 def test_a_number_that_counts_something_else_is_a_warning(kiwi, en: str, ko: str, evidence: str):
@@ -181,6 +187,11 @@ def test_a_number_that_counts_something_else_is_a_warning(kiwi, en: str, ko: str
         ("A decade ago it was rare.", "10년 전에는 드물었다."),
         ("The office is on the fifth floor.", "사무실은 5층에 있다."),
         ("It rose in the third quarter.", "3분기에 올랐다."),
+        (
+            "It opens in two stores, the first last week and a second next month.",
+            "두 개의 매장에서 문을 여는데, 지난주에 처음으로 열었고 다음 달에 두 번째로 연다.",
+        ),
+        ("She finished second, two seconds behind.", "그녀는 2초 뒤진 2위로 들어왔다."),
     ],
 )
 def test_numbers_counting_the_same_thing_are_not_flagged(kiwi, en: str, ko: str):

@@ -32,7 +32,10 @@ def unmatched(
     `open_there`: the classes under which each side has a number the other lacks (open_classes)."""
     pool = list(other)
     out = []
+    ranked_pairs = _ranks_paired(side, pool)
     for q in side:
+        if q in ranked_pairs:
+            continue
         # A spelled or ordinal number is soft evidence, unless the other side counts the same
         # thing with a number of its own that matches nothing ("third" where the Korean has 30위).
         if q.soft and not q.units & open_there:
@@ -51,6 +54,23 @@ def unmatched(
         else:
             pool.remove(match)
     return out
+
+
+def _ranks_paired(side: list[numbers.Quantity], pool: list[numbers.Quantity]) -> list[numbers.Quantity]:
+    """Ordinals pair with ordinals first, the soft ones too ("a second opens" with 두 번째), and take
+    their twin out of `pool`, so that a cardinal of the same value ("two stores") is not accounted
+    for by the other side's ordinal. Returns the quantities of `side` so paired."""
+    paired = []
+    for q in side:
+        if numbers.RANK not in q.units:
+            continue
+        twin = next(
+            (o for o in pool if numbers.RANK in o.units and q.matches(o) and not q.counts_apart(o)), None
+        )
+        if twin is not None:
+            pool.remove(twin)
+            paired.append(q)
+    return paired
 
 
 def _may_stand_for(
