@@ -81,8 +81,8 @@ POLICY: tuple[Rule, ...] = (
     _rule(
         "number/changed",
         "warning",
-        "a number or unit differs after normalising (80억 = 8B, 9월 = September); a number inside "
-        "a name (Llama 2, GPT-4o) belongs to the name",
+        "a number or unit differs after normalising (80억 = 8B, 9월 = September), or counts another "
+        "thing (two years ↔ 2명); a number inside a name (Llama 2, GPT-4o) belongs to the name",
     ),
     _rule(
         "number/changed-word",
