@@ -80,6 +80,16 @@ def test_a_bead_with_a_sentence_left_unencoded_gets_no_embedding_term_and_no_cos
     np.testing.assert_array_equal(emb.bead_costs(i, j, 1, 1), np.zeros((3, 1)))
 
 
+def test_nothing_wanted_encodes_nothing_and_adds_no_term():
+    en, ko, fake = built_text(6, 10)
+    none = np.zeros(10, bool)
+    emb = Embeddings.build(sentences(en), sentences(ko), semantic_scorer(fake), CostModel(), none, none)
+    assert fake.calls == []
+    assert emb.cosine(0, 1, 0, 1) is None and not emb.covers(0, 1, 0, 1)
+    i, j = np.array([[3], [5]]), np.array([[3], [6]])
+    np.testing.assert_array_equal(emb.bead_costs(i, j, 2, 2), np.zeros((2, 1)))
+
+
 def test_unsure_sentences_are_those_of_non_one_to_one_or_low_scoring_beads_and_their_neighbours():
     en, ko, _ = built_text(2, 12)
     costs = bead_costs(sentences(en), sentences(ko), Aligner())
