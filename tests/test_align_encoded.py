@@ -103,6 +103,12 @@ def test_unsure_sentences_are_those_of_non_one_to_one_or_low_scoring_beads_and_t
     wanted_en, wanted_ko = unsure_sentences(path, scores, costs)
     assert np.flatnonzero(wanted_en).tolist() == [4, 5, 6, 7, 9, 10, 11]
     assert np.flatnonzero(wanted_ko).tolist() == [4, 5, 6, 7, 9, 10, 11]
+    # A path shorter than the context window.
+    costs.model = replace(costs.model, encode_context=2)
+    wanted_en, wanted_ko = unsure_sentences(path[:2], [0.99, 0.5], costs)
+    assert np.flatnonzero(wanted_en).tolist() == [0, 1] and np.flatnonzero(wanted_ko).tolist() == [0, 1]
+    wanted_en, _ = unsure_sentences(path[:2], [0.99, 0.99], costs)
+    assert not wanted_en.any()
 
 
 # -- which path a text takes -------------------------------------------------------------------

@@ -115,8 +115,11 @@ def unsure_sentences(
     checks read the cosines of merged beads) and of ``encode_context`` beads either side of it."""
     model = costs.model
     unsure = np.array([score is None or score < model.encode_below for score in scores], dtype=bool)
-    window = np.ones(2 * model.encode_context + 1, dtype=np.int64)
-    near = np.convolve(unsure.astype(np.int64), window, mode="same") > 0
+    context = model.encode_context
+    window = np.ones(2 * context + 1, dtype=np.int64)
+    # The full convolution, cut to the path: mode="same" returns the window's length when the path
+    # is shorter than it.
+    near = np.convolve(unsure.astype(np.int64), window)[context : context + len(unsure)] > 0
     wanted_en = np.zeros(costs.n, dtype=bool)
     wanted_ko = np.zeros(costs.m, dtype=bool)
     for k in np.flatnonzero(near).tolist():
