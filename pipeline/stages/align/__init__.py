@@ -17,6 +17,12 @@ A second round adds word pairs learned from the first (:mod:`.lexicon`); each be
 score (:mod:`.confidence`) and, with an embedding scorer, its cosine. Memory and time are linear
 in the text length: the band has a fixed width, the pair features are sparse, and only a few DP
 rows are kept besides the int8 back-pointers.
+
+A long text (more than ``CostModel.encode_all_distinct`` distinct sentences) is aligned without
+embeddings first; the encoder then embeds only the sentences of the beads that pass was unsure of
+and their neighbours, and the corridor around the first path is searched again with their cosines
+(``aligner.align_encoding_unsure``): on such a text the encoder is the slowest part by far. Beads
+far from any doubt keep their model-free cost and carry no cosine.
 """
 
 from pipeline.stages.align.aligner import (

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.models import Bead, Sentence
-from pipeline.stages.align.confidence import bead_scores
+from pipeline.stages.align.confidence import bead_evidence, bead_scores, calibration
 from pipeline.stages.align.costs import AlignmentError, BeadCosts, CostModel, Span
 from pipeline.stages.align.dp import around, search
 from pipeline.stages.align.embeddings import Embeddings
@@ -63,9 +63,70 @@ def align(en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner | Non
         # With one side empty, leaving every sentence of the other unpaired is certainly right.
         unpaired = [Bead([s.index], [], 1.0, s.text, "") for s in en]
         return unpaired + [Bead([], [s.index], 1.0, "", s.text) for s in ko]
-    costs = bead_costs(en, ko, aligner)
-    path, step_costs = best_path(en, ko, costs)
+    if aligner.encoder is not None and distinct_sentences(en, ko) > aligner.cost.encode_all_distinct:
+        costs, path, step_costs = align_encoding_unsure(en, ko, aligner)
+    else:
+        costs = bead_costs(en, ko, aligner)
+        path, step_costs = best_path(en, ko, costs)
     return beads(en, ko, costs, path, step_costs)
+
+
+def distinct_sentences(en: Sequence[Sentence], ko: Sequence[Sentence]) -> int:
+    """Distinct texts of both sides: what encoding them all costs, the encoders caching by text."""
+    return len({s.text for s in en}) + len({s.text for s in ko})
+
+
+def align_encoding_unsure(
+    en: Sequence[Sentence], ko: Sequence[Sentence], aligner: Aligner
+) -> tuple[BeadCosts, list[Span], list[float]]:
+    """Align a long text encoding only where the model-free pass is unsure: the encoder embeds
+    some 900 sentences a second, so encoding 200,000 would take minutes where the rest takes
+    seconds. Align without embeddings; encode the sentences of unsure beads and their neighbours;
+    search the corridor around the first path again, the embedding term counted for beads whose
+    sentences all have vectors (benchmarks/README-speed.md, "Encoding only the unsure stretches")."""
+    model = aligner.cost
+    encoding = [s for s in aligner.extra_scorers if s.encoder is not None]
+    plain = replace(aligner, extra_scorers=[s for s in aligner.extra_scorers if s.encoder is None])
+    costs = bead_costs(en, ko, plain)
+    path, step_costs = best_path(en, ko, costs)
+    wanted_en, wanted_ko = unsure_sentences(path, one_to_one_scores(costs, path, step_costs), costs)
+    costs.embeddings = [Embeddings.build(en, ko, s, model, wanted_en, wanted_ko) for s in encoding]
+    path, step_costs = search(costs, around(path, model.lexicon_band, costs))
+    return costs, path, step_costs
+
+
+def one_to_one_scores(costs: BeadCosts, path: list[Span], step_costs: list[float]) -> list[float | None]:
+    """The calibrated score of every 1-1 bead of the path, None for the others. Only 1-1 beads are
+    scored: the others are encoded whatever their score, and scoring a 1-0 or 0-1 bead costs a
+    fold into each neighbour."""
+    ones = [k for k, (i0, i1, j0, j1) in enumerate(path) if (i1 - i0, j1 - j0) == (1, 1)]
+    evidence = bead_evidence(costs, [path[k] for k in ones], [step_costs[k] for k in ones])
+    scores: list[float | None] = [None] * len(path)
+    for k, e in zip(ones, evidence, strict=True):
+        scores[k] = calibration().probability(e, with_embeddings=False)
+    return scores
+
+
+def unsure_sentences(
+    path: list[Span], scores: Sequence[float | None], costs: BeadCosts
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks of the English and Korean sentences to encode: those of every bead that is not
+    a confident 1-1 (score below ``encode_below``, or another type: the omission and addition
+    checks read the cosines of merged beads) and of ``encode_context`` beads either side of it."""
+    model = costs.model
+    unsure = np.array([score is None or score < model.encode_below for score in scores], dtype=bool)
+    context = model.encode_context
+    window = np.ones(2 * context + 1, dtype=np.int64)
+    # The full convolution, cut to the path: mode="same" returns the window's length when the path
+    # is shorter than it.
+    near = np.convolve(unsure.astype(np.int64), window)[context : context + len(unsure)] > 0
+    wanted_en = np.zeros(costs.n, dtype=bool)
+    wanted_ko = np.zeros(costs.m, dtype=bool)
+    for k in np.flatnonzero(near).tolist():
+        i0, i1, j0, j1 = path[k]
+        wanted_en[i0:i1] = True
+        wanted_ko[j0:j1] = True
+    return wanted_en, wanted_ko
 
 
 def check_size(n: int, m: int, aligner: Aligner) -> None:

@@ -99,8 +99,10 @@ def bead_scores(
 ) -> list[float]:
     """One calibrated probability per bead of the path."""
     model = calibrated or calibration()
-    with_embeddings = bool(costs.embeddings)
-    return [model.probability(e, with_embeddings) for e in bead_evidence(costs, path, step_costs)]
+    return [
+        model.probability(e, costs.embedded(*span))
+        for span, e in zip(path, bead_evidence(costs, path, step_costs), strict=True)
+    ]
 
 
 def bead_evidence(costs: BeadCosts, path: list[Span], step_costs: list[float]) -> list[BeadEvidence]:

@@ -51,7 +51,9 @@ class EmbeddingTerm(Protocol):
 
     def bead_costs(self, i: np.ndarray, j: np.ndarray, a: int, b: int) -> np.ndarray: ...
 
-    def cosine(self, i0: int, i1: int, j0: int, j1: int) -> float: ...
+    def cosine(self, i0: int, i1: int, j0: int, j1: int) -> float | None: ...
+
+    def covers(self, i0: int, i1: int, j0: int, j1: int) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,17 @@ class CostModel:
     # 0.3–0.4 on seeds 0–2, and falls off from 0.5 on.
     semantic_weight: float = 12.0
     semantic_centre: float = 0.4
+    # Texts of more than encode_all_distinct distinct sentences (both sides) are aligned without the
+    # encoder first; then only the sentences of beads that pass left unsure (a calibrated score
+    # below encode_below, or any bead but a 1-1) and of encode_context beads either side of them
+    # are encoded, and the corridor around the first path is searched again with their cosines.
+    # Distinct sentences, because the encoders cache by text: a text that repeats its sentences is
+    # cheap to encode whole. 20,000 take the encoder some 22 s (900 a second); a long article has a
+    # few thousand. Below and context chosen on dev seeds 0–2, checked on 3–5
+    # (benchmarks/README-speed.md, "Encoding only the unsure stretches").
+    encode_all_distinct: int = 20_000
+    encode_below: float = 0.95
+    encode_context: int = 2
 
     def pair_type_cost(self, a: int, b: int) -> float:
         """Prior cost of an a-b bead (a, b ≥ 1); a shape the DP never uses (a fold of a 1-0 bead into
@@ -454,3 +467,8 @@ class BeadCosts:
         if not self.embeddings or i0 == i1 or j0 == j1:
             return None
         return self.embeddings[0].cosine(i0, i1, j0, j1)
+
+    def embedded(self, i0: int, i1: int, j0: int, j1: int) -> bool:
+        """Whether the bead was costed with sentence embeddings: there is an embedding scorer and
+        every sentence of the bead has a vector (all of them, unless only some were encoded)."""
+        return bool(self.embeddings) and all(e.covers(i0, i1, j0, j1) for e in self.embeddings)
