@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -228,9 +230,20 @@ def test_redirects_after_a_change_stay_on_this_server(client: TestClient):
 # --- decisions: the same records as `readnotes review` ----------------------------------------
 
 
+def copy_workspace(home: Path, twin: Path) -> Path:
+    """A copy of a workspace the running server has open: notes.db through SQLite's backup, since
+    its WAL file may be checkpointed away while shutil copies the folder."""
+    shutil.copytree(home, twin, ignore=shutil.ignore_patterns("notes.db*"))
+    with (
+        closing(sqlite3.connect(home / "notes.db")) as source,
+        closing(sqlite3.connect(twin / "notes.db")) as copy,
+    ):
+        source.backup(copy)
+    return twin
+
+
 def test_browser_decisions_are_the_records_review_writes(client: TestClient, home: Path, tmp_path: Path):
-    twin = tmp_path / "twin"
-    shutil.copytree(home, twin)
+    twin = copy_workspace(home, tmp_path / "twin")
     sft, llm = flag_id(home, "SFT(스위칭 함수 이론)"), flag_id(home, "LLM(학습 모델)")
     assert post(client, f"/review/{llm}", {"action": "dismiss", "slug": SAMPLE}).status_code == 303
     assert post(client, f"/review/{sft}", {"action": "note", "text": "see the paper"}).status_code == 303
