@@ -13,6 +13,11 @@ workspace without the reader's word list), as `python -m pipeline` of the checko
 reading, term-base scoring and output included). CPU seconds (user + system, children included) are
 reported beside the wall time: on a shared machine they move less.
 
+The per-user cache (READNOTES_CACHE_DIR: the sentence encoder's embedding table, uncompressed) is a
+folder of the temporary directory, filled by the first `add` that sets the workspace up, so the
+commands see it warm; the last row, `add` with the cache emptied before each run, is what a user's
+first `add` costs.
+
     python -m benchmarks.cli_latency                 # 5 runs each, a table
     python -m benchmarks.cli_latency --repeat 3 --json
 """
@@ -28,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -51,8 +57,13 @@ class Measure:
     ok: bool
 
 
-def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, int]:
-    """Wall seconds, CPU seconds, peak RSS in MB and exit status of one fresh process."""
+def run_once(
+    argv: list[str], cwd: Path, env: dict[str, str], before: Callable[[], None] | None = None
+) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds, peak RSS in MB and exit status of one fresh process (``before``
+    runs first, untimed)."""
+    if before is not None:
+        before()
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -62,8 +73,15 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
     return seconds, cpu, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KB on Linux
 
 
-def measure(name: str, argv: list[str], cwd: Path, env: dict[str, str], repeat: int) -> Measure:
-    runs = [run_once(argv, cwd, env) for _ in range(repeat)]
+def measure(
+    name: str,
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    repeat: int,
+    before: Callable[[], None] | None = None,
+) -> Measure:
+    runs = [run_once(argv, cwd, env, before) for _ in range(repeat)]
     print(f"  {name}: " + ", ".join(f"{s:.2f}s" for s, _, _, _ in runs), file=sys.stderr)
     return Measure(
         name,
@@ -109,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, PYTHONPATH=str(REPO))  # this checkout's pipeline, not an installed one
     env.pop("READNOTES_HOME", None)
     with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"  # never the user's own cache
+        env["READNOTES_CACHE_DIR"] = str(cache)
         home = workspace_copy(Path(tmp))
         # The workspace needs the article stored once before the read commands mean anything.
         subprocess.run(
@@ -126,6 +146,16 @@ def main(argv: list[str] | None = None) -> int:
         add = ["add", f"raw/{SLUG}.en.md"]
         results.append(
             measure("readnotes add (2 KB sample, no word list)", [*readnotes, *add], plain, env, args.repeat)
+        )
+        results.append(
+            measure(
+                "readnotes add (2 KB sample, no word list, cold cache)",
+                [*readnotes, *add],
+                plain,
+                env,
+                args.repeat,
+                before=lambda: shutil.rmtree(cache, ignore_errors=True),
+            )
         )
     if args.json:
         ratios = [
