@@ -64,11 +64,17 @@ def run_once(
     runs first, untimed)."""
     if before is not None:
         before()
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: nobody reads it while it runs
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:  # say why, or a failed run is only a short time in the table
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+            command = " ".join(argv[-2:])
+            print(f"  failed ({proc.returncode}): {command}: " + " | ".join(tail), file=sys.stderr)
     cpu = usage.ru_utime + usage.ru_stime
     return seconds, cpu, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KB on Linux
 
