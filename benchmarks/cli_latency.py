@@ -20,6 +20,7 @@ first `add` costs.
 
     python -m benchmarks.cli_latency                 # 5 runs each, a table
     python -m benchmarks.cli_latency --repeat 3 --json
+    python -m benchmarks.cli_latency --repeat 5 --only add   # the references and the three adds
 """
 
 from __future__ import annotations
@@ -126,9 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (median reported)")
     parser.add_argument("--json", action="store_true", help="print the measures as JSON")
+    parser.add_argument(
+        "--only", metavar="WORDS", help="only the commands whose label holds WORDS (and the references)"
+    )
     args = parser.parse_args(argv)
 
     python = sys.executable
+
+    def wanted(label: str) -> bool:
+        return args.only is None or args.only in label
+
     readnotes = [python, "-m", "pipeline"]
     env = dict(os.environ, PYTHONPATH=str(REPO))  # this checkout's pipeline, not an installed one
     env.pop("READNOTES_HOME", None)
@@ -140,29 +148,27 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(
             [*readnotes, "-q", "add", f"raw/{SLUG}.en.md"], cwd=home, env=env, check=True, capture_output=True
         )
+        if not wanted("vocab import"):  # the first `add` row is the one with the reader's word list
+            vocab = [*readnotes, "-q", "vocab", "import", f"raw/{SLUG}.vocab.md"]
+            subprocess.run(vocab, cwd=home, env=env, check=True, capture_output=True)
         print("measuring (median of each):", file=sys.stderr)
         bare = measure("bare python", [python, "-c", "pass"], home, env, args.repeat)
         floor = measure("analyzer floor", [python, "-c", FLOOR], home, env, args.repeat)
         results = [bare, floor] + [
-            measure(label, [*readnotes, *cmd], home, env, args.repeat) for label, cmd in readnotes_commands()
+            measure(label, [*readnotes, *cmd], home, env, args.repeat)
+            for label, cmd in readnotes_commands()
+            if wanted(label)
         ]
         # The `add` above re-adds into a workspace with the reader's word list (vocab import ran
         # first), so its tagger loads spaCy; a reader without one needs no spaCy at all.
         plain = workspace_copy(Path(tmp), "plain")
         add = ["add", f"raw/{SLUG}.en.md"]
-        results.append(
-            measure("readnotes add (2 KB sample, no word list)", [*readnotes, *add], plain, env, args.repeat)
-        )
-        results.append(
-            measure(
-                "readnotes add (2 KB sample, no word list, cold cache)",
-                [*readnotes, *add],
-                plain,
-                env,
-                args.repeat,
-                before=lambda: shutil.rmtree(cache, ignore_errors=True),
-            )
-        )
+        label = "readnotes add (2 KB sample, no word list)"
+        if wanted(label):
+            results.append(measure(label, [*readnotes, *add], plain, env, args.repeat))
+        if wanted(label := "readnotes add (2 KB sample, no word list, cold cache)"):
+            empty_cache = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+            results.append(measure(label, [*readnotes, *add], plain, env, args.repeat, before=empty_cache))
     if args.json:
         ratios = [
             asdict(m)

@@ -9,15 +9,12 @@ term matcher is not analysed again by the vocabulary tagger or the search index.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import astuple
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from pipeline import usercache
 from pipeline.lang import Token
 
 if TYPE_CHECKING:
@@ -149,7 +146,13 @@ def load_morphemes(texts: Iterable[str], resource: str) -> None:
     0.2 s of Kiwi in every ``add``) come from the per-user cache: analysed by the first process,
     stored keyed by Kiwi's version and options and the texts themselves, read by the next ones.
     The cache only saves time: when it cannot be read or written, the texts are analysed."""
+    # Imported here: the read commands import this module for its patterns, not for this.
+    import hashlib
+    import json
+
     from kiwipiepy import __version__ as kiwi_version
+
+    from pipeline import usercache
 
     texts = sorted(set(texts))
     fingerprint = json.dumps([_STORED_FORMAT, kiwi_version, KIWI_OPTIONS, texts], ensure_ascii=False)

