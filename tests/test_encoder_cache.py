@@ -4,7 +4,9 @@ load, and any failure falls back to building them in memory with the same embedd
 from __future__ import annotations
 
 import errno
+import gc
 import json
+import os
 import shutil
 import sys
 import zipfile
@@ -259,3 +261,15 @@ def test_open_table_checks_the_header_against_the_manifest(tmp_path):
         npy.write(b"\0")
     with pytest.raises(semantic.WeightsCacheMiss, match="too long"):
         semantic.open_table(path, {"shape": [50, 8], "dtype": "|u1"})
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads the open files from /proc")
+def test_table_rows_close_their_file_when_they_go(tmp_path):
+    path = tmp_path / "table.npy"
+    np.save(path, np.ones((50, 8), dtype=np.uint8))
+    rows = semantic.open_table(path, {"shape": [50, 8], "dtype": "|u1"})
+    fd = rows._fd
+    assert os.readlink(f"/proc/self/fd/{fd}") == str(path)
+    del rows
+    gc.collect()
+    assert not os.path.exists(f"/proc/self/fd/{fd}") or os.readlink(f"/proc/self/fd/{fd}") != str(path)

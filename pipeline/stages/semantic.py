@@ -19,12 +19,12 @@ checks read those cosines, so whichever model aligned the text is the one they j
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib.util
 import json
 import os
+import weakref
 import zipfile
 from pathlib import Path
 from typing import Protocol
@@ -301,6 +301,8 @@ class TableRows:
         self.path, self.offset, self.shape, self.dtype = path, offset, shape, dtype
         self.row_bytes = shape[1] * dtype.itemsize
         self._fd = os.open(path, os.O_RDONLY)  # held: a newer copy renamed into place leaves it valid
+        # Closed when the table goes (or at exit, before module teardown, unlike __del__).
+        weakref.finalize(self, os.close, self._fd)
         self._rows: dict[int, bytes] = {}
 
     def __getitem__(self, ids: np.ndarray) -> np.ndarray:
@@ -322,10 +324,6 @@ class TableRows:
             raise OSError(f"{self.path} was cut short while in use")
         self._rows[row_id] = row
         return row
-
-    def __del__(self) -> None:
-        with contextlib.suppress(AttributeError, OSError):
-            os.close(self._fd)
 
 
 def _blas_thread_limiter() -> object:
