@@ -13,8 +13,14 @@ workspace without the reader's word list), as `python -m pipeline` of the checko
 reading, term-base scoring and output included). CPU seconds (user + system, children included) are
 reported beside the wall time: on a shared machine they move less.
 
+The per-user cache (READNOTES_CACHE_DIR: the sentence encoder's embedding table, uncompressed) is a
+folder of the temporary directory, filled by the first `add` that sets the workspace up, so the
+commands see it warm; the last row, `add` with the cache emptied before each run, is what a user's
+first `add` costs.
+
     python -m benchmarks.cli_latency                 # 5 runs each, a table
     python -m benchmarks.cli_latency --repeat 3 --json
+    python -m benchmarks.cli_latency --repeat 5 --only add   # the references and the three adds
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -51,19 +58,37 @@ class Measure:
     ok: bool
 
 
-def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, int]:
-    """Wall seconds, CPU seconds, peak RSS in MB and exit status of one fresh process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+def run_once(
+    argv: list[str], cwd: Path, env: dict[str, str], before: Callable[[], None] | None = None
+) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds, peak RSS in MB and exit status of one fresh process (``before``
+    runs first, untimed)."""
+    if before is not None:
+        before()
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: nobody reads it while it runs
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:  # say why, or a failed run is only a short time in the table
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+            command = " ".join(argv[-2:])
+            print(f"  failed ({proc.returncode}): {command}: " + " | ".join(tail), file=sys.stderr)
     cpu = usage.ru_utime + usage.ru_stime
     return seconds, cpu, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KB on Linux
 
 
-def measure(name: str, argv: list[str], cwd: Path, env: dict[str, str], repeat: int) -> Measure:
-    runs = [run_once(argv, cwd, env) for _ in range(repeat)]
+def measure(
+    name: str,
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    repeat: int,
+    before: Callable[[], None] | None = None,
+) -> Measure:
+    runs = [run_once(argv, cwd, env, before) for _ in range(repeat)]
     print(f"  {name}: " + ", ".join(f"{s:.2f}s" for s, _, _, _ in runs), file=sys.stderr)
     return Measure(
         name,
@@ -102,31 +127,48 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (median reported)")
     parser.add_argument("--json", action="store_true", help="print the measures as JSON")
+    parser.add_argument(
+        "--only", metavar="WORDS", help="only the commands whose label holds WORDS (and the references)"
+    )
     args = parser.parse_args(argv)
 
     python = sys.executable
+
+    def wanted(label: str) -> bool:
+        return args.only is None or args.only in label
+
     readnotes = [python, "-m", "pipeline"]
     env = dict(os.environ, PYTHONPATH=str(REPO))  # this checkout's pipeline, not an installed one
     env.pop("READNOTES_HOME", None)
     with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"  # never the user's own cache
+        env["READNOTES_CACHE_DIR"] = str(cache)
         home = workspace_copy(Path(tmp))
         # The workspace needs the article stored once before the read commands mean anything.
         subprocess.run(
             [*readnotes, "-q", "add", f"raw/{SLUG}.en.md"], cwd=home, env=env, check=True, capture_output=True
         )
+        if not wanted("vocab import"):  # the first `add` row is the one with the reader's word list
+            vocab = [*readnotes, "-q", "vocab", "import", f"raw/{SLUG}.vocab.md"]
+            subprocess.run(vocab, cwd=home, env=env, check=True, capture_output=True)
         print("measuring (median of each):", file=sys.stderr)
         bare = measure("bare python", [python, "-c", "pass"], home, env, args.repeat)
         floor = measure("analyzer floor", [python, "-c", FLOOR], home, env, args.repeat)
         results = [bare, floor] + [
-            measure(label, [*readnotes, *cmd], home, env, args.repeat) for label, cmd in readnotes_commands()
+            measure(label, [*readnotes, *cmd], home, env, args.repeat)
+            for label, cmd in readnotes_commands()
+            if wanted(label)
         ]
         # The `add` above re-adds into a workspace with the reader's word list (vocab import ran
         # first), so its tagger loads spaCy; a reader without one needs no spaCy at all.
         plain = workspace_copy(Path(tmp), "plain")
         add = ["add", f"raw/{SLUG}.en.md"]
-        results.append(
-            measure("readnotes add (2 KB sample, no word list)", [*readnotes, *add], plain, env, args.repeat)
-        )
+        label = "readnotes add (2 KB sample, no word list)"
+        if wanted(label):
+            results.append(measure(label, [*readnotes, *add], plain, env, args.repeat))
+        if wanted(label := "readnotes add (2 KB sample, no word list, cold cache)"):
+            empty_cache = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+            results.append(measure(label, [*readnotes, *add], plain, env, args.repeat, before=empty_cache))
     if args.json:
         ratios = [
             asdict(m)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,16 @@ SAMPLE_EN = RAW / "karpathy-2025.en.md"
 SAMPLE_KO = RAW / "karpathy-2025.ko.md"
 SAMPLE_VOCAB = RAW / "karpathy-2025.vocab.md"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory) -> Iterator[Path]:
+    """The per-user cache (the encoder's uncompressed weights) in a temporary folder for the whole
+    session, subprocesses included: tests never write into the real user's cache."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("READNOTES_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,10 @@ term matcher is not analysed again by the vocabulary tagger or the search index.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterable
+from dataclasses import astuple
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -117,14 +120,58 @@ def analyse(text: str) -> tuple:
     return tuple(kiwi().tokenize(text))
 
 
-@lru_cache(maxsize=8192)
 def morphemes(text: str) -> tuple[Token, ...]:
     """Morphemes with their surface, lemma (predicate stems get 다), tag and span."""
+    stored = _stored_morphemes.get(text)
+    return stored if stored is not None else _morphemes(text)
+
+
+@lru_cache(maxsize=8192)
+def _morphemes(text: str) -> tuple[Token, ...]:
     out = []
     for tok in analyse(text):
         lemma = tok.form + "다" if tok.tag.startswith(PREDICATE_TAG_PREFIXES) else tok.form
         out.append(Token(text[tok.start : tok.end], lemma, tok.tag, tok.start, tok.end))
     return tuple(out)
+
+
+#: Morphemes of the bundled resources' texts, read from the per-user cache (``load_morphemes``).
+_stored_morphemes: dict[str, tuple[Token, ...]] = {}
+#: Bumped when what is stored for a text changes.
+_STORED_FORMAT = 1
+
+
+def load_morphemes(texts: Iterable[str], resource: str) -> None:
+    """Make ``morphemes()`` of a bundled resource's texts (the glossary's 725 Korean renderings,
+    0.2 s of Kiwi in every ``add``) come from the per-user cache: analysed by the first process,
+    stored keyed by Kiwi's version and options and the texts themselves, read by the next ones.
+    The cache only saves time: when it cannot be read or written, the texts are analysed."""
+    # Imported here: the read commands import this module for its patterns, not for this.
+    import hashlib
+    import json
+
+    from kiwipiepy import __version__ as kiwi_version
+
+    from pipeline import usercache
+
+    texts = sorted(set(texts))
+    fingerprint = json.dumps([_STORED_FORMAT, kiwi_version, KIWI_OPTIONS, texts], ensure_ascii=False)
+    key = hashlib.sha256(fingerprint.encode()).hexdigest()[:20]
+    path = None
+    try:
+        path = usercache.cache_dir() / f"kiwi-{resource}-{key}.json"
+        stored = json.loads(path.read_bytes())
+        if stored["key"] != key or sorted(stored["morphemes"]) != texts:
+            raise ValueError(f"{path} holds other texts")
+        found = {t: tuple(Token(*m) for m in ms) for t, ms in stored["morphemes"].items()}
+    except Exception:  # missing or unreadable: analyse, and store for the next process if we can
+        found = {t: _morphemes(t) for t in texts}
+        if path is not None:
+            rows = {t: [list(astuple(m)) for m in ms] for t, ms in found.items()}
+            content = json.dumps({"key": key, "morphemes": rows}, ensure_ascii=False).encode()
+            with contextlib.suppress(OSError):
+                usercache.write_atomically(path, lambda out: out.write(content))
+    _stored_morphemes.update(found)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

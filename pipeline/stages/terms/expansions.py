@@ -171,8 +171,11 @@ def learn_components(entries: Iterable[Term]) -> ComponentLexicon:
 
 @functools.cache
 def bundled_components() -> ComponentLexicon:
-    """Components of the bundled glossary: a language resource, whatever the user's term base."""
-    return learn_components(bundled())
+    """Components of the bundled glossary: a language resource, whatever the user's term base.
+    Its renderings' morphemes come from the per-user cache after the first run."""
+    glossary = bundled()
+    ko.load_morphemes((a for t in glossary for a in t.accepted if ko.HANGUL_SYLLABLE.search(a)), "glossary")
+    return learn_components(glossary)
 
 
 # ---------------------------------------------------------------------------------------------
