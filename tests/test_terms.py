@@ -195,6 +195,22 @@ def test_korean_parentheticals(kiwi):
     assert terms.korean_parentheticals("사전 학습(GPT-2/3, ~2020년)") == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Kiwi reads 혼란도 and 정확도 as a noun and the particle 도; a particle goes after the
+        # parenthesis, so the gloss is the whole word
+        ("환자는 혼란도(HER2) 양성이다.", [("gloss-acronym", "HER2", "혼란도")]),
+        ("정확도(accuracy)가 높다.", [("ko-en", "accuracy", "정확도")]),
+        # 을 and 의 end no noun: no gloss is read from a word with them
+        ("인공지능을(AI) 쓴다.", []),
+        ("모델의(model) 크기", []),
+    ],
+)
+def test_a_noun_ending_in_a_particles_syllable_is_a_gloss(kiwi, text: str, found: list[tuple[str, str, str]]):
+    assert [(p.kind, p.latin, p.korean) for p in terms.korean_parentheticals(text)] == found
+
+
 # ---------------------------------------------------------------------------------------------
 # Harvest
 # ---------------------------------------------------------------------------------------------

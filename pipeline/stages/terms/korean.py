@@ -177,6 +177,31 @@ def preceding_noun_phrase(text: str, end: int, max_words: int = 6) -> tuple[int,
     return start, start + len(phrase)
 
 
+#: Particles that are also the last syllable of common Sino-Korean nouns (정확도 度, 평가 價,
+#: 차이 異, 결과 果); 을, 의, 에 are not, and a gloss written with them keeps its particle out.
+_PARTICLES_ENDING_NOUNS = frozenset({"도", "가", "이", "과"})
+
+
+def _noun_read_as_particle(text: str, end: int) -> tuple[int, int] | None:
+    """The word glued to a parenthesis when Kiwi reads its last syllable as a particle: 혼란도(HER2)
+    is 혼란 + 도 to Kiwi, but a particle goes after the parenthesis (혼란도(HER2)가), not before it,
+    so the word is a noun ending in a particle's syllable (정확도, 밀도, 평가)."""
+    word = re.search(r"[가-힣]+$", text[:end])
+    if word is None:
+        return None
+    inside = [t for t in morphemes(text) if word.start() <= t.start and t.end <= end]
+    if (
+        len(inside) >= 2
+        and inside[0].start == word.start()
+        and inside[-1].end == end
+        and inside[-1].tag.startswith("J")
+        and inside[-1].text in _PARTICLES_ENDING_NOUNS
+        and all(t.tag.startswith(NOUN_PHRASE_TAG_PREFIXES) for t in inside[:-1])
+    ):
+        return word.start(), end
+    return None
+
+
 @functools.lru_cache(maxsize=4096)
 def korean_parentheticals(text: str) -> tuple[Parenthetical, ...]:
     """Glosses next to Latin text in a Korean sentence."""
@@ -217,7 +242,7 @@ def _parentheticals(text: str) -> list[Parenthetical]:
         # A product name (InstructGPT, DeepSeek) is not an English phrase to gloss.
         english = [p for p in english if not re.search(r"[a-z][A-Z]", p)]
         if acronyms or english:
-            np = preceding_noun_phrase(text, m.start())
+            np = preceding_noun_phrase(text, m.start()) or _noun_read_as_particle(text, m.start())
             if np is None:
                 continue
             ko = text[np[0] : np[1]]
