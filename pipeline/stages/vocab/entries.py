@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pipeline.errors import ReadnotesError
 from pipeline.lang import en
 from pipeline.lang.keys import vocab_key
 from pipeline.models import VocabTerm  # re-exported: the store saves and loads it
-
-if TYPE_CHECKING:
-    from pipeline.stages.vocab.notes import ParsedNotes
-
 
 #: The status ladder, as in LWT and LUTE. Ignored terms are never tagged.
 STATUSES: tuple[str, ...] = ("new", "learning", "known", "ignored")
@@ -83,6 +79,27 @@ class Change:
     line: int  # 0 when the change did not come from a notes file
     term: str  # "" for a skipped line that holds no term
     reason: str
+
+
+@dataclass
+class NoteEntry:
+    """A term read from one line of the notes (vocab.notes reads them; merge_terms takes them)."""
+
+    line: int  # 1-based line number in the notes file
+    term: VocabTerm
+
+
+@dataclass
+class SkippedLine:
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class ParsedNotes:
+    entries: list[NoteEntry] = field(default_factory=list)
+    skipped: list[SkippedLine] = field(default_factory=list)
 
 
 @dataclass

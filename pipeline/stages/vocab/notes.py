@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.lang.ko import HANGUL_ANY
 from pipeline.stages import ingest
-from pipeline.stages.vocab.entries import VocabError, VocabTerm, citation_form, is_abbreviation_of
+from pipeline.stages.vocab.entries import (
+    NoteEntry,
+    ParsedNotes,
+    SkippedLine,
+    VocabError,
+    VocabTerm,
+    citation_form,
+    is_abbreviation_of,
+)
 from pipeline.stages.vocab.tagging import Tagger
 
 #: A noted "term" longer than this is prose, not a term.
 MAX_TERM_WORDS = 6
-
-
-@dataclass
-class NoteEntry:
-    """A term read from one line of the notes."""
-
-    line: int  # 1-based line number in the notes file
-    term: VocabTerm
-
-
-@dataclass
-class SkippedLine:
-    line: int
-    text: str
-    reason: str
-
-
-@dataclass
-class ParsedNotes:
-    entries: list[NoteEntry] = field(default_factory=list)
-    skipped: list[SkippedLine] = field(default_factory=list)
 
 
 _LATIN = re.compile(r"[A-Za-z]")
