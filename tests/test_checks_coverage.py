@@ -184,3 +184,35 @@ def test_the_sample_korean_past_its_cut_english_is_one_summary(kiwi, kept_blocks
     flags = [f for f in build_article(cut, ko, "cut", "file").flags if f.check == "addition"]
     assert [f.severity for f in flags] == ["warning"]
     assert "past the end of the English" in flags[0].message and len(flags[0].ko) >= 10
+
+
+def omissions_of(article: Article) -> list[tuple[str, str]]:
+    return [(f.severity, f.evidence) for f in checks.run_checks(article) if f.check == "omission"]
+
+
+HEADLINE = "LeBron to make Lakers debut Sunday in San Diego"
+STORY = ["LeBron James will play his first game for the Lakers on Sunday.", "Tickets sold out in an hour."]
+STORY_KO = ["르브론 제임스는 일요일에 레이커스에서 첫 경기를 치른다.", "표는 한 시간 만에 매진되었다."]
+
+
+def test_a_headline_folded_into_a_translated_pair_is_an_omission(kiwi):
+    # The Korean lacks the headline, so the aligner folded it into the next pair (2-1).
+    article = article_of([HEADLINE, *STORY], STORY_KO, [([0, 1], [0]), ([2], [1])])
+    assert omissions_of(article) == [("warning", HEADLINE)]
+
+
+@pytest.mark.parametrize(
+    ("korean", "beads"),
+    [
+        # the headline translated: its own pair
+        (["르브론, 일요일 샌디에이고에서 레이커스 데뷔", *STORY_KO], [([0], [0]), ([1], [1]), ([2], [2])]),
+        # the headline translated and merged with the sentence: the Korean has a headline too
+        (["르브론, 일요일 샌디에이고에서 레이커스 데뷔", *STORY_KO], [([0, 1], [0, 1]), ([2], [2])]),
+        # two English sentences in one Korean sentence: no headline among them
+        (STORY_KO[:1], [([1, 2], [0])]),
+    ],
+)
+def test_headlines_with_korean_and_merged_sentences_are_not_omissions(
+    kiwi, korean: list[str], beads: list[tuple[list[int], list[int]]]
+):
+    assert omissions_of(article_of([HEADLINE, *STORY], korean, beads)) == []

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from pipeline.models import Article, Bead, Flag
+from pipeline.models import Article, Bead, Flag, Sentence
 from pipeline.stages.checks import additions
 from pipeline.stages.checks.registry import Facts, check
 from pipeline.stages.checks.registry import flag as _flag
@@ -185,9 +185,41 @@ def omission(facts: Facts) -> Iterator[Flag]:
         first = beads[0]
         yield Flag("omission", "warning", sorted(gap), [], first.en_text, "", first.en_text, summary.text)
     typical = typical_cosine(article.beads)
-    for bead in folded(article.beads, "en"):
+    folded_beads = list(folded(article.beads, "en"))
+    for bead in folded_beads:
         severity = "info" if _minor_english(article, bead.en, bead.en_text) else "warning"
         yield _flag("omission", severity, bead, bead.en_text, _folded_message(bead, "This English", typical))
+    for bead in article.beads:
+        if bead in folded_beads:
+            continue
+        for headline in _headlines_without_korean(article, bead):
+            severity = "info" if _minor_english(article, [headline.index], headline.text) else "warning"
+            yield _flag("omission", severity, bead, headline.text, HEADLINE_UNSAID)
+
+
+HEADLINE_UNSAID = (
+    "this English reads as a headline, and the Korean paired with it is only sentences: the "
+    "headline seems to have no translation"
+)
+#: A sentence's end: a stop, question or exclamation mark (or, in Korean, a final 다 or 요), before
+#: any closing quotes or brackets. A headline has none.
+_SENTENCE_END = re.compile(r"(?:[.!?…。]|[다요])[\"'”’)\]]*\s*$")
+
+
+def _headlines_without_korean(article: Article, bead: Bead) -> list[Sentence]:
+    """English sentences of a merged bead that read as headlines (four words or more, no sentence
+    end) where the bead's Korean is fewer sentences, each ending as a sentence: a headline folded
+    into the next pair because its translation is missing, which the pair's cosine barely shows
+    (the rest of the pair is translated)."""
+    if len(bead.en) < 2 or not bead.ko or len(bead.ko) >= len(bead.en):
+        return []
+    english = {s.index: s for s in article.en_sentences}
+    korean = {s.index: s for s in article.ko_sentences}
+    if not all(_SENTENCE_END.search(korean[j].text) for j in bead.ko):
+        return []
+    sentences = [english[i] for i in bead.en]
+    headlines = [s for s in sentences if len(s.text.split()) >= 4 and not _SENTENCE_END.search(s.text)]
+    return headlines if len(headlines) < len(sentences) else []
 
 
 NO_ENGLISH = "this Korean has no English counterpart"
