@@ -189,10 +189,12 @@ def omission(facts: Facts) -> Iterator[Flag]:
     for bead in folded_beads:
         severity = "info" if _minor_english(article, bead.en, bead.en_text) else "warning"
         yield _flag("omission", severity, bead, bead.en_text, _folded_message(bead, "This English", typical))
+    english = {s.index: s for s in article.en_sentences}
+    korean = {s.index: s for s in article.ko_sentences}
     for bead in article.beads:
         if bead in folded_beads:
             continue
-        for headline in _headlines_without_korean(article, bead):
+        for headline in _headlines_without_korean(bead, english, korean):
             severity = "info" if _minor_english(article, [headline.index], headline.text) else "warning"
             yield _flag("omission", severity, bead, headline.text, HEADLINE_UNSAID)
 
@@ -206,15 +208,15 @@ HEADLINE_UNSAID = (
 _SENTENCE_END = re.compile(r"(?:[.!?…。]|[다요])[\"'”’)\]]*\s*$")
 
 
-def _headlines_without_korean(article: Article, bead: Bead) -> list[Sentence]:
+def _headlines_without_korean(
+    bead: Bead, english: dict[int, Sentence], korean: dict[int, Sentence]
+) -> list[Sentence]:
     """English sentences of a merged bead that read as headlines (four words or more, no sentence
     end) where the bead's Korean is fewer sentences, each ending as a sentence: a headline folded
     into the next pair because its translation is missing, which the pair's cosine barely shows
     (the rest of the pair is translated)."""
     if len(bead.en) < 2 or not bead.ko or len(bead.ko) >= len(bead.en):
         return []
-    english = {s.index: s for s in article.en_sentences}
-    korean = {s.index: s for s in article.ko_sentences}
     if not all(_SENTENCE_END.search(korean[j].text) for j in bead.ko):
         return []
     sentences = [english[i] for i in bead.en]
