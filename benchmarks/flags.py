@@ -477,17 +477,27 @@ class Injector:
     def _addition(self, rng: random.Random, limit: int) -> Corpus:
         corpus = self.corpus()
         others = [(d, ko) for d, doc in enumerate(self.docs) for ko in doc.ko_rows]
-        chosen = self._rows(rng, lambda d, r: len(self.docs[d].en_rows) >= 3, limit, spacing=2)
-        inserted: Counter[int] = Counter()
-        for d, r in sorted(chosen):  # in order: each insertion shifts the later Korean rows by one
+
+        def another_documents_row(d: int) -> str:
             while True:
                 d2, text = rng.choice(others)
                 if d2 != d and len(re.findall(r"[가-힣]", text)) >= 8:
-                    break
+                    return text
+
+        return self._insert_after_rows(rng, limit, corpus, "addition", another_documents_row)
+
+    def _insert_after_rows(
+        self, rng: random.Random, limit: int, corpus: Corpus, kind: str, text_for: Callable[[int], str]
+    ) -> Corpus:
+        """A Korean row from ``text_for(document)`` inserted after rows of documents of 3 rows or more."""
+        chosen = self._rows(rng, lambda d, r: len(self.docs[d].en_rows) >= 3, limit, spacing=2)
+        inserted: Counter[int] = Counter()
+        for d, r in sorted(chosen):  # in order: each insertion shifts the later Korean rows by one
+            text = text_for(d)
             at = r + 1 + inserted[d]
             corpus.ko[d].insert(at, text)
             inserted[d] += 1
-            corpus.injections.append(Injection("addition", d, at, text))
+            corpus.injections.append(Injection(kind, d, at, text))
         return corpus
 
     def _term(self, rng: random.Random, limit: int) -> Corpus:
@@ -584,16 +594,9 @@ class Injector:
     def _invented_entry(self, rng: random.Random, limit: int) -> Corpus:
         """A Korean sentence of names, numbers and dates that the English never mentions, inserted
         after a row."""
-        corpus = self.corpus()
-        chosen = self._rows(rng, lambda d, r: len(self.docs[d].en_rows) >= 3, limit, spacing=2)
-        inserted: Counter[int] = Counter()
-        for d, r in sorted(chosen):
-            text = _invented_sentence(rng)
-            at = r + 1 + inserted[d]
-            corpus.ko[d].insert(at, text)
-            inserted[d] += 1
-            corpus.injections.append(Injection("invented-entry", d, at, text))
-        return corpus
+        return self._insert_after_rows(
+            rng, limit, self.corpus(), "invented-entry", lambda _: _invented_sentence(rng)
+        )
 
     def _latin_id(self, rng: random.Random, limit: int) -> Corpus:
         """An image id, a file name, a hash or a URL fragment glued into a Korean row."""
